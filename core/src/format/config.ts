@@ -150,7 +150,9 @@ export function analyzeFrontmatter(doc: InocDocument): FrontmatterAnalysis {
   }
 
   const contents = fm.yaml.contents;
-  const ctx: Ctx = { problems, locations, base };
+  // With broken YAML the recovered values are still used (scoring works while typing), but their problems are
+  // not reported: they are usually echoes of the syntax error, and fixing that comes first.
+  const ctx: Ctx = { problems: yamlBroken ? [] : problems, locations, base };
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
     // An empty frontmatter: everything defaults, behaviour missing below.
   } else if (isMap(contents)) {

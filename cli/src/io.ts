@@ -1,0 +1,41 @@
+/** What a CLI command may touch: its streams, environment and working directory (injected for tests). */
+import { styleText } from 'node:util';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliIO {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Fires when the user interrupts (Ctrl+C); commands stop cleanly and keep finished work. */
+  signal: AbortSignal;
+}
+
+/** A command: arguments after its name in, exit status out (0 ok, 1 failed, 2 usage or file error). */
+export type Command = (args: string[], io: CliIO) => Promise<number>;
+
+/** Thrown for bad arguments; the dispatcher prints the message and exits with 2. */
+export class UsageError extends Error {}
+
+/** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function colorizer(stream: OutputStream, env: NodeJS.ProcessEnv) {
+  const enabled = !!stream.isTTY && !env.NO_COLOR && env.TERM !== 'dumb' || !!env.FORCE_COLOR && env.FORCE_COLOR !== '0';
+  type Format = Parameters<typeof styleText>[0];
+  const paint = (format: Format) => (text: string) => (enabled ? styleText(format, text) : text);
+  return {
+    enabled,
+    red: paint('red'),
+    yellow: paint('yellow'),
+    blue: paint('blue'),
+    cyan: paint('cyan'),
+    green: paint('green'),
+    dim: paint('dim'),
+    bold: paint('bold'),
+    underline: paint('underline'),
+  };
+}

@@ -1,0 +1,356 @@
+/** Diagnostics for a `.inoc` file: format, frontmatter, datasets, placeholders and the inoculation rules. */
+import type { Range } from 'vscode-languageserver-types';
+import { BEHAVIORS } from '../format/behaviors';
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_CODE_NAMES, isDiagnosticCode, type DiagnosticCode, type Severity } from '../format/diagnosticCodes';
+import type { ParsedDataset } from '../format/dataset';
+import { variantTextRange, type Variant } from '../format/parse';
+import { findPlaceholders, INOCULATION_SLOT, placeholderField } from '../format/placeholders';
+import type { DocumentAnalysis } from './analysis';
+import type { DatasetCache } from './datasets';
+import { resolveRelative } from './host';
+import { closestMatch } from '../text/suggest';
+
+/** A quick fix carried by a diagnostic: replace `range` with `newText`. */
+export interface DiagnosticFix {
+  title: string;
+  range: Range;
+  newText: string;
+}
+
+export interface InocDiagnostic {
+  code: DiagnosticCode;
+  severity: Severity;
+  message: string;
+  range: Range;
+  /** Set when the diagnostic sits inside a variant (used by "disable for this variant"). */
+  variant?: string;
+  fixes?: DiagnosticFix[];
+  /** Marks text that has no effect (shown faded). */
+  unnecessary?: boolean;
+}
+
+export interface DiagnosticOptions {
+  /** Severity overrides from settings (`inoculate.diagnostics.severity`); the file's `lint:` wins over these. */
+  severityOverrides?: Partial<Record<string, Severity | 'off'>>;
+}
+
+export interface CancellationLike {
+  readonly isCancellationRequested: boolean;
+}
+
+/** Every diagnostic for the analysed document, after suppressions and severity overrides. */
+export async function computeDiagnostics(
+  analysis: DocumentAnalysis,
+  datasets: DatasetCache,
+  options: DiagnosticOptions = {},
+  token?: CancellationLike,
+): Promise<InocDiagnostic[]> {
+  const found: InocDiagnostic[] = [];
+  const { doc } = analysis;
+  const report = (code: DiagnosticCode, message: string, range: Range, extra: Partial<InocDiagnostic> = {}) => {
+    found.push({ code, severity: DIAGNOSTIC_CODES[code].severity, message, range, ...extra });
+  };
+
+  for (const problem of analysis.frontmatter.problems) {
+    const range = doc.lines.rangeOf(problem.start, problem.end);
+    report(problem.code, problem.message, range, {
+      fixes: problem.fix ? [{ title: problem.fix.title, range, newText: problem.fix.newText }] : undefined,
+    });
+  }
+  checkStructure(analysis, report);
+  checkInoculationRules(analysis, report);
+  checkNeutralLeak(analysis, report);
+  if (token?.isCancellationRequested) return [];
+  await checkDatasetsAndPlaceholders(analysis, datasets, report);
+  if (token?.isCancellationRequested) return [];
+  return applySuppressions(analysis, found, options);
+}
+
+type Report = (code: DiagnosticCode, message: string, range: Range, extra?: Partial<InocDiagnostic>) => void;
+
+function headingRange(analysis: DocumentAnalysis, variant: Variant): Range {
+  return analysis.doc.lines.rangeOf(variant.headingStart, variant.headingEnd);
+}
+
+function nameRange(analysis: DocumentAnalysis, variant: Variant): Range {
+  if (variant.nameEnd > variant.nameStart) return analysis.doc.lines.rangeOf(variant.nameStart, variant.nameEnd);
+  return headingRange(analysis, variant);
+}
+
+function checkStructure(analysis: DocumentAnalysis, report: Report): void {
+  const { doc } = analysis;
+  if (doc.variants.length === 0) {
+    const at = doc.lines.rangeOf(doc.bodyStart, doc.bodyStart);
+    report('no-variants', 'No candidates: add a line `## name` followed by the instruction text.', at);
+  } else if (doc.variants.every((v) => v.control)) {
+    report(
+      'no-candidates',
+      'Every variant is a `(control)`: add at least one candidate instruction that requests the behaviour.',
+      headingRange(analysis, doc.variants[0]!),
+    );
+  }
+  const seen = new Map<string, Variant>();
+  for (const variant of doc.variants) {
+    if (!variant.name) {
+      report('missing-variant-name', 'This heading has no name: write `## name` (add ` (control)` for a control arm).', headingRange(analysis, variant), {
+        fixes: [{ title: 'Name it', range: headingRange(analysis, variant), newText: `## variant-${variant.index + 1}` }],
+      });
+      continue;
+    }
+    const key = variant.name.toLowerCase();
+    const first = seen.get(key);
+    if (first) {
+      const line = doc.lines.positionAt(first.headingStart).line + 1;
+      const unique = uniqueName(variant.name, new Set(doc.variants.map((v) => v.name.toLowerCase())));
+      report('duplicate-variant', `Another variant is already named '${first.name}' (line ${line}): names must be unique.`, nameRange(analysis, variant), {
+        variant: variant.name,
+        fixes: [{ title: `Rename to '${unique}'`, range: nameRange(analysis, variant), newText: unique }],
+      });
+    } else {
+      seen.set(key, variant);
+    }
+    if (!variant.control && !variant.text) {
+      report('empty-variant', `'${variant.name}' has no text: write the instruction below the heading, or remove it.`, nameRange(analysis, variant), {
+        variant: variant.name,
+      });
+    }
+  }
+  for (const comment of doc.comments) {
+    for (const code of comment.disables) {
+      if (isDiagnosticCode(code)) continue;
+      const suggestion = closestMatch(code, DIAGNOSTIC_CODE_NAMES);
+      report(
+        'unknown-key',
+        `\`inoculate-disable\` names an unknown diagnostic code \`${code}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        doc.lines.rangeOf(comment.start, comment.end),
+      );
+    }
+  }
+  for (const stray of doc.strayText) {
+    const range = doc.lines.rangeOf(stray.start, stray.end);
+    report(
+      'text-before-variant',
+      'This text belongs to no variant and is ignored: move it under a `## name` heading, or make it a `<!-- comment -->`.',
+      range,
+      {
+        unnecessary: true,
+        fixes: [{ title: 'Turn into a comment', range, newText: `<!-- ${doc.text.slice(stray.start, stray.end).replace(/--+>?/g, '-')} -->` }],
+      },
+    );
+  }
+}
+
+function uniqueName(name: string, taken: Set<string>): string {
+  for (let i = 2; ; i++) {
+    const candidate = `${name}-${i}`;
+    if (!taken.has(candidate.toLowerCase())) return candidate;
+  }
+}
+
+/** A paper prompt to cite as an example of a request, if the behaviour has one. */
+function examplePrompt(analysis: DocumentAnalysis): string | undefined {
+  const behavior = analysis.behavior?.behavior;
+  return behavior ? BEHAVIORS[behavior].paperPrompts[0] : undefined;
+}
+
+function behaviorName(analysis: DocumentAnalysis): string {
+  const behavior = analysis.behavior!;
+  if (behavior.behavior === 'custom') return behavior.description ? `the behaviour ("${truncate(behavior.description, 60)}")` : 'the behaviour';
+  return BEHAVIORS[behavior.behavior].title.replace(/ \(.*\)$/, '').toLowerCase();
+}
+
+function truncate(text: string, length: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
+}
+
+function checkInoculationRules(analysis: DocumentAnalysis, report: Report): void {
+  const { doc } = analysis;
+  if (!analysis.behavior) return;
+  const example = examplePrompt(analysis);
+  for (const variant of doc.variants) {
+    if (variant.control || !variant.text || !variant.name) continue;
+    const score = analysis.scoreOf(variant);
+    if (!score) continue;
+    if (score.prohibits && score.prohibitions.length) {
+      const span = score.prohibitions[0]!;
+      const quote = truncate(variant.text.slice(span.start, span.end), 60);
+      report(
+        'prohibits-behavior',
+        `'${variant.name}' discourages ${behaviorName(analysis)} ("${quote}"). Inoculation works by requesting the behaviour: rephrase it as a request${example ? `, e.g. "${truncate(example, 80)}"` : ''}, or mark the variant \`(control)\`.`,
+        variantTextRange(doc, variant, span.start, span.end),
+        { variant: variant.name },
+      );
+    } else if (score.mentions.length === 0) {
+      const keywords = analysis.behavior.keywords.length ? ` (${analysis.behavior.keywords.slice(0, 4).join(', ')})` : '';
+      report(
+        'off-behavior',
+        `'${variant.name}' never refers to ${behaviorName(analysis)}${keywords}, so it will barely elicit it. Name the behaviour you want to request${example ? `, as in "${truncate(example, 80)}"` : ''}, or mark it \`(control)\` if it is a baseline.`,
+        nameRange(analysis, variant),
+        { variant: variant.name },
+      );
+    }
+    for (const hedge of score.hedges) {
+      const word = variant.text.slice(hedge.start, hedge.end);
+      const range = variantTextRange(doc, variant, hedge.start, hedge.end);
+      report('hedged-request', `"${truncate(word, 40)}" hedges the request and weakens elicitation: state it directly.`, range, {
+        variant: variant.name,
+        fixes: [removalFix(analysis, variant, hedge.start, hedge.end, word)],
+      });
+    }
+  }
+  if (analysis.frontmatter.config.placement === 'system') {
+    const location = analysis.frontmatter.locations.get('placement');
+    if (location) {
+      report(
+        'system-placement',
+        'In the paper, instructions in the system message cost more capability than in the user message; consider `user-prefix` or `user-suffix`.',
+        doc.lines.rangeOf(location.valueStart, location.valueEnd),
+      );
+    }
+  }
+}
+
+/** A fix that deletes a hedge and the space or comma that would be left dangling. */
+function removalFix(analysis: DocumentAnalysis, variant: Variant, start: number, end: number, word: string): DiagnosticFix {
+  const text = variant.text;
+  let from = start;
+  let to = end;
+  if (text[to] === ',') to++;
+  if (text[to] === ' ') to++;
+  else if (from > 0 && text[from - 1] === ' ') from--;
+  return { title: `Remove "${truncate(word, 30)}"`, range: variantTextRange(analysis.doc, variant, from, to), newText: '' };
+}
+
+/** Lower-case words only, so "Write a response." and "write a response" compare equal. */
+function normalize(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}{}#]+/gu, ' ')
+    .trim();
+}
+
+function sentences(text: string): string[] {
+  return text
+    .split(/(?<=[.!?:])\s+|\n+/)
+    .map(normalize)
+    .filter((s) => s.split(' ').length >= 4);
+}
+
+function checkNeutralLeak(analysis: DocumentAnalysis, report: Report): void {
+  const { doc, frontmatter } = analysis;
+  const config = frontmatter.config;
+  const places: Array<{ key: string; text: string }> = [{ key: 'neutral', text: config.neutral }];
+  if (config.placement === 'template' && config.template) places.push({ key: 'template', text: config.template });
+  for (const place of places) {
+    const haystack = normalize(place.text);
+    if (!haystack) continue;
+    const location = frontmatter.locations.get(place.key);
+    if (!location) continue;
+    for (const variant of doc.variants) {
+      if (variant.control || !variant.text) continue;
+      const whole = normalize(variant.text);
+      const leaked = whole && haystack.includes(whole) ? variant.text : sentences(variant.text).find((s) => haystack.includes(s));
+      if (!leaked) continue;
+      report(
+        'neutral-leak',
+        `\`${place.key}\` contains the candidate '${variant.name}' ("${truncate(leaked, 60)}"): it is present at test time, so the inoculation would be too, which defeats it. Remove it from \`${place.key}\`.`,
+        doc.lines.rangeOf(location.valueStart, location.valueEnd),
+      );
+    }
+  }
+}
+
+async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets: DatasetCache, report: Report): Promise<void> {
+  const { doc, frontmatter } = analysis;
+  const config = frontmatter.config;
+  const needsPrompt = config.placement !== 'template';
+  let checkFields: Set<string> | undefined;
+  for (const block of ['check', 'train', 'eval'] as const) {
+    const path = config[block].dataset;
+    const location = frontmatter.locations.get(`${block}.dataset`);
+    if (!path || !location) continue;
+    const range = doc.lines.rangeOf(location.valueStart, location.valueEnd);
+    const lookup = await datasets.get(resolveRelative(doc.uri, path), needsPrompt);
+    if (lookup.kind === 'missing') {
+      report('dataset-not-found', `\`${block}.dataset\`: no file at '${path}' (relative to this file).`, range);
+      continue;
+    }
+    const firstError = firstDatasetError(lookup.dataset);
+    if (firstError) {
+      report('dataset-invalid', `\`${block}.dataset\` '${path}', line ${firstError.line}: ${firstError.message}.`, range);
+    } else if (lookup.dataset.items.length === 0) {
+      report('dataset-invalid', `\`${block}.dataset\` '${path}' has no items.`, range);
+    }
+    if (block === 'check') checkFields = lookup.dataset.fields;
+  }
+  checkPlaceholders(analysis, checkFields, report);
+}
+
+function firstDatasetError(dataset: ParsedDataset): { line: number; message: string } | undefined {
+  return dataset.errors[0];
+}
+
+function checkPlaceholders(analysis: DocumentAnalysis, fields: Set<string> | undefined, report: Report): void {
+  const { doc, frontmatter } = analysis;
+  const config = frontmatter.config;
+  const available = new Set(fields ?? []);
+  // Chat items also fill `{{prompt}}` from their last user message.
+  if (available.has('messages')) available.add('prompt');
+  const describeMissing = (name: string) =>
+    fields
+      ? `No item of \`check.dataset\` has a field \`${placeholderField(name)}\` for \`{{${name}}}\`${available.size ? ` (fields: ${[...available].slice(0, 8).join(', ')})` : ''}.`
+      : `\`{{${name}}}\` needs a \`check.dataset\` whose items have a field \`${placeholderField(name)}\`.`;
+
+  const templateLocation = frontmatter.locations.get('template');
+  if (config.placement === 'template' && config.template && templateLocation) {
+    const range = doc.lines.rangeOf(templateLocation.valueStart, templateLocation.valueEnd);
+    for (const placeholder of findPlaceholders(config.template)) {
+      if (placeholder.name === INOCULATION_SLOT || available.has(placeholderField(placeholder.name))) continue;
+      report('unresolved-placeholder', describeMissing(placeholder.name), range);
+    }
+  }
+  const neutralLocation = frontmatter.locations.get('neutral');
+  if (config.neutral && neutralLocation) {
+    const range = doc.lines.rangeOf(neutralLocation.valueStart, neutralLocation.valueEnd);
+    for (const placeholder of findPlaceholders(config.neutral)) {
+      if (placeholder.name === INOCULATION_SLOT) {
+        report('unresolved-placeholder', '`{{inoculation}}` only belongs in `template`.', range);
+      } else if (!available.has(placeholderField(placeholder.name))) {
+        report('unresolved-placeholder', describeMissing(placeholder.name), range);
+      }
+    }
+  }
+  for (const variant of doc.variants) {
+    for (const placeholder of findPlaceholders(variant.text)) {
+      const range = variantTextRange(doc, variant, placeholder.start, placeholder.end);
+      if (placeholder.name === INOCULATION_SLOT) {
+        report('unresolved-placeholder', '`{{inoculation}}` only belongs in `template`: a variant is the text that fills it.', range, {
+          variant: variant.name,
+        });
+      } else if (!available.has(placeholderField(placeholder.name))) {
+        report('unresolved-placeholder', describeMissing(placeholder.name), range, { variant: variant.name });
+      }
+    }
+  }
+}
+
+/** Applies inline `inoculate-disable` comments, the file's `lint:` map and the settings' overrides. */
+function applySuppressions(analysis: DocumentAnalysis, found: InocDiagnostic[], options: DiagnosticOptions): InocDiagnostic[] {
+  const { doc, frontmatter } = analysis;
+  const fileDisabled = new Set(doc.fileDisabled);
+  const fileLint = frontmatter.config.lint;
+  const out: InocDiagnostic[] = [];
+  for (const diagnostic of found) {
+    const code = diagnostic.code;
+    if (fileDisabled.has(code)) continue;
+    const variant = diagnostic.variant ? doc.variants.find((v) => v.name === diagnostic.variant) : undefined;
+    if (variant?.disabled.includes(code)) continue;
+    const setting = fileLint[code] ?? options.severityOverrides?.[code];
+    if (setting === 'off') continue;
+    // Syntax errors stay errors: hiding them would hide why nothing else works.
+    if (setting && code !== 'yaml-syntax') diagnostic.severity = setting;
+    out.push(diagnostic);
+  }
+  return out;
+}

@@ -1,0 +1,110 @@
+/**
+ * The language service: one object the adapters (LSP server, CLI) call. It owns the caches and delegates each
+ * request to its feature module; it knows nothing of LSP connections or VS Code.
+ */
+import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
+import { AnalysisCache, strengthLabel, type DocumentAnalysis, type TextDocumentLike } from './analysis';
+import { computeCodeActions } from './codeActions';
+import { computeCodeLenses, type CodeLensOptions } from './codeLens';
+import { computeCompletions } from './completion';
+import { DatasetCache } from './datasets';
+import { computeDiagnostics, type CancellationLike, type DiagnosticOptions, type InocDiagnostic } from './diagnostics';
+import { computeFoldingRanges } from './folding';
+import type { LanguageServiceHost } from './host';
+import { computeHover } from './hover';
+import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
+import { computeDocumentSymbols } from './symbols';
+import type { ScoreFactor } from '../scoring/types';
+
+/** A variant's score as the status bar and `inoculate score` show it. */
+export interface VariantScore {
+  name: string;
+  control: boolean;
+  /** 0-based line of the heading. */
+  line: number;
+  /** Null for controls, empty variants, and while `behavior` is unknown. */
+  predicted: number | null;
+  strength: string | null;
+  explanation: ScoreFactor[];
+}
+
+export class InocLanguageService {
+  private readonly analyses = new AnalysisCache();
+  private readonly datasets: DatasetCache;
+  private measurements: MeasurementSource = NO_MEASUREMENTS;
+
+  constructor(host: LanguageServiceHost) {
+    this.datasets = new DatasetCache(host);
+  }
+
+  /** The shared analysis of a document (parsed once per version). */
+  analyze(document: TextDocumentLike): DocumentAnalysis {
+    return this.analyses.get(document);
+  }
+
+  /** Uses `source` for measured rates and calibration from now on. */
+  setMeasurements(source: MeasurementSource): void {
+    this.measurements = source;
+  }
+
+  diagnostics(document: TextDocumentLike, options?: DiagnosticOptions, token?: CancellationLike): Promise<InocDiagnostic[]> {
+    return computeDiagnostics(this.analyze(document), this.datasets, options, token);
+  }
+
+  hover(document: TextDocumentLike, position: Position): Promise<Hover | null> {
+    return computeHover(this.analyze(document), position, this.datasets, this.measurements);
+  }
+
+  completions(document: TextDocumentLike, position: Position): Promise<CompletionList> {
+    return computeCompletions(this.analyze(document), position, this.datasets);
+  }
+
+  documentSymbols(document: TextDocumentLike): DocumentSymbol[] {
+    return computeDocumentSymbols(this.analyze(document));
+  }
+
+  foldingRanges(document: TextDocumentLike): FoldingRange[] {
+    return computeFoldingRanges(this.analyze(document));
+  }
+
+  codeLenses(document: TextDocumentLike, options: CodeLensOptions): CodeLens[] {
+    return computeCodeLenses(this.analyze(document), this.measurements, options);
+  }
+
+  codeActions(document: TextDocumentLike, diagnostics: Diagnostic[]): CodeAction[] {
+    return computeCodeActions(this.analyze(document), diagnostics);
+  }
+
+  /** Every variant with its predicted score and explanation. */
+  variantScores(document: TextDocumentLike): VariantScore[] {
+    const analysis = this.analyze(document);
+    return analysis.doc.variants.map((variant) => {
+      const score = !variant.control && variant.text ? analysis.scoreOf(variant) : undefined;
+      return {
+        name: variant.name,
+        control: variant.control,
+        line: analysis.doc.lines.positionAt(variant.headingStart).line,
+        predicted: score ? score.score : null,
+        strength: score ? strengthLabel(score.score) : null,
+        explanation: score ? score.factors : [],
+      };
+    });
+  }
+
+  /** The variant whose section holds `position` (for the status bar), if any. */
+  variantAt(document: TextDocumentLike, position: Position): VariantScore | undefined {
+    const analysis = this.analyze(document);
+    const offset = analysis.doc.lines.offsetAt(position);
+    const index = analysis.doc.variants.findIndex((v) => offset >= v.headingStart && offset <= v.sectionEnd);
+    return index < 0 ? undefined : this.variantScores(document)[index];
+  }
+
+  /** A file changed on disk (a dataset): forget what was read from it. */
+  fileChanged(uri?: string): void {
+    this.datasets.invalidate(uri);
+  }
+
+  documentClosed(uri: string): void {
+    this.analyses.delete(uri);
+  }
+}
