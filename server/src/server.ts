@@ -42,6 +42,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const pending = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   const settingsCache = new Map<string, Promise<ServerSettings>>();
   let supportsConfiguration = false;
+  let supportsWorkspaceFolders = false;
+  let supportsCodeLensRefresh = false;
   let workspaceTrusted = false;
   let workspaceFolders: string[] = [];
 
@@ -92,16 +94,22 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     for (const document of documents.all()) void scheduleValidation(document, true);
   };
 
+  const refreshCodeLenses = () => {
+    if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+  };
+
   const reloadMeasurements = async () => {
     if (!options.loadMeasurements) return;
     const source = await guard('loading check results', undefined, () => options.loadMeasurements!(workspaceFolders));
     if (source) service.setMeasurements(source);
-    void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    refreshCodeLenses();
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const capabilities = params.capabilities;
     supportsConfiguration = !!capabilities.workspace?.configuration;
+    supportsWorkspaceFolders = !!capabilities.workspace?.workspaceFolders;
+    supportsCodeLensRefresh = !!capabilities.workspace?.codeLens?.refreshSupport;
     const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
     workspaceTrusted = init.workspaceTrusted === true;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
@@ -123,6 +131,14 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   connection.onInitialized(() => {
     if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'inoculate' }).catch(() => undefined);
+    // Only a client that announced workspace folders may be asked for their changes (the getter throws otherwise).
+    if (supportsWorkspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        const removed = new Set(event.removed.map((f) => f.uri));
+        workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
+        void reloadMeasurements();
+      });
+    }
     void reloadMeasurements();
   });
 
@@ -136,11 +152,6 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     revalidateAll();
   });
 
-  connection.workspace.onDidChangeWorkspaceFolders?.((event) => {
-    const removed = new Set(event.removed.map((f) => f.uri));
-    workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
-    void reloadMeasurements();
-  });
 
   documents.onDidOpen((event) => void scheduleValidation(event.document, true));
   documents.onDidChangeContent((event) => void scheduleValidation(event.document));
@@ -186,7 +197,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onNotification(MeasurementsChangedNotification, () => void reloadMeasurements());
   connection.onNotification(WorkspaceTrustNotification, (params) => {
     workspaceTrusted = params.trusted;
-    void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    refreshCodeLenses();
   });
 
   documents.listen(connection);

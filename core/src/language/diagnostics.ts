@@ -90,6 +90,8 @@ function checkStructure(analysis: DocumentAnalysis, report: Report): void {
     );
   }
   const seen = new Map<string, Variant>();
+  const taken = new Set(doc.variants.map((v) => v.name.toLowerCase()));
+  const nextSuffix = new Map<string, number>();
   for (const variant of doc.variants) {
     if (!variant.name) {
       report('missing-variant-name', 'This heading has no name: write `## name` (add ` (control)` for a control arm).', headingRange(analysis, variant), {
@@ -101,7 +103,8 @@ function checkStructure(analysis: DocumentAnalysis, report: Report): void {
     const first = seen.get(key);
     if (first) {
       const line = doc.lines.positionAt(first.headingStart).line + 1;
-      const unique = uniqueName(variant.name, new Set(doc.variants.map((v) => v.name.toLowerCase())));
+      const unique = uniqueName(variant.name, taken, nextSuffix);
+      taken.add(unique.toLowerCase());
       report('duplicate-variant', `Another variant is already named '${first.name}' (line ${line}): names must be unique.`, nameRange(analysis, variant), {
         variant: variant.name,
         fixes: [{ title: `Rename to '${unique}'`, range: nameRange(analysis, variant), newText: unique }],
@@ -140,10 +143,14 @@ function checkStructure(analysis: DocumentAnalysis, report: Report): void {
   }
 }
 
-function uniqueName(name: string, taken: Set<string>): string {
-  for (let i = 2; ; i++) {
+/** `name-2`, `name-3`, ...: the first not taken; `next` remembers where each name got to, keeping this linear. */
+function uniqueName(name: string, taken: Set<string>, next: Map<string, number>): string {
+  for (let i = next.get(name) ?? 2; ; i++) {
     const candidate = `${name}-${i}`;
-    if (!taken.has(candidate.toLowerCase())) return candidate;
+    if (!taken.has(candidate.toLowerCase())) {
+      next.set(name, i + 1);
+      return candidate;
+    }
   }
 }
 
@@ -341,10 +348,12 @@ function applySuppressions(analysis: DocumentAnalysis, found: InocDiagnostic[], 
   const fileDisabled = new Set(doc.fileDisabled);
   const fileLint = frontmatter.config.lint;
   const out: InocDiagnostic[] = [];
+  const variantsByName = new Map<string, Variant>();
+  for (const variant of doc.variants) if (!variantsByName.has(variant.name)) variantsByName.set(variant.name, variant);
   for (const diagnostic of found) {
     const code = diagnostic.code;
     if (fileDisabled.has(code)) continue;
-    const variant = diagnostic.variant ? doc.variants.find((v) => v.name === diagnostic.variant) : undefined;
+    const variant = diagnostic.variant !== undefined ? variantsByName.get(diagnostic.variant) : undefined;
     if (variant?.disabled.includes(code)) continue;
     const setting = fileLint[code] ?? options.severityOverrides?.[code];
     if (setting === 'off') continue;

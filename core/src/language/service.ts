@@ -52,11 +52,13 @@ export class InocLanguageService {
   }
 
   hover(document: TextDocumentLike, position: Position): Promise<Hover | null> {
-    return computeHover(this.analyze(document), position, this.datasets, this.measurements);
+    const analysis = this.analyze(document);
+    return computeHover(analysis, clamp(analysis, position), this.datasets, this.measurements);
   }
 
   completions(document: TextDocumentLike, position: Position): Promise<CompletionList> {
-    return computeCompletions(this.analyze(document), position, this.datasets);
+    const analysis = this.analyze(document);
+    return computeCompletions(analysis, clamp(analysis, position), this.datasets);
   }
 
   documentSymbols(document: TextDocumentLike): DocumentSymbol[] {
@@ -94,7 +96,7 @@ export class InocLanguageService {
   /** The variant whose section holds `position` (for the status bar), if any. */
   variantAt(document: TextDocumentLike, position: Position): VariantScore | undefined {
     const analysis = this.analyze(document);
-    const offset = analysis.doc.lines.offsetAt(position);
+    const offset = analysis.doc.lines.offsetAt(clamp(analysis, position));
     const index = analysis.doc.variants.findIndex((v) => offset >= v.headingStart && offset <= v.sectionEnd);
     return index < 0 ? undefined : this.variantScores(document)[index];
   }
@@ -107,4 +109,10 @@ export class InocLanguageService {
   documentClosed(uri: string): void {
     this.analyses.delete(uri);
   }
+}
+
+/** A position inside the document (clients may send stale positions past the end). */
+function clamp(analysis: DocumentAnalysis, position: Position): Position {
+  const lines = analysis.doc.lines;
+  return lines.positionAt(lines.offsetAt(position));
 }

@@ -52,7 +52,9 @@ export class LineIndex {
       if (this.lineStarts[mid]! <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.lineStarts[low]! };
+    // An offset inside a \r\n pair belongs to the end of its line.
+    const lineStart = this.lineStarts[low]!;
+    return { line: low, character: Math.min(clamped, this.lineEnd(low)) - lineStart };
   }
 
   offsetAt(position: Position): number {
