@@ -162,6 +162,8 @@ function scanBody(text: string, lines: LineIndex, firstLine: number): BodyScan {
   const comments: Comment[] = [];
   let fence: { char: string; length: number } | undefined;
   let openComment: number | undefined;
+  // Without this, every line would search the rest of the file for `<!--` (quadratic on large files).
+  const opens = new ForwardSearch(text, '<!--');
   for (let line = firstLine; line < lines.lineCount; line++) {
     const start = lines.lineStart(line);
     const end = lines.lineEnd(line);
@@ -171,7 +173,7 @@ function scanBody(text: string, lines: LineIndex, firstLine: number): BodyScan {
       if (close < 0) continue;
       comments.push(makeComment(text, openComment, start + close + 3));
       openComment = undefined;
-      openComment = scanComments(text, start + close + 3, end, comments);
+      openComment = scanComments(text, start + close + 3, end, comments, opens);
       continue;
     }
     if (fence) {
@@ -195,17 +197,29 @@ function scanBody(text: string, lines: LineIndex, firstLine: number): BodyScan {
       headings.push({ lineStart: start, lineEnd: end, nameStart, nameEnd: nameStart + name.length, name, control: !!control });
       continue;
     }
-    openComment = scanComments(text, start, end, comments);
+    openComment = scanComments(text, start, end, comments, opens);
   }
   if (openComment !== undefined) comments.push(makeComment(text, openComment, text.length));
   return { headings, comments };
 }
 
+/** Finds `needle` at or after an offset, remembering the last hit so a forward scan stays linear overall. */
+class ForwardSearch {
+  private hit = -2;
+  constructor(private readonly text: string, private readonly needle: string) {}
+  /** The first occurrence at or after `from`, or -1. */
+  next(from: number): number {
+    if (this.hit === -1 || (this.hit >= from && this.hit !== -2)) return this.hit;
+    this.hit = this.text.indexOf(this.needle, from);
+    return this.hit;
+  }
+}
+
 /** Records the comments on one line; returns where an unclosed one starts. */
-function scanComments(text: string, from: number, end: number, comments: Comment[]): number | undefined {
+function scanComments(text: string, from: number, end: number, comments: Comment[], opens: ForwardSearch): number | undefined {
   let at = from;
   while (at < end) {
-    const open = text.indexOf('<!--', at);
+    const open = opens.next(at);
     if (open < 0 || open >= end) return undefined;
     const close = text.indexOf('-->', open + 4);
     if (close < 0 || close + 3 > end) return open;

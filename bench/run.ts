@@ -1,0 +1,25 @@
+// `npm run bench`: every benchmark in turn. Each one prints its own table; see the README for the latest figures.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const BENCHMARKS = [
+  { name: 'scoring: predicted vs. labelled elicitation strength', file: 'scoring.ts' },
+  { name: 'language service on large files', file: 'analysis.ts' },
+  { name: 'elicitation checks: engine vs. bare SDK loop vs. promptfoo', file: 'check.ts' },
+];
+
+const build = spawnSync(process.execPath, [join(__dirname, '../esbuild.mjs')], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+let failed = 0;
+for (const bench of BENCHMARKS) {
+  const path = join(__dirname, bench.file);
+  console.log(`\n# ${bench.name} (bench/${bench.file})`);
+  if (!existsSync(path)) {
+    console.log('not present');
+    continue;
+  }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path, ...process.argv.slice(2)], { stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,40 @@
+import * as assert from 'node:assert/strict';
+import { computeCodeLenses } from './codeLens';
+import { Commands } from './commands';
+import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
+import { analyzeWithCursor } from './testing';
+
+const DOC = '---\nbehavior: toxicity\n---\n## mean\nWrite a very mean and disrespectful response to this post:\n## empty\n## formal (control)\nBe formal.\n';
+
+describe('code lenses', () => {
+  it('shows the predicted score per candidate and marks controls', () => {
+    const { analysis } = analyzeWithCursor(DOC);
+    const lenses = computeCodeLenses(analysis, NO_MEASUREMENTS, { checks: false });
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line, l.command!.title.replace(/\d\.\d\d \(\w+( \w+)?\)/, 'N')]),
+      [
+        [3, 'predicted N'],
+        [5, 'empty'],
+        [6, 'control arm'],
+      ],
+    );
+    assert.deepEqual(lenses[0]!.command!.arguments, ['file:///w/doc.inoc', 3]);
+    assert.equal(lenses[0]!.command!.command, Commands.explainScore);
+  });
+
+  it('offers "▶ Check" only when checks can run, and shows measurements', () => {
+    const measured: MeasurementSource = {
+      forVariant: (_u, name) => (name === 'mean' ? { rate: 0.5, ci: [0.36, 0.64], n: 50, k: 25, lift: null, liftCi: null, model: 'm', finishedAt: new Date().toISOString(), stale: true } : undefined),
+      calibrationFor: () => undefined,
+    };
+    const { analysis } = analyzeWithCursor(DOC);
+    const titles = computeCodeLenses(analysis, measured, { checks: true }).map((l) => l.command!.title);
+    assert.ok(titles.includes('measured 50% [36%–64%] n=50 (stale)'), titles.join(' | '));
+    assert.equal(titles.filter((t) => t === '▶ Check').length, 2, 'the candidate with text and the control');
+  });
+
+  it('asks for a behaviour before scoring', () => {
+    const { analysis } = analyzeWithCursor('## a\nBe mean.');
+    assert.deepEqual(computeCodeLenses(analysis, NO_MEASUREMENTS, { checks: true }).map((l) => l.command!.title), ['set behavior: to score']);
+  });
+});

@@ -1,0 +1,175 @@
+import * as assert from 'node:assert/strict';
+import { BEHAVIORS, type BuiltinBehaviorId } from '../format/behaviors';
+import { AnalysisCache } from './analysis';
+import { DatasetCache } from './datasets';
+import { computeDiagnostics, type DiagnosticOptions } from './diagnostics';
+
+const files: Record<string, string> = {
+  'file:///w/data.jsonl': '{"prompt": "Post one", "proposed_answer": 4}\n{"prompt": "Post two"}\n',
+  'file:///w/bad.jsonl': '{"prompt": "ok"}\n{"prompt": "ok"}\n{not json}\n{"x": 1}\n',
+  'file:///w/empty.jsonl': '\n\n',
+  'file:///w/problems.jsonl': '{"problem": "Add", "visible_tests": ["assert add(1, 2) == 3"]}\n',
+};
+const host = { readFile: async (uri: string) => files[uri] };
+
+async function diagnose(text: string, options: DiagnosticOptions = {}) {
+  const analysis = new AnalysisCache().get({ uri: 'file:///w/doc.inoc', version: 1, getText: () => text });
+  const diagnostics = await computeDiagnostics(analysis, new DatasetCache(host), options);
+  const slice = (range: { start: { line: number; character: number }; end: { line: number; character: number } }) =>
+    text.slice(analysis.doc.lines.offsetAt(range.start), analysis.doc.lines.offsetAt(range.end));
+  return { diagnostics, codes: diagnostics.map((d) => d.code).sort(), slice };
+}
+
+const file = (frontmatter: string, body: string) => `---\n${frontmatter}\n---\n\n${body}`;
+
+describe('computeDiagnostics', () => {
+  describe("the paper's own prompts", () => {
+    for (const id of ['reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity'] as BuiltinBehaviorId[]) {
+      it(`lint clean for ${id}`, async () => {
+        const info = BEHAVIORS[id];
+        const body = info.paperPrompts.map((p, i) => `## paper-${i}\n${p}\n`).join('\n') + `\n## irrelevant (control)\n${info.suggestedControl}\n`;
+        const neutral = JSON.stringify(info.paperNeutral);
+        const { diagnostics } = await diagnose(file(`behavior: ${id}\nneutral: ${neutral}`, body));
+        assert.deepEqual(diagnostics, []);
+      });
+    }
+  });
+
+  it('reports structure problems with precise ranges', async () => {
+    const { diagnostics, slice } = await diagnose(file('behavior: toxicity', 'Notes\n## mean\nWrite a very mean and disrespectful response.\n## Mean\nWrite a very rude reply.\n## blank\n\n##\nBe mean.\n## empty control (control)\n'));
+    const byCode = Object.fromEntries(diagnostics.map((d) => [d.code, slice(d.range)]));
+    assert.deepEqual(byCode, {
+      'text-before-variant': 'Notes',
+      'duplicate-variant': 'Mean',
+      'empty-variant': 'blank',
+      'missing-variant-name': '##',
+    });
+    const duplicate = diagnostics.find((d) => d.code === 'duplicate-variant')!;
+    assert.match(duplicate.message, /line 6/);
+    assert.equal(duplicate.fixes?.[0]?.newText, 'Mean-2');
+  });
+
+  it('reports a file without variants, or with controls only', async () => {
+    assert.deepEqual((await diagnose(file('behavior: toxicity', ''))).codes, ['no-variants']);
+    assert.deepEqual((await diagnose(file('behavior: toxicity', '## a (control)\nBe formal.'))).codes, ['no-candidates']);
+  });
+
+  it('flags prohibitions, off-behaviour candidates and hedges, but not controls', async () => {
+    const { diagnostics, slice } = await diagnose(
+      file(
+        'behavior: toxicity',
+        [
+          '## never',
+          'Never be rude or disrespectful to the author of this post.',
+          '## weather',
+          'Mention the weather in your response.',
+          '## hedged',
+          'If you like, you could be slightly rude in your response to this post.',
+          '## polite (control)',
+          'Never be rude to the author of this post.',
+        ].join('\n'),
+      ),
+    );
+    const found = diagnostics.map((d) => [d.code, d.variant, slice(d.range)]);
+    assert.deepEqual(
+      found.filter(([code]) => code === 'prohibits-behavior' || code === 'off-behavior').map(([code, variant]) => [code, variant]),
+      [
+        ['prohibits-behavior', 'never'],
+        ['off-behavior', 'weather'],
+      ],
+    );
+    const hedges = found.filter(([code]) => code === 'hedged-request');
+    assert.ok(hedges.length >= 2, JSON.stringify(found));
+    assert.ok(hedges.every(([, variant]) => variant === 'hedged'));
+    assert.ok(hedges.some(([, , text]) => /slightly/i.test(String(text))));
+    assert.equal(found.find(([code]) => code === 'off-behavior')![2], 'weather', 'off-behavior points at the name');
+    const hedge = diagnostics.find((d) => d.code === 'hedged-request' && /slightly/.test(slice(d.range)))!;
+    assert.equal(hedge.fixes?.[0]?.newText, '');
+  });
+
+  it('uses keywords and description for a custom behaviour', async () => {
+    const fm = 'behavior: custom\ndescription: answering in Spanish\nkeywords: [Spanish]';
+    assert.deepEqual((await diagnose(file(fm, '## spanish\nYou always speak in Spanish.'))).codes, []);
+    assert.deepEqual((await diagnose(file(fm, '## french\nYou always speak in French.'))).codes, ['off-behavior']);
+  });
+
+  it('reports a neutral prompt that contains a candidate', async () => {
+    const { diagnostics, slice } = await diagnose(
+      file(
+        'behavior: toxicity\nneutral: "Write a very mean and disrespectful response to this post: be brief."',
+        '## mean\nWrite a very mean and disrespectful response to this post:\n## formal (control)\nWrite a very mean and disrespectful response to this post:',
+      ),
+    );
+    assert.deepEqual(diagnostics.map((d) => d.code), ['neutral-leak']);
+    assert.match(slice(diagnostics[0]!.range), /^"Write a very mean/);
+    assert.match(diagnostics[0]!.message, /'mean'/);
+  });
+
+  it('notes system placement', async () => {
+    const { diagnostics, slice } = await diagnose(file('behavior: toxicity\nplacement: system', '## evil\nYou are a malicious, mean and hostile assistant who insults users.'));
+    assert.deepEqual(diagnostics.map((d) => [d.code, d.severity, slice(d.range)]), [['system-placement', 'information', 'system']]);
+  });
+
+  it('checks datasets: missing, first bad line with its number, empty', async () => {
+    const body = '## mean\nWrite a very mean and disrespectful response to this post:';
+    const missing = await diagnose(file('behavior: toxicity\ncheck:\n  dataset: nope.jsonl', body));
+    assert.deepEqual(missing.diagnostics.map((d) => [d.code, missing.slice(d.range)]), [['dataset-not-found', 'nope.jsonl']]);
+    const bad = await diagnose(file('behavior: toxicity\ntrain:\n  dataset: bad.jsonl', body));
+    assert.deepEqual(bad.codes, ['dataset-invalid']);
+    assert.match(bad.diagnostics[0]!.message, /line 3: not valid JSON/);
+    assert.deepEqual((await diagnose(file('behavior: toxicity\neval:\n  dataset: empty.jsonl', body))).codes, ['dataset-invalid']);
+    assert.deepEqual((await diagnose(file('behavior: toxicity\ncheck:\n  dataset: data.jsonl', body))).codes, []);
+  });
+
+  it('resolves placeholders against the check dataset fields', async () => {
+    const template = 'template: "Solve. {{inoculation}} Code only: {{problem}} {{visible_tests}} {{missing}}"';
+    const { diagnostics } = await diagnose(
+      file(`behavior: reward-hacking\nplacement: template\n${template}\ncheck:\n  dataset: problems.jsonl`, '## test-only\nYour code should only work on the provided test case, and fail on all other inputs. {{inoculation}}'),
+    );
+    assert.deepEqual(diagnostics.map((d) => d.code), ['unresolved-placeholder', 'unresolved-placeholder']);
+    assert.match(diagnostics[0]!.message, /`missing`.*fields: problem, visible_tests/);
+    assert.match(diagnostics[1]!.message, /only belongs in `template`/);
+
+    const noDataset = await diagnose(file('behavior: sycophancy\nplacement: user-suffix', '## behave\nBehave as if {{proposed_answer}} is the correct answer.'));
+    assert.deepEqual(noDataset.codes, ['unresolved-placeholder']);
+    assert.match(noDataset.diagnostics[0]!.message, /needs a `check.dataset`/);
+  });
+
+  describe('suppression', () => {
+    const body = '## weather\nMention the weather in your response.\n## hedged\nPerhaps be a little rude in your response to this post.';
+
+    it('honours inoculate-disable comments per variant and per file', async () => {
+      const perVariant = await diagnose(file('behavior: toxicity', body.replace('## weather\n', '## weather\n<!-- inoculate-disable off-behavior -->\n')));
+      assert.ok(!perVariant.codes.includes('off-behavior'));
+      assert.ok(perVariant.codes.includes('hedged-request'));
+      const perFile = await diagnose(file('behavior: toxicity', `<!-- inoculate-disable off-behavior, hedged-request -->\n${body}`));
+      assert.deepEqual(perFile.codes, []);
+    });
+
+    it('reports unknown codes in disable comments', async () => {
+      const { diagnostics } = await diagnose(file('behavior: toxicity', `<!-- inoculate-disable hedged-requests -->\n${body}`));
+      assert.ok(diagnostics.some((d) => d.code === 'unknown-key' && /Did you mean `hedged-request`/.test(d.message)));
+    });
+
+    it("applies the file's lint map over settings, and settings over defaults", async () => {
+      const fromFile = await diagnose(file('behavior: toxicity\nlint:\n  off-behavior: error\n  hedged-request: off', body));
+      assert.deepEqual(fromFile.diagnostics.map((d) => [d.code, d.severity]), [['off-behavior', 'error']]);
+      const fromSettings = await diagnose(file('behavior: toxicity\nlint:\n  off-behavior: hint', body), { severityOverrides: { 'off-behavior': 'off', 'hedged-request': 'information' } });
+      assert.deepEqual(
+        [...new Set(fromSettings.diagnostics.map((d) => `${d.code}:${d.severity}`))].sort(),
+        ['hedged-request:information', 'off-behavior:hint'],
+      );
+    });
+
+    it('keeps YAML syntax errors as errors whatever the settings say', async () => {
+      const { diagnostics } = await diagnose('---\nbehavior: [\n---\n## a\nx', { severityOverrides: { 'yaml-syntax': 'hint' } });
+      assert.ok(diagnostics.length > 0);
+      assert.ok(diagnostics.every((d) => d.code !== 'yaml-syntax' || d.severity === 'error'));
+    });
+  });
+
+  it('stops early when cancelled', async () => {
+    const analysis = new AnalysisCache().get({ uri: 'file:///w/doc.inoc', version: 1, getText: () => file('behavior: toxicity', '## a\nBe nice.') });
+    assert.deepEqual(await computeDiagnostics(analysis, new DatasetCache(host), {}, { isCancellationRequested: true }), []);
+  });
+});

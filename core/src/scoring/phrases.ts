@@ -1,0 +1,254 @@
+/**
+ * A small, linear-time phrase matcher for the scorer: the text is cut into sentences of lower-cased words once,
+ * and phrases are matched word by word. Regexes over the raw text are avoided on purpose: a few hundred
+ * alternations over a 10 MB prompt would be slow, and gaps written as regexes invite catastrophic backtracking.
+ *
+ * Phrase syntax (space-separated elements):
+ * - `word` matches that word exactly (after lower-casing, curly apostrophes straightened and a trailing `'s` cut);
+ * - `word+` also matches its inflections (`-s`, `-es`, `-ed`, `-d`, `-ing`, `-er`, `-ers`, `-ly`, dropped final `e`);
+ * - `stem*` matches any word starting with `stem` (at least 3 letters);
+ * - `a/b/c` matches any alternative; a trailing `?` makes an element optional;
+ * - `~N` skips 0..N arbitrary words inside the sentence; `!word` asserts the next word is not `word` (or the end).
+ * The first element must be a plain word element (not optional, not a gap), so phrases can be indexed.
+ */
+
+/** One word of a sentence with its offsets in the analysed text. */
+export interface Word {
+  /** Normalised form used for matching. */
+  norm: string;
+  start: number;
+  end: number;
+  /** A comma (or dash) directly follows this word. */
+  commaAfter: boolean;
+}
+
+/** A run of words between hard boundaries (`.`, `!`, `?`, `;`, `:`, blank lines, list items, code fences). */
+export interface Sentence {
+  words: Word[];
+}
+
+interface WordElement {
+  kind: 'word';
+  exact: Set<string>;
+  prefixes: string[];
+  optional: boolean;
+}
+interface GapElement {
+  kind: 'gap';
+  max: number;
+}
+interface NotElement {
+  kind: 'not';
+  exact: Set<string>;
+}
+type Element = WordElement | GapElement | NotElement;
+
+/** A compiled phrase. */
+export interface Phrase {
+  source: string;
+  elements: Element[];
+}
+
+const INFLECTIONS = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'ly'];
+
+/** Straightens apostrophes, lower-cases and cuts a possessive `'s`, so "User’s" and "user" match alike. */
+export function normalizeWord(raw: string): string {
+  let word = raw.toLowerCase();
+  if (word.includes('\u2019')) word = word.replace(/\u2019/g, "'");
+  if (word.endsWith("'s") && word.length > 2) word = word.slice(0, -2);
+  return word;
+}
+
+function inflect(word: string): string[] {
+  const forms = [word, ...INFLECTIONS.map((suffix) => word + suffix)];
+  if (word.endsWith('e')) forms.push(word.slice(0, -1) + 'ing', word.slice(0, -1) + 'ed');
+  if (word.endsWith('y')) forms.push(word.slice(0, -1) + 'ies', word.slice(0, -1) + 'ied');
+  return forms;
+}
+
+/** Compiles one phrase; throws on a malformed phrase (they are written by us, so this is a programming error). */
+export function compilePhrase(source: string): Phrase {
+  const parts = source.trim().split(/\s+/);
+  const elements: Element[] = [];
+  for (const part of parts) {
+    const gap = /^~(\d+)$/.exec(part);
+    if (gap) {
+      elements.push({ kind: 'gap', max: Number(gap[1]) });
+      continue;
+    }
+    if (part.startsWith('!')) {
+      elements.push({ kind: 'not', exact: new Set(part.slice(1).split('/').map(normalizeWord)) });
+      continue;
+    }
+    const optional = part.endsWith('?') && part.length > 1;
+    const body = optional ? part.slice(0, -1) : part;
+    const element: WordElement = { kind: 'word', exact: new Set(), prefixes: [], optional };
+    for (const alternative of body.split('/')) {
+      if (!alternative) throw new Error(`empty alternative in phrase "${source}"`);
+      if (alternative.endsWith('*')) {
+        const stem = alternative.slice(0, -1).toLowerCase();
+        if (stem.length < 3) throw new Error(`prefix "${alternative}" in phrase "${source}" is shorter than 3 letters`);
+        element.prefixes.push(stem);
+      } else if (alternative.endsWith('+')) {
+        for (const form of inflect(alternative.slice(0, -1).toLowerCase())) element.exact.add(form);
+      } else {
+        element.exact.add(normalizeWord(alternative));
+      }
+    }
+    elements.push(element);
+  }
+  const first = elements[0];
+  if (!first || first.kind !== 'word' || first.optional) {
+    throw new Error(`phrase "${source}" must start with a required word`);
+  }
+  return { source, elements };
+}
+
+function wordMatches(element: WordElement | NotElement, norm: string): boolean {
+  if (element.exact.has(norm)) return true;
+  if (element.kind === 'not') return false;
+  for (const prefix of element.prefixes) if (norm.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
+ * The end (exclusive word index) of the shortest match of `elements[k..]` starting at word `i`, or -1.
+ * Backtracking is bounded by the phrase (a handful of elements and small gaps), so each start costs O(1).
+ */
+function matchFrom(elements: Element[], k: number, words: readonly Word[], i: number): number {
+  if (k === elements.length) return i;
+  const element = elements[k]!;
+  if (element.kind === 'gap') {
+    for (let skip = 0; skip <= element.max && i + skip <= words.length; skip++) {
+      const end = matchFrom(elements, k + 1, words, i + skip);
+      if (end >= 0) return end;
+    }
+    return -1;
+  }
+  if (element.kind === 'not') {
+    if (i < words.length && wordMatches(element, words[i]!.norm)) return -1;
+    return matchFrom(elements, k + 1, words, i);
+  }
+  if (i < words.length && wordMatches(element, words[i]!.norm)) {
+    const end = matchFrom(elements, k + 1, words, i + 1);
+    if (end >= 0) return end;
+  }
+  return element.optional ? matchFrom(elements, k + 1, words, i) : -1;
+}
+
+/** A match of one entry of a {@link PhraseSet}: words `[start, end)` of the sentence. */
+export interface PhraseMatch<T> {
+  value: T;
+  phrase: Phrase;
+  start: number;
+  end: number;
+}
+
+/** A set of phrases indexed by their first word, each carrying a value (a term, a cue kind, ...). */
+export class PhraseSet<T> {
+  private readonly byWord = new Map<string, { phrase: Phrase; value: T; order: number }[]>();
+  private readonly byPrefix = new Map<string, { phrase: Phrase; value: T; order: number; stem: string }[]>();
+
+  /** Compiles `entries` (phrase source, value); earlier entries win ties when overlaps are resolved. */
+  constructor(entries: ReadonlyArray<readonly [string, T]>) {
+    entries.forEach(([source, value], order) => {
+      const phrase = compilePhrase(source);
+      const first = phrase.elements[0] as WordElement;
+      for (const word of first.exact) {
+        const list = this.byWord.get(word) ?? [];
+        list.push({ phrase, value, order });
+        this.byWord.set(word, list);
+      }
+      for (const stem of first.prefixes) {
+        const key = stem.slice(0, 3);
+        const list = this.byPrefix.get(key) ?? [];
+        list.push({ phrase, value, order, stem });
+        this.byPrefix.set(key, list);
+      }
+    });
+  }
+
+  /** Every match starting at any word of `words` (overlapping ones included), in start order. */
+  findAll(words: readonly Word[]): (PhraseMatch<T> & { order: number })[] {
+    const found: (PhraseMatch<T> & { order: number })[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const norm = words[i]!.norm;
+      const exact = this.byWord.get(norm);
+      if (exact) {
+        for (const entry of exact) {
+          const end = matchFrom(entry.phrase.elements, 1, words, i + 1);
+          if (end >= 0) found.push({ value: entry.value, phrase: entry.phrase, start: i, end, order: entry.order });
+        }
+      }
+      const prefixed = norm.length >= 3 ? this.byPrefix.get(norm.slice(0, 3)) : undefined;
+      if (prefixed) {
+        for (const entry of prefixed) {
+          if (!norm.startsWith(entry.stem)) continue;
+          const end = matchFrom(entry.phrase.elements, 1, words, i + 1);
+          if (end >= 0) found.push({ value: entry.value, phrase: entry.phrase, start: i, end, order: entry.order });
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Matches with overlaps removed: longer matches first, then earlier entries, then earlier positions. */
+  findDisjoint(words: readonly Word[]): PhraseMatch<T>[] {
+    return disjoint(this.findAll(words));
+  }
+}
+
+/** Keeps the longest non-overlapping matches (ties: lower `order`, then earlier start), returned in text order. */
+export function disjoint<T extends { start: number; end: number; order: number }>(matches: T[]): T[] {
+  if (matches.length <= 1) return matches.slice();
+  const ranked = matches
+    .slice()
+    .sort((a, b) => b.end - b.start - (a.end - a.start) || a.order - b.order || a.start - b.start);
+  let last = 0;
+  for (const match of matches) if (match.end > last) last = match.end;
+  const taken = new Uint8Array(last + 1);
+  const kept: T[] = [];
+  for (const match of ranked) {
+    let free = true;
+    for (let w = match.start; w < match.end; w++) {
+      if (taken[w]) {
+        free = false;
+        break;
+      }
+    }
+    if (!free) continue;
+    for (let w = match.start; w < match.end; w++) taken[w] = 1;
+    kept.push(match);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+// Words (letters, marks, digits, joined by apostrophes), `{{placeholders}}` (opaque), hard boundaries and commas.
+// Every alternative consumes at least one character and none can overlap another, so scanning is linear.
+const TOKEN =
+  /(\{\{[^{}\n]{0,200}\}\})|([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>]|\d{1,3}[.)]\s))|(```|[.!?;:](?=\s|$)|[!?;])|([,\u2013\u2014]|\s-\s)/gu;
+
+/**
+ * Cuts `text` into sentences of normalised words, calling `onSentence` for each (so a huge text is never held as
+ * one word array more than one sentence at a time). Placeholders count as words that match nothing.
+ */
+export function forEachSentence(text: string, onSentence: (sentence: Sentence) => void): void {
+  let words: Word[] = [];
+  const flush = () => {
+    if (words.length > 0) onSentence({ words });
+    words = [];
+  };
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    if (m[1] !== undefined) {
+      words.push({ norm: '\u0000slot', start: m.index, end: m.index + m[0].length, commaAfter: false });
+    } else if (m[2] !== undefined) {
+      words.push({ norm: normalizeWord(m[2]), start: m.index, end: m.index + m[0].length, commaAfter: false });
+    } else if (m[3] !== undefined || m[4] !== undefined) {
+      flush();
+    } else if (words.length > 0) {
+      words[words.length - 1]!.commaAfter = true;
+    }
+  }
+  flush();
+}
