@@ -72,6 +72,7 @@ async function e2eSuite(name) {
   rows.push([name, `${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`]);
 }
 
+await step('system', 'bash', ['test/system-deps.sh']);
 const typechecked = await step('typecheck', process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.']);
 const built = await step('build', process.execPath, ['esbuild.mjs']);
 await mochaSuite('unit', 'test/mocharc.unit.json');
