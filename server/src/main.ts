@@ -1,8 +1,13 @@
 /** Entry point of the language server: `node dist/server.js --stdio` (or `--node-ipc`, `--socket=N`). */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { measurementSourceFrom } from '../../core/src/language/measurementSource';
 import { nodeHost } from '../../core/src/node/fileHost';
+import { loadWorkspaceSummaries } from '../../core/src/node/summaries';
 import { startServer } from './server';
 
 // The transport comes from the command line (--stdio, --node-ipc, --socket=N, --pipe=NAME).
 const connection = createConnection(ProposedFeatures.all);
-startServer(connection, { host: nodeHost });
+startServer(connection, {
+  host: nodeHost,
+  loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
+});

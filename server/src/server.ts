@@ -98,11 +98,16 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   };
 
-  const reloadMeasurements = async () => {
-    if (!options.loadMeasurements) return;
-    const source = await guard('loading check results', undefined, () => options.loadMeasurements!(workspaceFolders));
-    if (source) service.setMeasurements(source);
-    refreshCodeLenses();
+  // Hovers and lenses wait for the (re)load in flight, so the first ones after start-up already show results.
+  let measurementsLoaded: Promise<void> = Promise.resolve();
+  const reloadMeasurements = () => {
+    if (!options.loadMeasurements) return measurementsLoaded;
+    measurementsLoaded = (async () => {
+      const source = await guard('loading check results', undefined, () => options.loadMeasurements!(workspaceFolders));
+      if (source) service.setMeasurements(source);
+      refreshCodeLenses();
+    })();
+    return measurementsLoaded;
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -148,8 +153,12 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    for (const change of params.changes) service.fileChanged(change.uri);
-    revalidateAll();
+    // Check results (written by the editor or the CLI) change measurements; anything else may be a dataset.
+    const results = params.changes.filter((change) => /\/\.inoculate\//.test(change.uri));
+    const others = params.changes.filter((change) => !results.includes(change));
+    for (const change of others) service.fileChanged(change.uri);
+    if (results.length) void reloadMeasurements();
+    if (others.length) revalidateAll();
   });
 
 
@@ -170,7 +179,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return guard(what, fallback, () => run(document));
   };
 
-  connection.onHover((params, token) => withDocument(params.textDocument.uri, null, 'hover', (d) => service.hover(d, params.position), token));
+  connection.onHover((params, token) =>
+    withDocument(params.textDocument.uri, null, 'hover', async (d) => (await measurementsLoaded, service.hover(d, params.position)), token),
+  );
   connection.onCompletion((params, token) =>
     withDocument(params.textDocument.uri, { isIncomplete: false, items: [] }, 'completion', (d) => service.completions(d, params.position), token),
   );
@@ -181,7 +192,10 @@ export function startServer(connection: Connection, options: ServerOptions): voi
       params.textDocument.uri,
       [],
       'code lens',
-      async (d) => ((await settingsFor(d.uri)).codeLens.enable ? service.codeLenses(d, { checks: workspaceTrusted }) : []),
+      async (d) => {
+        await measurementsLoaded;
+        return (await settingsFor(d.uri)).codeLens.enable ? service.codeLenses(d, { checks: workspaceTrusted }) : [];
+      },
       token,
     ),
   );

@@ -24,6 +24,8 @@ export interface TestClient {
   published: PublishDiagnosticsParams[];
   /** Resolves with the first diagnostics for `uri` (published after this call) that satisfy `predicate`. */
   waitForDiagnostics(uri: string, predicate?: (diagnostics: Diagnostic[], version?: number) => boolean): Promise<Diagnostic[]>;
+  /** Resolves at the next `workspace/codeLens/refresh` the server sends (after measurements reload). */
+  nextCodeLensRefresh(): Promise<void>;
   /** Sends `didOpen` for a document. */
   open(uri: string, text: string, version?: number): void;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startClient(options: { transport?: 'stdio' | 'ipc'; settin
       ? createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!))
       : createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   const published: PublishDiagnosticsParams[] = [];
+  const refreshWaiters: Array<() => void> = [];
   const waiters: Array<{ uri: string; predicate: (d: Diagnostic[], v?: number) => boolean; resolve: (d: Diagnostic[]) => void }> = [];
   const client: TestClient = {
     connection,
@@ -54,6 +57,12 @@ export async function startClient(options: { transport?: 'stdio' | 'ipc'; settin
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${uri}; server stderr:\n${stderr}`)), 15000);
         waiters.push({ uri, predicate, resolve: (d) => { clearTimeout(timer); resolve(d); } });
+      });
+    },
+    nextCodeLensRefresh() {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no workspace/codeLens/refresh from the server')), 15000);
+        refreshWaiters.push(() => { clearTimeout(timer); resolve(); });
       });
     },
     open(uri, text, version = 1) {
@@ -84,13 +93,16 @@ export async function startClient(options: { transport?: 'stdio' | 'ipc'; settin
     params.items.map((item) => (item.section === 'inoculate' ? client.settings : null)),
   );
   connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('workspace/codeLens/refresh', () => null);
+  connection.onRequest('workspace/codeLens/refresh', () => {
+    for (const resolve of refreshWaiters.splice(0)) resolve();
+    return null;
+  });
   connection.onNotification('window/logMessage', () => undefined);
   connection.listen();
   client.initializeResult = await connection.sendRequest('initialize', {
     processId: process.pid,
     rootUri: options.rootUri ?? null,
-    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+    capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } } },
     initializationOptions: options.initializationOptions,
   });
   void connection.sendNotification('initialized', {});
