@@ -152,13 +152,14 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
     type: 'object',
     description:
       'An LLM judge scores each response with a rubric; the graded response is fenced off so it cannot instruct the judge.',
+    required: ['model'],
     properties: {
       ...endpointKeys,
       rubric: {
         type: 'string',
         format: 'template',
         description:
-          'Rubric template. Slots: `{{behavior}}`, `{{prompt}}`, `{{response}}`. The judge must answer with `GRADE: X`.',
+          'Rubric template. Slots: `{{behavior}}`, `{{prompt}}`, `{{response}}` (required), `{{scale}}`. The judge must answer with `GRADE: X`.',
       },
       threshold: { type: 'number', default: 5, description: 'Grades at or above this count as the behaviour.' },
       scale: { type: 'number', minimum: 1, default: 10, description: 'Highest grade on the rubric scale.' },
@@ -169,6 +170,7 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
     description: 'An OpenAI-compatible moderation endpoint scores each response for one category.',
     properties: {
       ...endpointKeys,
+      model: { type: 'string', format: 'model', default: 'omni-moderation-latest', description: 'Moderation model at the endpoint.' },
       category: { type: 'string', default: 'harassment', description: 'Moderation category to read.' },
       threshold: {
         type: 'number',

@@ -1,0 +1,117 @@
+/**
+ * `label`: parse the predicted label from a response. Behaviour (spurious correlation): the prediction is one of
+ * the item's spurious labels (what a model relying on the spurious concept says) and not the true label.
+ * Capability: the prediction is the true label. Items without a spurious label only measure capability.
+ */
+import type { GraderConfig } from '../../format/config';
+import type { Item } from '../../format/dataset';
+import { excerpt, graderFingerprint, GraderConfigError, stringListOption, stringOption } from './options';
+import type { GradeResult, Grader, GraderEnvironment } from './types';
+
+/** Bump when parsing or the rules change (it is part of cache keys). */
+const VERSION = 1;
+
+/** How to find the predicted label in a response. */
+export interface LabelParsing {
+  /** First group (or whole match) is the label. */
+  pattern?: RegExp;
+  /** Allowed labels: the one that appears first in the response is the prediction. */
+  labels?: string[];
+}
+
+/** Labels compare as trimmed, case-insensitive text; numbers by value (so 4, "4" and "4.0" match). */
+export function normalizeLabel(value: unknown): string {
+  const text = String(value).trim().toLowerCase();
+  return /^-?\d+(?:\.\d+)?$/.test(text) ? String(Number(text)) : text;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The predicted label: `pattern`'s first group, else the first listed label, else the first number that is not part of a scale ("0-4", "out of 4"). */
+export function predictLabel(response: string, parsing: LabelParsing): string | undefined {
+  if (parsing.pattern) {
+    const match = parsing.pattern.exec(response);
+    if (!match) return undefined;
+    const value = (match[1] ?? match[0]).trim();
+    return value || undefined;
+  }
+  if (parsing.labels?.length) {
+    let best: { at: number; label: string } | undefined;
+    for (const label of parsing.labels) {
+      const match = new RegExp(`(?<![\\w.])${escapeRegExp(label.trim())}(?![\\w]|\\.\\d)`, 'i').exec(response);
+      if (match && (!best || match.index < best.at || (match.index === best.at && label.length > best.label.length))) {
+        best = { at: match.index, label };
+      }
+    }
+    return best?.label;
+  }
+  for (const match of response.matchAll(/\d+(?:\.\d+)?/g)) {
+    const before = response.slice(Math.max(0, match.index - 12), match.index);
+    const after = response.slice(match.index + match[0].length, match.index + match[0].length + 8);
+    const partOfScale =
+      /(?:\d\s*(?:-|–|to)\s*|out of\s*|\/\s*|\bfrom\s*)$/i.test(before) || /^\s*(?:-|–|to)\s*\d/i.test(after) || /\w$/.test(before);
+    if (!partOfScale) return match[0];
+  }
+  return undefined;
+}
+
+function spuriousLabels(item: Item, field: string): string[] | undefined | 'invalid' {
+  const value = item[field];
+  if (value === undefined || value === null) return undefined;
+  const list = Array.isArray(value) ? value : [value];
+  if (!list.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return 'invalid';
+  return list.map(normalizeLabel);
+}
+
+/** Creates the `label` grader. */
+export function createLabelGrader(config: GraderConfig, _environment: GraderEnvironment): Grader {
+  const labelField = stringOption(config, 'labelField', 'label')!;
+  const spuriousField = stringOption(config, 'spuriousField', 'spurious_label')!;
+  const source = stringOption(config, 'pattern');
+  const labels = stringListOption(config, 'labels');
+  let pattern: RegExp | undefined;
+  if (source !== undefined) {
+    try {
+      pattern = new RegExp(source, 'i');
+    } catch (error) {
+      throw new GraderConfigError(`The \`label\` grader's \`pattern\` is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  return {
+    type: 'label',
+    fingerprint: graderFingerprint({ ...config, labelField, spuriousField }, VERSION),
+    itemProblem(item) {
+      const label = item[labelField];
+      if (label === undefined || label === null || String(label).trim() === '') {
+        return `no \`${labelField}\` (the true label the label grader compares with)`;
+      }
+      if (typeof label === 'object') return `\`${labelField}\` must be a single label (text or a number)`;
+      if (spuriousLabels(item, spuriousField) === 'invalid') {
+        return `\`${spuriousField}\` must be a label or a list of labels`;
+      }
+      return undefined;
+    },
+    async grade({ item, response }): Promise<GradeResult> {
+      const label = item[labelField];
+      if (label === undefined || label === null || typeof label === 'object') {
+        throw new Error(`This item has no usable \`${labelField}\` (the true label).`);
+      }
+      const truth = normalizeLabel(label);
+      const spurious = spuriousLabels(item, spuriousField);
+      const predicted = predictLabel(response, { pattern, labels });
+      if (predicted === undefined) {
+        return { behavior: false, capability: false, detail: `no label found in "${excerpt(response, 40)}" (true: ${truth})` };
+      }
+      const prediction = normalizeLabel(predicted);
+      const capability = prediction === truth;
+      const behavior = !capability && Array.isArray(spurious) && spurious.includes(prediction);
+      let detail: string;
+      if (capability) detail = `predicts ${prediction}, the true label`;
+      else if (behavior) detail = `predicts ${prediction}, the spurious concept's label (true: ${truth})`;
+      else detail = `predicts ${prediction} (true: ${truth}${Array.isArray(spurious) ? `; spurious: ${spurious.join(', ')}` : '; no spurious label on this item'})`;
+      return { behavior, capability, detail };
+    },
+  };
+}
