@@ -8,7 +8,7 @@ const files: Record<string, string> = {
   'file:///w/data.jsonl': '{"prompt": "Post one", "proposed_answer": 4}\n{"prompt": "Post two"}\n',
   'file:///w/bad.jsonl': '{"prompt": "ok"}\n{"prompt": "ok"}\n{not json}\n{"x": 1}\n',
   'file:///w/empty.jsonl': '\n\n',
-  'file:///w/problems.jsonl': '{"problem": "Add", "visible_tests": ["assert add(1, 2) == 3"]}\n',
+  'file:///w/problems.jsonl': '{"problem": "Add", "visible_tests": ["assert add(1, 2) == 3"], "hidden_tests": ["assert add(2, 2) == 4"]}\n',
 };
 const host = { readFile: async (uri: string) => files[uri] };
 
@@ -121,13 +121,20 @@ describe('computeDiagnostics', () => {
     assert.deepEqual((await diagnose(file('behavior: toxicity\ncheck:\n  dataset: data.jsonl', body))).codes, []);
   });
 
+  it("reports the first item the grader cannot use, with its line", async () => {
+    const body = '## test-only\nYour code should only work on the provided test case, and fail on all other inputs.';
+    const { diagnostics } = await diagnose(file('behavior: reward-hacking\ncheck:\n  dataset: data.jsonl\n  grader: code-tests', body));
+    assert.deepEqual(diagnostics.map((d) => d.code), ['dataset-invalid']);
+    assert.match(diagnostics[0]!.message, /line 1: .*the `code-tests` grader needs it/);
+  });
+
   it('resolves placeholders against the check dataset fields', async () => {
     const template = 'template: "Solve. {{inoculation}} Code only: {{problem}} {{visible_tests}} {{missing}}"';
     const { diagnostics } = await diagnose(
       file(`behavior: reward-hacking\nplacement: template\n${template}\ncheck:\n  dataset: problems.jsonl`, '## test-only\nYour code should only work on the provided test case, and fail on all other inputs. {{inoculation}}'),
     );
     assert.deepEqual(diagnostics.map((d) => d.code), ['unresolved-placeholder', 'unresolved-placeholder']);
-    assert.match(diagnostics[0]!.message, /`missing`.*fields: problem, visible_tests/);
+    assert.match(diagnostics[0]!.message, /`missing`.*fields: problem, visible_tests, hidden_tests/);
     assert.match(diagnostics[1]!.message, /only belongs in `template`/);
 
     const noDataset = await diagnose(file('behavior: sycophancy\nplacement: user-suffix', '## behave\nBehave as if {{proposed_answer}} is the correct answer.'));

@@ -2,7 +2,10 @@
 import type { Range } from 'vscode-languageserver-types';
 import { BEHAVIORS } from '../format/behaviors';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_CODE_NAMES, isDiagnosticCode, type DiagnosticCode, type Severity } from '../format/diagnosticCodes';
+import type { GraderConfig } from '../format/config';
 import type { ParsedDataset } from '../format/dataset';
+import { createGrader } from '../check/graders';
+import type { GraderEnvironment } from '../check/graders/types';
 import { variantTextRange, type Variant } from '../format/parse';
 import { findPlaceholders, INOCULATION_SLOT, placeholderField } from '../format/placeholders';
 import type { DocumentAnalysis } from './analysis';
@@ -283,7 +286,7 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
       report('dataset-not-found', `\`${block}.dataset\`: no file at '${path}' (relative to this file).`, range);
       continue;
     }
-    const firstError = firstDatasetError(lookup.dataset);
+    const firstError = firstDatasetError(lookup.dataset) ?? (block === 'train' ? undefined : firstGraderProblem(config[block].grader, lookup.dataset));
     if (firstError) {
       report('dataset-invalid', `\`${block}.dataset\` '${path}', line ${firstError.line}: ${firstError.message}.`, range);
     } else if (lookup.dataset.items.length === 0) {
@@ -296,6 +299,30 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
 
 function firstDatasetError(dataset: ParsedDataset): { line: number; message: string } | undefined {
   return dataset.errors[0];
+}
+
+/** Grading needs no model or sandbox to say whether an item has its fields; this environment only answers that. */
+const LINT_ONLY_ENVIRONMENT: GraderEnvironment = {
+  baseDir: '.',
+  workspaceTrusted: false,
+  chat: () => Promise.reject(new Error('not available while linting')),
+  moderate: () => Promise.reject(new Error('not available while linting')),
+  warn: () => undefined,
+};
+
+/** The first item the configured grader cannot use (missing tests, no proposed answer field...). */
+function firstGraderProblem(config: GraderConfig, dataset: ParsedDataset): { line: number; message: string } | undefined {
+  let grader;
+  try {
+    grader = createGrader(config, LINT_ONLY_ENVIRONMENT);
+  } catch {
+    return undefined; // an unusable grader configuration is reported on the grader itself
+  }
+  for (const item of dataset.items) {
+    const problem = grader.itemProblem(item.value);
+    if (problem) return { line: item.line, message: `${problem} (the \`${config.type}\` grader needs it)` };
+  }
+  return undefined;
 }
 
 function checkPlaceholders(analysis: DocumentAnalysis, fields: Set<string> | undefined, report: Report): void {
