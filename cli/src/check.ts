@@ -1,0 +1,358 @@
+/**
+ * `inoculate check <file>`: sample the model with each candidate and the control arm, grade every response, and
+ * report each arm's rate with its 95% Wilson interval and its lift over the control with a 95% Newcombe interval.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Arm } from '../../core/src/check/arms';
+import { ResponseCache } from '../../core/src/check/cache';
+import { runCheck, type CheckOutcome, type CheckProgress } from '../../core/src/check/engine';
+import { createGrader } from '../../core/src/check/graders/index';
+import type { GraderEnvironment } from '../../core/src/check/graders/types';
+import { checkResultPaths, findWorkspaceRoot, type CheckResultPaths } from '../../core/src/check/layout';
+import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
+import { planCheck, type CheckPlan } from '../../core/src/check/plan';
+import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
+import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
+import type { CheckSummary } from '../../core/src/check/types';
+import { analyzePrompt } from '../../core/src/scoring/score';
+import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
+
+const HELP = `Usage: inoculate check [options] <file.inoc>
+
+Sample the model with each candidate prompt and with the control arm, grade every response, and print each arm's
+rate of the behaviour (95% Wilson interval) and its lift over the control (95% Newcombe interval). Answers are
+cached under .inoculate/: a re-run sends only the requests it has not sent before.
+
+Options:
+  --variant NAME      Check only this variant (repeatable); the control arm is always included
+  --samples N         Samples per arm (default: check.samples, 50)
+  --concurrency N     Requests in flight at once (default: check.concurrency, 8)
+  --model M           Model to sample (default: the file's model:)
+  --base-url URL      OpenAI-compatible endpoint (default: the file's baseUrl:, then OPENAI_BASE_URL, then OpenAI)
+  --no-cache          Send every request again (new answers still replace the cached ones)
+  --dry-run           Print what would be sent and its estimated cost; send nothing
+  --json              Print the results as JSON
+  --results-dir DIR   Where results go (default: .inoculate/ in the workspace root)
+  -h, --help          Show this help
+
+The API key is read from OPENAI_API_KEY only. Exit status: 0 the check completed, 1 it could not (after
+retries), 2 bad arguments or input files, 130 interrupted (finished samples are kept; run again to resume).
+`;
+
+/** The exact shape printed by `--json`. */
+export interface CheckJson {
+  file: string;
+  behavior: string;
+  model: string;
+  requests: number;
+  cacheHits: number;
+  arms: Array<{
+    name: string;
+    control: boolean;
+    n: number;
+    k: number;
+    rate: number;
+    ci: [number, number];
+    lift: number | null;
+    liftCi: [number, number] | null;
+    predicted: number | null;
+  }>;
+}
+
+/** The `--json` view of a summary. */
+export function checkJson(summary: CheckSummary): CheckJson {
+  return {
+    file: summary.file,
+    behavior: summary.behavior,
+    model: summary.model,
+    requests: summary.requests,
+    cacheHits: summary.cacheHits,
+    arms: summary.arms.map((arm) => ({
+      name: arm.name,
+      control: arm.control,
+      n: arm.n,
+      k: arm.k,
+      rate: arm.rate,
+      ci: arm.ci,
+      lift: arm.lift,
+      liftCi: arm.liftCi,
+      predicted: arm.predicted,
+    })),
+  };
+}
+
+interface Options {
+  file: string;
+  variants: string[];
+  samples?: number;
+  concurrency?: number;
+  model?: string;
+  baseUrl?: string;
+  noCache: boolean;
+  dryRun: boolean;
+  json: boolean;
+  resultsDir?: string;
+}
+
+function parseOptions(args: string[]): Options | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        variant: { type: 'string', multiple: true },
+        samples: { type: 'string' },
+        concurrency: { type: 'string' },
+        model: { type: 'string' },
+        'base-url': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
+        json: { type: 'boolean' },
+        'results-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  if (positionals.length !== 1) {
+    throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.\n\n${HELP}`);
+  }
+  const whole = (name: string, value: string | undefined, max: number) => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      throw new UsageError(`--${name} must be a whole number from 1 to ${max}; got '${value}'.`);
+    }
+    return Number(value);
+  };
+  const baseUrl = values['base-url'];
+  if (baseUrl !== undefined) validateUrl(baseUrl, '--base-url');
+  return {
+    file: positionals[0]!,
+    variants: values.variant ?? [],
+    samples: whole('samples', values.samples, 100_000),
+    concurrency: whole('concurrency', values.concurrency, 512),
+    model: values.model,
+    baseUrl,
+    noCache: !!values['no-cache'],
+    dryRun: !!values['dry-run'],
+    json: !!values.json,
+    resultsDir: values['results-dir'],
+  };
+}
+
+function validateUrl(value: string, where: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new UsageError(`${where} must be an http(s) URL such as http://localhost:8000/v1; got '${value}'.`);
+  if (url.username || url.password) throw new UsageError(`${where} must not contain credentials; put the key in OPENAI_API_KEY.`);
+}
+
+/** The `check` command: exit 0 completed, 1 could not complete, 2 bad input, 130 interrupted. */
+export const checkCommand: Command = async (args: string[], io: CliIO) => {
+  const options = parseOptions(args);
+  if (options === 'help') {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const fs = nodeResultsFileSystem;
+  let check: PreparedCheck;
+  try {
+    check = await prepareCheck(
+      fs,
+      options.file,
+      { variants: options.variants, samples: options.samples, concurrency: options.concurrency, model: options.model, baseUrl: options.baseUrl },
+      io.cwd,
+    );
+  } catch (error) {
+    if (error instanceof CheckSetupError) return fail(io, error.message, 2);
+    throw error;
+  }
+
+  // Base URL: flag > file > OPENAI_BASE_URL > OpenAI's own.
+  const envBaseUrl = io.env.OPENAI_BASE_URL?.trim() || undefined;
+  if (!check.baseUrl && envBaseUrl) validateUrl(envBaseUrl, 'OPENAI_BASE_URL');
+  const baseUrl = normalizeBaseUrl(check.baseUrl ?? envBaseUrl ?? OPENAI_DEFAULT_BASE_URL);
+  const apiKey = io.env.OPENAI_API_KEY?.trim() || undefined;
+  const provider = new OpenAIProvider({ baseUrl, apiKey });
+  const workspaceRoot = await findWorkspaceRoot(fs, check.inocPath, io.cwd);
+  const paths = checkResultPaths(workspaceRoot, check.inocPath, options.resultsDir ? resolve(io.cwd, options.resultsDir) : undefined);
+
+  if (options.dryRun) return dryRun(io, options, check, baseUrl, provider.id, paths);
+  if (!apiKey && isOpenAIEndpoint(baseUrl)) {
+    return fail(io, `no API key for ${baseUrl}: set OPENAI_API_KEY (or point --base-url at a local OpenAI-compatible server).`, 2);
+  }
+
+  const behavior = check.config.behavior;
+  const predict = (arm: Arm) =>
+    behavior && arm.instruction ? analyzePrompt(arm.instruction, { behavior, description: check.config.description, keywords: check.config.keywords }).score : null;
+  const progress = progressReporter(io.stderr, io.env);
+  const started = Date.now();
+  let outcome: CheckOutcome;
+  try {
+    outcome = await runCheck({
+      check,
+      provider,
+      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey }),
+      grader: (environment) => createGrader(check.grader, environment),
+      fs,
+      paths,
+      useCache: !options.noCache,
+      workspaceTrusted: true,
+      signal: io.signal,
+      onProgress: progress.update,
+      onRetry: progress.retry,
+      warn: (message) => {
+        progress.clear();
+        io.stderr.write(`inoculate check: ${message}\n`);
+      },
+      predict,
+    });
+  } catch (error) {
+    progress.clear();
+    if (error instanceof CheckSetupError) return fail(io, error.message, 2);
+    throw error;
+  }
+  progress.finish(outcome, Date.now() - started);
+
+  const { summary } = outcome;
+  if (outcome.summaryWritten) {
+    if (options.json) io.stdout.write(`${JSON.stringify(checkJson(summary), null, 2)}\n`);
+    else io.stdout.write(renderTable(summary, paths, io.stdout, io.env));
+  }
+  if (outcome.cancelled) {
+    const kept = outcome.counts.graded + outcome.counts.failed;
+    io.stderr.write(`inoculate check: interrupted; ${kept} of ${outcome.counts.total} samples finished and kept. Run again to finish: only the missing samples are requested.\n`);
+    return 130;
+  }
+  if (outcome.fatal) return fail(io, outcome.fatal.message, 1);
+  // This run's own samples decide (a `--variant` summary also keeps other arms' earlier results).
+  if (outcome.counts.failed > 0) {
+    const failed = outcome.counts.failed;
+    return fail(io, `${failed} sample${failed === 1 ? '' : 's'} could not be obtained or graded (after retries); the first: ${outcome.firstFailure ?? 'unknown'}. Run again to retry them.`, 1);
+  }
+  return 0;
+};
+
+function fail(io: CliIO, message: string, status: number): number {
+  io.stderr.write(`inoculate check: ${message}\n`);
+  return status;
+}
+
+async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl: string, endpointId: string, paths: CheckResultPaths): Promise<number> {
+  // The grader still checks every item, so a dry run finds the same input problems a real run would.
+  const offline = (): never => {
+    throw new Error('no requests in a dry run');
+  };
+  const environment: GraderEnvironment = { baseDir: check.baseDir, workspaceTrusted: true, chat: async () => offline(), moderate: async () => offline(), warn: () => {} };
+  try {
+    const grader = createGrader(check.grader, environment);
+    checkItems(check, (item) => grader.itemProblem(item), grader.type);
+  } catch (error) {
+    return fail(io, (error as Error).message, 2);
+  }
+  const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
+  let plan: CheckPlan;
+  try {
+    plan = await planCheck(check, baseUrl, endpointId, cache);
+  } finally {
+    await cache?.close();
+  }
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify({ file: paths.relativeFile, model: check.model, baseUrl, ...plan }, null, 2)}\n`);
+    return 0;
+  }
+  const c = colorizer(io.stdout, io.env);
+  const number = (value: number) => value.toLocaleString('en-US');
+  const money = (value: number) => `$${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`;
+  const lines = [
+    `${c.bold(paths.relativeFile)}: dry run, nothing sent`,
+    `  model        ${check.model} at ${baseUrl}`,
+    `  arms         ${plan.arms} (${check.arms.map((arm) => arm.name + (arm.control ? ' (control)' : '')).join(', ')})`,
+    `  samples      ${number(plan.samples)} (${number(plan.samplesPerArm)} per arm, ${check.items.length} dataset items)`,
+    `  requests     ${number(plan.requests)} (${number(plan.cachedSamples)} answered from the cache)`,
+    `  input        ~${number(plan.inputTokens)} tokens (characters / 4)`,
+    `  output       ~${number(plan.outputTokens.typical)} tokens typical, at most ${number(plan.outputTokens.max)} (maxTokens ${check.sampling.maxTokens})`,
+    `  cost         ${plan.cost ? `~${money(plan.cost.typical)} typical, at most ${money(plan.cost.max)}` : 'price unknown'}`,
+    c.dim(`  ${plan.cost ? plan.priceNote : 'prices are known only for OpenAI models on api.openai.com'}; judge and moderation requests are not included.`),
+  ];
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const signed = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) * 100).toFixed(1)}`;
+
+/** The per-arm table of the human output. */
+export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stream: OutputStream, env: NodeJS.ProcessEnv): string {
+  const c = colorizer(stream, env);
+  const width = Math.max(3, ...summary.arms.map((arm) => arm.name.length));
+  const header = `${'arm'.padEnd(width)}  ${'rate'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'lift'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'n'.padStart(5)}`;
+  const rows = summary.arms.map((arm) => {
+    const bar = '█'.repeat(Math.round(arm.rate * 20)).padEnd(20, '·');
+    const ci = `[${percent(arm.ci[0])}, ${percent(arm.ci[1])}]`;
+    const lift = arm.lift === null ? 'control'.padStart(6) : signed(arm.lift).padStart(6);
+    const liftCi = arm.liftCi ? `[${signed(arm.liftCi[0])}, ${signed(arm.liftCi[1])}]` : '';
+    const failed = arm.failed ? c.red(` ${arm.failed} failed`) : '';
+    const clearlyAbove = arm.liftCi && arm.liftCi[0] > 0;
+    const liftText = arm.lift === null ? c.dim(lift) : clearlyAbove ? c.green(lift) : lift;
+    return `${arm.name.padEnd(width)}  ${percent(arm.rate).padStart(6)}  ${ci.padEnd(15)}  ${liftText}  ${liftCi.padEnd(15)}  ${String(arm.n).padStart(5)}  ${c.cyan(bar)}${failed}`;
+  });
+  const title = `${c.bold(summary.file)}  ${summary.behavior}  ${summary.model} at ${summary.baseUrl ?? summary.provider}  ${summary.grader} grader`;
+  const footer = c.dim(
+    `${summary.samplesPerArm} samples per arm; ${summary.requests} requests sent, ${summary.cacheHits} answered from the cache. Lift: percentage points over the control.${summary.complete ? '' : ' Incomplete.'}\nResults: ${paths.summary}`,
+  );
+  return `${title}\n${c.dim(header)}\n${rows.join('\n')}\n${footer}\n`;
+}
+
+/** A progress bar on a terminal (stderr); on anything else, only a final line. */
+function progressReporter(stream: OutputStream, env: NodeJS.ProcessEnv) {
+  const tty = !!stream.isTTY;
+  const c = colorizer(stream, env);
+  let last: CheckProgress | undefined;
+  let retries = 0;
+  let drawnAt = 0;
+  let drawn = false;
+  const draw = () => {
+    if (!tty || !last) return;
+    const width = 30;
+    const filled = last.total ? Math.round((last.done / last.total) * width) : width;
+    const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+    const extra = [`${last.cached} cached`, last.failed ? c.red(`${last.failed} failed`) : '', retries ? `${retries} retries` : ''].filter(Boolean).join(', ');
+    stream.write(`\r\x1b[2K${c.cyan(bar)} ${last.done}/${last.total} ${c.dim(extra)}`);
+    drawn = true;
+  };
+  return {
+    update(progress: CheckProgress) {
+      last = progress;
+      const now = Date.now();
+      // Redraw at most ten times a second: progress arrives once per sample.
+      if (now - drawnAt >= 100 || progress.done === progress.total) {
+        drawnAt = now;
+        draw();
+      }
+    },
+    retry() {
+      retries++;
+    },
+    clear() {
+      if (tty && drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+    },
+    finish(outcome: CheckOutcome, elapsedMs: number) {
+      this.clear();
+      const { summary, counts } = outcome;
+      stream.write(
+        `inoculate check: ${counts.graded} of ${counts.total} samples graded${counts.failed ? `, ${counts.failed} failed` : ''} (${summary.requests} requests, ${summary.cacheHits} from the cache${retries ? `, ${retries} retries` : ''}) in ${(elapsedMs / 1000).toFixed(1)} s\n`,
+      );
+    },
+  };
+}

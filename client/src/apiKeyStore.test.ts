@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { apiKeyFor, cleanApiKey, endpointOrigin, secretKeyFor, type SecretStore } from './apiKeyStore';
+
+const memory = (): SecretStore & { map: Map<string, string> } => {
+  const map = new Map<string, string>();
+  return {
+    map,
+    get: async (key) => map.get(key),
+    store: async (key, value) => void map.set(key, value),
+    delete: async (key) => void map.delete(key),
+  };
+};
+
+describe('API key store', () => {
+  it('keys secrets by endpoint origin', () => {
+    assert.equal(endpointOrigin('https://api.openai.com/v1/'), 'https://api.openai.com');
+    assert.equal(secretKeyFor('http://127.0.0.1:8000/v1'), 'inoculate.apiKey:http://127.0.0.1:8000');
+    assert.equal(secretKeyFor('http://127.0.0.1:8000/other'), secretKeyFor('http://127.0.0.1:8000/v1'));
+    assert.notEqual(secretKeyFor('http://127.0.0.1:8001/v1'), secretKeyFor('http://127.0.0.1:8000/v1'));
+    assert.throws(() => endpointOrigin('file:///etc/passwd'), /not an http\(s\) endpoint/);
+    assert.throws(() => endpointOrigin('nonsense'));
+  });
+
+  it("prefers the endpoint's stored key, then OPENAI_API_KEY", async () => {
+    const secrets = memory();
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', {}), undefined);
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: ' env-key ' }), 'env-key');
+    await secrets.store(secretKeyFor('http://a.test/v1'), 'stored');
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'env-key' }), 'stored');
+    assert.equal(await apiKeyFor(secrets, 'http://b.test/v1', {}), undefined);
+  });
+
+  it('cleans typed keys', () => {
+    assert.equal(cleanApiKey('  sk-abc \n'), 'sk-abc');
+    assert.equal(cleanApiKey('   '), undefined);
+    assert.equal(cleanApiKey('sk-abc def'), undefined);
+  });
+});

@@ -1,0 +1,74 @@
+/** "Inoculate: Set API Key" / "Clear API Key": per endpoint, in the editor's secret storage, never in settings. */
+import * as vscode from 'vscode';
+import { OPENAI_DEFAULT_BASE_URL } from '../../core/src/check/providers/openai';
+import { cleanApiKey, endpointOrigin, secretKeyFor } from './apiKeyStore';
+import { readClientSettings } from './settings';
+
+/** The endpoint the commands act on when none is given: the setting, else OpenAI. */
+function defaultEndpoint(): string {
+  return readClientSettings(vscode.workspace.getConfiguration('inoculate', vscode.window.activeTextEditor?.document.uri)).check.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
+}
+
+async function askEndpoint(title: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title,
+    prompt: 'The OpenAI-compatible endpoint the key is for (keys are kept per origin: scheme, host and port).',
+    value: defaultEndpoint(),
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      try {
+        endpointOrigin(value.trim());
+        return undefined;
+      } catch {
+        return 'Enter an http(s) URL, e.g. https://api.openai.com/v1';
+      }
+    },
+  });
+}
+
+/**
+ * Registers both commands. `inoculate.setApiKey [baseUrl?, key?]` asks for what is not given (the key in a password
+ * box); `inoculate.clearApiKey [baseUrl?]` removes the endpoint's key. Neither ever shows or logs a key.
+ */
+export function registerApiKeyCommands(secrets: vscode.SecretStorage): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('inoculate.setApiKey', async (baseUrlArg?: unknown, keyArg?: unknown): Promise<boolean> => {
+      const baseUrl = typeof baseUrlArg === 'string' ? baseUrlArg : await askEndpoint('Set API Key: endpoint');
+      if (!baseUrl) return false;
+      let origin: string;
+      try {
+        origin = endpointOrigin(baseUrl.trim());
+      } catch {
+        void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint.`);
+        return false;
+      }
+      const typed =
+        typeof keyArg === 'string'
+          ? keyArg
+          : await vscode.window.showInputBox({ title: `API key for ${origin}`, prompt: 'Stored in the editor\'s secret storage; never written to settings or files.', password: true, ignoreFocusOut: true });
+      if (typed === undefined) return false;
+      const key = cleanApiKey(typed);
+      if (!key) {
+        void vscode.window.showErrorMessage('Inoculate: that API key is empty or contains spaces; nothing was stored.');
+        return false;
+      }
+      await secrets.store(secretKeyFor(origin), key);
+      void vscode.window.showInformationMessage(`Inoculate: API key stored for ${origin}.`);
+      return true;
+    }),
+    vscode.commands.registerCommand('inoculate.clearApiKey', async (baseUrlArg?: unknown): Promise<boolean> => {
+      const baseUrl = typeof baseUrlArg === 'string' ? baseUrlArg : await askEndpoint('Clear API Key: endpoint');
+      if (!baseUrl) return false;
+      let origin: string;
+      try {
+        origin = endpointOrigin(baseUrl.trim());
+      } catch {
+        void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint.`);
+        return false;
+      }
+      await secrets.delete(secretKeyFor(origin));
+      void vscode.window.showInformationMessage(`Inoculate: API key for ${origin} cleared.`);
+      return true;
+    }),
+  );
+}

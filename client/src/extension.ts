@@ -1,0 +1,65 @@
+/** The extension's entry point: wires each feature (one module each) to VS Code. */
+import * as vscode from 'vscode';
+import { registerApiKeyCommands } from './apiKeys';
+import { registerExplainScore } from './explainScore';
+import { InoculateLanguageClient } from './languageClient';
+import { registerNewFile } from './newFile';
+import { ResultsPanels, type ResultsRendered } from './resultsPanel';
+import { registerRunCheck } from './runCheck';
+import { ScoreStatusBar, type StatusBarSnapshot } from './statusBar';
+import { registerTrustNotifications } from './trust';
+
+/** What `activate` returns: other extensions and the end-to-end tests read state through it. */
+export interface InoculateApi {
+  /** The language server connection (its state, its process id, restart). */
+  readonly server: InoculateLanguageClient;
+  /** What the status bar item shows now. */
+  statusBar(): StatusBarSnapshot;
+  /** Fires after every status bar update. */
+  readonly onDidUpdateStatusBar: vscode.Event<StatusBarSnapshot>;
+  /** The results views: fires when a view has drawn; `panelOf` finds the open view of a file. */
+  readonly results: Pick<ResultsPanels, 'onDidRender' | 'panelOf'>;
+}
+
+export type { ResultsRendered };
+
+let activeServer: InoculateLanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<InoculateApi> {
+  const output = vscode.window.createOutputChannel('Inoculate', { log: true });
+  const server = new InoculateLanguageClient(context, output);
+  activeServer = server;
+  const client = () => server.languageClient;
+  const statusBar = new ScoreStatusBar(client);
+  const results = new ResultsPanels(context.extensionUri);
+  context.subscriptions.push(
+    results,
+    registerRunCheck({ context, client, output, showResults: (uri) => results.show(uri) }),
+    registerApiKeyCommands(context.secrets),
+    output,
+    server,
+    statusBar,
+    server.onDidChangeState(() => statusBar.refresh()),
+    registerExplainScore(client),
+    registerNewFile(),
+    registerTrustNotifications(client),
+    vscode.commands.registerCommand('inoculate.restartServer', () => server.restart()),
+    vscode.commands.registerCommand('inoculate.showOutput', () => output.show()),
+  );
+  try {
+    await server.start();
+  } catch (error) {
+    // start() reports its own failures; anything else here is a bug worth surfacing, not a silent dead extension.
+    const message = `Inoculate failed to activate: ${error instanceof Error ? error.message : String(error)}`;
+    output.error(message);
+    void server.showFailure(message);
+  }
+  return { server, statusBar: () => statusBar.current, onDidUpdateStatusBar: statusBar.onDidUpdate, results };
+}
+
+/** Stops the language server cleanly (shutdown, then exit) before the extension host goes away. */
+export function deactivate(): Promise<void> | undefined {
+  const server = activeServer;
+  activeServer = undefined;
+  return server?.stop();
+}

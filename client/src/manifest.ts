@@ -1,0 +1,231 @@
+/**
+ * The extension's manifest sections this client owns (`contributes`, `activationEvents`, `capabilities`), declared
+ * once here and written into package.json by `client/scripts/syncManifest.ts`; a unit test fails when they drift.
+ * Diagnostic codes and severities come from the core's tables, so a new code shows up in the settings by itself.
+ */
+import { DIAGNOSTIC_CODES, DIAGNOSTIC_CODE_NAMES } from '../../core/src/format/diagnosticCodes';
+import { Commands } from '../../core/src/language/commands';
+
+const LANGUAGE = 'inoculation';
+const IN_INOC_EDITOR = `editorLangId == ${LANGUAGE}`;
+const CAN_CHECK = `${IN_INOC_EDITOR} && isWorkspaceTrusted`;
+
+interface CommandContribution {
+  command: string;
+  title: string;
+  category: 'Inoculate';
+  icon?: string;
+  enablement?: string;
+}
+
+const command = (id: string, title: string, icon: string, enablement?: string): CommandContribution => ({
+  command: id,
+  title,
+  category: 'Inoculate',
+  icon,
+  ...(enablement ? { enablement } : {}),
+});
+
+/** Every command the extension registers (the ones in code lenses come from the core's `Commands`). */
+export const COMMANDS: CommandContribution[] = [
+  command('inoculate.newFile', 'New Inoculation Prompt File', '$(new-file)'),
+  command(Commands.explainScore, 'Explain Predicted Score', '$(question)'),
+  command(Commands.runCheck, 'Run Elicitation Check', '$(play)', 'isWorkspaceTrusted'),
+  command(Commands.showResults, 'Show Check Results', '$(graph)'),
+  command('inoculate.setApiKey', 'Set API Key', '$(key)'),
+  command('inoculate.clearApiKey', 'Clear API Key', '$(close)'),
+  command('inoculate.restartServer', 'Restart Language Server', '$(debug-restart)'),
+  command('inoculate.showOutput', 'Show Output', '$(output)'),
+];
+
+const severityOptions = ['off', 'error', 'warning', 'information', 'hint'];
+
+/** `inoculate.*` settings: types, defaults and docs. The server reads `diagnostics.*` and `codeLens.*`. */
+export const CONFIGURATION = {
+  title: 'Inoculate',
+  properties: {
+    'inoculate.diagnostics.enable': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description: 'Check `.inoc` files as you type and report problems.',
+    },
+    'inoculate.diagnostics.debounce': {
+      type: 'integer',
+      default: 200,
+      minimum: 0,
+      maximum: 5000,
+      scope: 'resource',
+      description: 'Milliseconds to wait after a keystroke before checking the file again.',
+    },
+    'inoculate.diagnostics.severity': {
+      type: 'object',
+      default: {},
+      scope: 'resource',
+      markdownDescription:
+        'Severity per diagnostic code (`off` hides it), e.g. `{ "hedged-request": "off", "system-placement": "hint" }`. A file can do the same with its `lint:` key or an `<!-- inoculate-disable code -->` comment.',
+      properties: Object.fromEntries(
+        DIAGNOSTIC_CODE_NAMES.map((code) => [
+          code,
+          {
+            type: 'string',
+            enum: severityOptions,
+            markdownDescription: `${DIAGNOSTIC_CODES[code].summary} Default: \`${DIAGNOSTIC_CODES[code].severity}\`.`,
+          },
+        ]),
+      ),
+      additionalProperties: false,
+    },
+    'inoculate.codeLens.enable': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description: 'Show the predicted score, the latest measured rate and "▶ Check" above each variant.',
+    },
+    'inoculate.statusBar.enable': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description: 'Show the predicted score of the variant under the cursor in the status bar.',
+    },
+    'inoculate.check.baseUrl': {
+      type: 'string',
+      default: '',
+      scope: 'resource',
+      markdownDescription:
+        "OpenAI-compatible endpoint for elicitation checks (e.g. `http://127.0.0.1:8000/v1`); overrides the file's `baseUrl`. Empty: the file's, else OpenAI's. The API key is never a setting: use **Inoculate: Set API Key** (stored in the editor's secret storage per endpoint) or the `OPENAI_API_KEY` environment variable.",
+    },
+    'inoculate.check.model': {
+      type: 'string',
+      default: '',
+      scope: 'resource',
+      markdownDescription: "Model to check with; overrides the file's `model`. Empty: the file's.",
+    },
+    'inoculate.check.concurrency': {
+      type: ['integer', 'null'],
+      default: null,
+      minimum: 1,
+      maximum: 512,
+      scope: 'resource',
+      markdownDescription: "Requests in flight at once during a check; overrides the file's `check.concurrency`. Empty (`null`): the file's.",
+    },
+    'inoculate.check.confirm': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description: 'Before a check sends anything, show how many requests and tokens it will use (and the cost when known) and ask to go on.',
+    },
+    'inoculate.trace.server': {
+      type: 'string',
+      enum: ['off', 'messages', 'verbose'],
+      default: 'off',
+      scope: 'window',
+      enumDescriptions: ['No tracing.', 'Trace the messages between the editor and the language server.', 'Trace the messages with their content.'],
+      description: 'Traces the communication with the language server to the "Inoculate Language Server" output channel.',
+    },
+  },
+};
+
+const menuItem = (id: string, when: string, group: string) => ({ command: id, when, group });
+
+/** The whole `contributes` section. */
+export const CONTRIBUTES = {
+  languages: [
+    {
+      id: LANGUAGE,
+      aliases: ['Inoculation Prompts', 'inoc'],
+      extensions: ['.inoc'],
+      configuration: './language-configuration.json',
+      icon: { light: './media/icon-file.svg', dark: './media/icon-file.svg' },
+    },
+  ],
+  grammars: [
+    {
+      language: LANGUAGE,
+      scopeName: 'source.inoc',
+      path: './syntaxes/inoculation.tmLanguage.json',
+      embeddedLanguages: {
+        'meta.embedded.block.yaml': 'yaml',
+        'meta.embedded.block.python': 'python',
+      },
+    },
+  ],
+  commands: COMMANDS,
+  menus: {
+    commandPalette: [
+      { command: Commands.explainScore, when: IN_INOC_EDITOR },
+      { command: Commands.runCheck, when: CAN_CHECK },
+      { command: Commands.showResults, when: IN_INOC_EDITOR },
+    ],
+    'editor/title': [
+      menuItem(Commands.runCheck, CAN_CHECK, 'navigation@1'),
+      menuItem(Commands.showResults, IN_INOC_EDITOR, 'navigation@2'),
+    ],
+    'editor/context': [
+      menuItem(Commands.explainScore, IN_INOC_EDITOR, 'inoculate@1'),
+      menuItem(Commands.runCheck, CAN_CHECK, 'inoculate@2'),
+      menuItem(Commands.showResults, IN_INOC_EDITOR, 'inoculate@3'),
+    ],
+    'explorer/context': [menuItem('inoculate.newFile', 'explorerResourceIsFolder', 'navigation@10')],
+  },
+  configuration: CONFIGURATION,
+  walkthroughs: [
+    {
+      id: 'inoculate.gettingStarted',
+      title: 'Get started with Inoculate',
+      description: 'Write inoculation prompts, read their predicted strength, and measure how strongly they elicit the behaviour.',
+      steps: [
+        {
+          id: 'createFile',
+          title: 'Create a .inoc file',
+          description: "Start from a behaviour from the paper: its prompts, its neutral prompt and a control.\n[New Inoculation Prompt File](command:inoculate.newFile)",
+          media: { markdown: 'media/walkthrough/create.md' },
+          completionEvents: ['onCommand:inoculate.newFile', `onLanguage:${LANGUAGE}`],
+        },
+        {
+          id: 'readScores',
+          title: 'Read the diagnostics and scores',
+          description:
+            'Each candidate shows its predicted elicitation strength above its heading and in the status bar; diagnostics flag prompts that forbid, hedge or miss the behaviour.\n[Explain the Score Under the Cursor](command:inoculate.explainScore)',
+          media: { markdown: 'media/walkthrough/read.md' },
+          completionEvents: [`onCommand:${Commands.explainScore}`],
+        },
+        {
+          id: 'runCheck',
+          title: 'Run an elicitation check',
+          description:
+            'Measure how often the model shows the behaviour with each candidate, against the control, on your dataset. You see the number of requests before anything is sent.\n[Set API Key](command:inoculate.setApiKey)\n[Run Elicitation Check](command:inoculate.runCheck)',
+          media: { markdown: 'media/walkthrough/check.md' },
+          completionEvents: [`onCommand:${Commands.runCheck}`],
+          when: 'isWorkspaceTrusted',
+        },
+        {
+          id: 'openResults',
+          title: 'Open the results',
+          description:
+            'Rates with 95% intervals per arm, the lift over the control, and every sample with its grade; export to CSV or JSON.\n[Show Check Results](command:inoculate.showResults)',
+          media: { markdown: 'media/walkthrough/results.md' },
+          completionEvents: [`onCommand:${Commands.showResults}`],
+        },
+      ],
+    },
+  ],
+};
+
+/** When VS Code loads the extension. */
+export const ACTIVATION_EVENTS = [`onLanguage:${LANGUAGE}`, 'onWebviewPanel:inoculate.results'];
+
+/** What works where the user has not trusted the workspace, or the files live on a virtual file system. */
+export const CAPABILITIES = {
+  untrustedWorkspaces: {
+    supported: 'limited',
+    description:
+      'In an untrusted workspace Inoculate lints and scores prompts, but does not run elicitation checks: they send your prompts and data to a model endpoint and may run model-generated code.',
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model'],
+  },
+  virtualWorkspaces: {
+    supported: 'limited',
+    description:
+      'On a virtual file system Inoculate highlights, lints and scores prompts, but cannot read datasets or run elicitation checks, which need files on disk.',
+  },
+};

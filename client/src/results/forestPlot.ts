@@ -1,0 +1,70 @@
+/**
+ * The geometry of the forest plot (each arm's rate with its 95% interval on a 0–100% axis) as plain numbers, so it is
+ * unit-tested here and drawn with DOM calls in the webview.
+ */
+import type { ArmResult } from '../../../core/src/check/types';
+
+export interface PlotRow {
+  name: string;
+  control: boolean;
+  /** x of the point and the interval's ends, in SVG units. */
+  x: number;
+  low: number;
+  high: number;
+  /** Centre line of the row. */
+  y: number;
+  /** Spoken and shown as the row's title, e.g. `test-specific: 45% (95% CI 31%–60%), n=40`. */
+  label: string;
+}
+
+export interface PlotTick {
+  x: number;
+  label: string;
+}
+
+export interface PlotModel {
+  width: number;
+  height: number;
+  /** Where the axis starts and ends (x), and its y. */
+  axis: { x0: number; x1: number; y: number };
+  rows: PlotRow[];
+  ticks: PlotTick[];
+  /** The control arm's rate as a reference line, when there is a control. */
+  reference: number | null;
+  labelWidth: number;
+}
+
+const ROW_HEIGHT = 28;
+const TOP = 12;
+const AXIS_SPACE = 30;
+const LABEL_WIDTH = 180;
+const RIGHT = 20;
+
+const pct = (value: number) => `${Math.round(value * 100)}%`;
+
+/** The plot of `arms` at `width` SVG units. */
+export function forestPlot(arms: ArmResult[], width = 640): PlotModel {
+  const x0 = LABEL_WIDTH;
+  const x1 = Math.max(x0 + 100, width - RIGHT);
+  const scale = (rate: number) => x0 + Math.min(1, Math.max(0, rate)) * (x1 - x0);
+  const rows = arms.map((arm, index) => ({
+    name: arm.name,
+    control: arm.control,
+    x: scale(arm.rate),
+    low: scale(arm.ci[0]),
+    high: scale(arm.ci[1]),
+    y: TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2,
+    label: `${arm.name}${arm.control ? ' (control)' : ''}: ${pct(arm.rate)} (95% CI ${pct(arm.ci[0])}–${pct(arm.ci[1])}), ${arm.k} of ${arm.n}`,
+  }));
+  const axisY = TOP + arms.length * ROW_HEIGHT + 4;
+  const control = arms.find((arm) => arm.control);
+  return {
+    width,
+    height: axisY + AXIS_SPACE,
+    axis: { x0, x1, y: axisY },
+    rows,
+    ticks: [0, 0.25, 0.5, 0.75, 1].map((value) => ({ x: scale(value), label: pct(value) })),
+    reference: control ? scale(control.rate) : null,
+    labelWidth: LABEL_WIDTH,
+  };
+}

@@ -1,0 +1,295 @@
+/**
+ * The results view of a file's latest check (host side): owns one webview panel per file, posts the summary and pages
+ * of samples, writes exports through a save dialog, and restores panels after a reload
+ * (`registerWebviewPanelSerializer`). The page itself is `client/webview/results.ts`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { armsOf } from '../../core/src/check/arms';
+import { stableStringify } from '../../core/src/check/cache';
+import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
+import { prepareCheck, sampleRequest, type PreparedCheck } from '../../core/src/check/setup';
+import { readSummary, type SampleRecord } from '../../core/src/check/store';
+import type { CheckSummary } from '../../core/src/check/types';
+import { analyzeFrontmatter } from '../../core/src/format/config';
+import { parseInocDocument } from '../../core/src/format/parse';
+import { Commands } from '../../core/src/language/commands';
+import { resultPathsOf, workspaceRootOf } from './checkLocation';
+import { armsCsv, samplesCsvHeader, samplesCsvRows } from './results/csv';
+import { PAGE_SIZE, parseWebviewMessage, type ExportFormat, type HostMessage, type ResultsWebviewState, type SampleFilter, type SampleView } from './results/protocol';
+import { SamplesIndex } from './results/samplesIndex';
+
+/** The webview type (also in `activationEvents` as `onWebviewPanel:inoculate.results`). */
+export const RESULTS_VIEW_TYPE = 'inoculate.results';
+
+/** What a panel's page reported after drawing (the end-to-end tests wait on it). */
+export interface ResultsRendered {
+  uri: string;
+  arms: number;
+  samplesShown: number;
+  totalSamples: number;
+}
+
+/** Everything a panel shows, loaded from disk. */
+interface Loaded {
+  summary: CheckSummary;
+  index: SamplesIndex;
+  /** For rebuilding the prompts of samples; undefined (with the reason) when the file or dataset no longer loads. */
+  check: PreparedCheck | undefined;
+  checkProblem: string | undefined;
+}
+
+const ALL: SampleFilter = { arm: null, grade: null };
+const hash16 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 16);
+
+/** One panel per `.inoc` file. */
+class ResultsPanel implements vscode.Disposable {
+  private loaded: Loaded | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly panel: vscode.WebviewPanel,
+    private readonly extensionUri: vscode.Uri,
+    private readonly onRendered: (event: ResultsRendered) => void,
+  ) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
+    panel.webview.html = this.html();
+    this.disposables.push(panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)));
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dist', 'results.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'results.css'));
+    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:`;
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Check results</title>
+</head>
+<body>
+<main id="root" aria-busy="true"><p>Loading the check results…</p></main>
+<div id="status" role="status" aria-live="polite"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  private post(message: HostMessage): Thenable<boolean> {
+    return this.panel.webview.postMessage(message);
+  }
+
+  /** Reads the summary and indexes the samples again, then shows them. */
+  async reload(): Promise<void> {
+    const paths = await resultPathsOf(this.uri);
+    this.panel.title = `Results: ${paths.relativeFile.split('/').pop()}`;
+    const summary = await readSummary(nodeResultsFileSystem, paths.summary);
+    if (!summary) {
+      this.loaded = undefined;
+      await this.post({ type: 'empty', uri: this.uri.toString(), file: paths.relativeFile, reason: 'No check has been run for this file yet (or its summary could not be read). Run one with “Run a check”.' });
+      return;
+    }
+    const index = await SamplesIndex.build(nodeResultsFileSystem, paths.samples, summary);
+    let check: PreparedCheck | undefined;
+    let checkProblem: string | undefined;
+    try {
+      // Only to rebuild prompts (no request is sent); any endpoint string satisfies prepareCheck's vscode-lm rule.
+      check = await prepareCheck(nodeResultsFileSystem, this.uri.fsPath, { samples: summary.samplesPerArm, baseUrl: summary.baseUrl ?? 'vscode-lm:' }, await workspaceRootOf(this.uri));
+    } catch (error) {
+      checkProblem = error instanceof Error ? error.message : String(error);
+    }
+    this.loaded = { summary, index, check, checkProblem };
+    await this.post({ type: 'summary', uri: this.uri.toString(), file: paths.relativeFile, summary, stale: await this.staleArms(summary) });
+  }
+
+  /** Arms whose variant text changed (or disappeared) since the check. */
+  private async staleArms(summary: CheckSummary): Promise<string[]> {
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
+      const doc = parseInocDocument(this.uri.toString(), text);
+      const current = new Map(armsOf(doc, analyzeFrontmatter(doc).config).map((arm) => [arm.name, arm.instructionHash]));
+      return summary.arms.filter((arm) => current.get(arm.name) !== arm.instructionHash).map((arm) => arm.name);
+    } catch {
+      return [];
+    }
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) return;
+    try {
+      switch (message.type) {
+        case 'ready':
+          await this.reload();
+          break;
+        case 'rendered':
+          this.onRendered({ uri: this.uri.toString(), arms: message.arms, samplesShown: message.samplesShown, totalSamples: message.totalSamples });
+          break;
+        case 'samples':
+          await this.sendSamples(message.filter, message.offset);
+          break;
+        case 'export':
+          await this.export(message.format);
+          break;
+        case 'openFile':
+          await vscode.window.showTextDocument(this.uri, { viewColumn: vscode.ViewColumn.One });
+          break;
+        case 'rerun':
+          await vscode.commands.executeCommand(Commands.runCheck, this.uri.toString());
+          break;
+      }
+    } catch (error) {
+      await this.post({ type: 'status', message: `Error: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+
+  private async sendSamples(filter: SampleFilter, offset: number): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const records = await loaded.index.page(filter, offset, PAGE_SIZE);
+    await this.post({ type: 'samples', page: { filter, offset, total: loaded.index.count(filter), samples: records.map((r) => this.view(loaded, r)) } });
+  }
+
+  /** A record as the browser shows it, with its prompt rebuilt while the file and dataset still produce it. */
+  private view(loaded: Loaded, record: SampleRecord): SampleView {
+    let prompt: SampleView['prompt'] = null;
+    let promptNote: string | null = null;
+    const arm = loaded.check?.allArms.find((a) => a.name === record.arm && a.instructionHash === record.instructionHash);
+    if (!loaded.check) promptNote = `The prompt cannot be rebuilt: ${loaded.checkProblem ?? 'the file does not load'}`;
+    else if (!arm) promptNote = 'The prompt cannot be rebuilt: the variant changed since the check.';
+    else {
+      try {
+        const { messages } = sampleRequest(loaded.check, arm, record.sample);
+        if (hash16(stableStringify(messages)) === record.messagesHash) prompt = messages.map((m) => ({ role: m.role, content: m.content }));
+        else promptNote = 'The prompt cannot be rebuilt: the file or its dataset changed since the check.';
+      } catch (error) {
+        promptNote = `The prompt cannot be rebuilt: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+    return {
+      arm: record.arm,
+      sample: record.sample,
+      item: record.item,
+      prompt,
+      promptNote,
+      response: record.response,
+      behavior: record.grade ? record.grade.behavior : null,
+      capability: record.grade ? record.grade.capability : null,
+      score: record.grade ? record.grade.score : null,
+      detail: record.grade?.detail ?? '',
+      error: record.error,
+      cached: record.cached,
+    };
+  }
+
+  private async export(format: ExportFormat): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const paths = await resultPathsOf(this.uri);
+    const base = paths.relativeFile.split('/').pop()!.replace(/\.inoc$/i, '');
+    const name = format === 'arms-csv' ? `${base}-arms.csv` : format === 'samples-csv' ? `${base}-samples.csv` : `${base}-results.json`;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export check results',
+      defaultUri: vscode.Uri.joinPath(vscode.Uri.file(await workspaceRootOf(this.uri)), name),
+      filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
+    });
+    if (!target) return;
+    const text = await this.exportText(loaded, format);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+    await this.post({ type: 'status', message: `Exported to ${vscode.workspace.asRelativePath(target)}.` });
+  }
+
+  /** The export's content (samples are read page by page, so a large check never sits in one array of records). */
+  async exportText(loaded: Loaded, format: ExportFormat): Promise<string> {
+    if (format === 'arms-csv') return armsCsv(loaded.summary);
+    const parts: string[] = [];
+    const samples: SampleView[] = [];
+    const chunk = 500;
+    for (let offset = 0; offset < loaded.index.size; offset += chunk) {
+      const views = (await loaded.index.page(ALL, offset, chunk)).map((r) => this.view(loaded, r));
+      if (format === 'samples-csv') parts.push(samplesCsvRows(views));
+      else samples.push(...views);
+    }
+    if (format === 'samples-csv') return samplesCsvHeader() + parts.join('');
+    return `${JSON.stringify({ summary: loaded.summary, samples }, null, 2)}\n`;
+  }
+
+  /** For the extension API: the export of the currently loaded results, without a dialog. */
+  async exportForApi(format: ExportFormat): Promise<string | undefined> {
+    return this.loaded ? this.exportText(this.loaded, format) : undefined;
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+/** All results panels, the `inoculate.showResults` command and the serializer. */
+export class ResultsPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, ResultsPanel>();
+  private readonly renderedEmitter = new vscode.EventEmitter<ResultsRendered>();
+  private readonly disposables: vscode.Disposable[] = [this.renderedEmitter];
+  /** Fires each time a page has drawn a summary, an empty state or a page of samples. */
+  readonly onDidRender = this.renderedEmitter.event;
+
+  constructor(private readonly extensionUri: vscode.Uri) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(RESULTS_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state: ResultsWebviewState | undefined) => {
+          if (typeof state?.uri !== 'string') {
+            panel.dispose();
+            return;
+          }
+          this.adopt(vscode.Uri.parse(state.uri), panel);
+        },
+      }),
+      vscode.commands.registerCommand(Commands.showResults, async (uriArg?: unknown) => {
+        const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+        if (!uri || uri.scheme !== 'file' || !uri.path.endsWith('.inoc')) {
+          void vscode.window.showInformationMessage('Inoculate: open a saved .inoc file to see its check results.');
+          return;
+        }
+        await this.show(uri);
+      }),
+    );
+  }
+
+  /** Opens the results of `uri` (or reveals and reloads its panel). */
+  async show(uri: vscode.Uri): Promise<void> {
+    const existing = this.panels.get(uri.toString());
+    if (existing) {
+      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      await existing.reload();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(RESULTS_VIEW_TYPE, 'Check results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true });
+    this.adopt(uri, panel);
+  }
+
+  /** The panel of `uri`, if open (for the extension API). */
+  panelOf(uri: vscode.Uri): { exportText(format: ExportFormat): Promise<string | undefined>; visible: boolean } | undefined {
+    const panel = this.panels.get(uri.toString());
+    return panel ? { exportText: (format) => panel.exportForApi(format), visible: panel.panel.visible } : undefined;
+  }
+
+  private adopt(uri: vscode.Uri, webviewPanel: vscode.WebviewPanel): void {
+    const panel = new ResultsPanel(uri, webviewPanel, this.extensionUri, (event) => this.renderedEmitter.fire(event));
+    this.panels.set(uri.toString(), panel);
+    webviewPanel.onDidDispose(() => {
+      panel.dispose();
+      if (this.panels.get(uri.toString()) === panel) this.panels.delete(uri.toString());
+    });
+  }
+
+  dispose(): void {
+    for (const panel of this.panels.values()) panel.panel.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

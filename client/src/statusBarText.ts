@@ -1,0 +1,50 @@
+/** What the status bar item says about the variant under the cursor (pure, so it is unit-tested without VS Code). */
+import type { VariantScore } from '../../server/src/protocol';
+
+/** The item's content; `tooltip` is Markdown. */
+export interface StatusBarContent {
+  text: string;
+  tooltip: string;
+  /** Read by screen readers instead of the icon syntax. */
+  accessibilityLabel: string;
+}
+
+const sign = (effect: number) => (effect >= 0 ? `+${effect.toFixed(2)}` : `−${Math.abs(effect).toFixed(2)}`);
+
+/** The content for `variant` (null: the cursor is in no variant). */
+export function statusBarContent(variant: VariantScore | null): StatusBarContent | undefined {
+  if (!variant) return undefined;
+  const name = variant.name || '(unnamed)';
+  if (variant.control) {
+    return {
+      text: `$(circle-outline) ${name}: control`,
+      tooltip: `**${escapeMarkdown(name)}** is a control arm: it is not scored. Click for details.`,
+      accessibilityLabel: `Variant ${name}: control arm, not scored`,
+    };
+  }
+  if (variant.predicted === null) {
+    return {
+      text: `$(beaker) ${name}: no score`,
+      tooltip: `**${escapeMarkdown(name)}** has no predicted score (empty, or the file sets no \`behavior\`). Click for details.`,
+      accessibilityLabel: `Variant ${name}: no predicted score`,
+    };
+  }
+  const score = variant.predicted.toFixed(2);
+  const strength = variant.strength ? ` (${variant.strength})` : '';
+  const reasons = variant.explanation
+    .slice(0, 6)
+    .map((factor) => `- ${sign(factor.effect)} ${escapeMarkdown(factor.label)}`)
+    .join('\n');
+  return {
+    text: `$(beaker) ${name}: ${score}${strength}`,
+    tooltip:
+      `**${escapeMarkdown(name)}**: predicted elicitation strength ${score}${escapeMarkdown(strength)}\n\n` +
+      (reasons ? `${reasons}\n\n` : '') +
+      'Click to explain the score.',
+    accessibilityLabel: `Variant ${name}: predicted elicitation strength ${score}${strength}`,
+  };
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

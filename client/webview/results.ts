@@ -1,0 +1,276 @@
+/**
+ * The results webview: a forest plot of each arm's rate with its 95% interval, a sortable table of the arms, and a
+ * paged browser of the samples (prompt, response, grade). Built with DOM calls only (the CSP forbids inline styles,
+ * scripts and handlers); colours come from the theme through `media/results.css`. Keyboard and screen-reader usable:
+ * native buttons and selects, `aria-sort` on the sorted column, a live region announcing updates.
+ */
+import type { ArmResult, CheckSummary } from '../../core/src/check/types';
+import { forestPlot } from '../src/results/forestPlot';
+import { PAGE_SIZE, type HostMessage, type ResultsWebviewState, type SampleFilter, type SamplePage, type SampleView, type WebviewMessage } from '../src/results/protocol';
+import { sortArms, type ArmColumn, type SortDirection } from '../src/results/sortArms';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): ResultsWebviewState | undefined;
+  setState(state: ResultsWebviewState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const SVG = 'http://www.w3.org/2000/svg';
+
+const state: {
+  summary: CheckSummary | null;
+  sort: { column: ArmColumn; direction: SortDirection } | null;
+  filter: SampleFilter;
+  page: SamplePage | null;
+} = { summary: null, sort: null, filter: { arm: null, grade: null }, page: null };
+
+/** Creates an element with attributes and children (text or nodes). */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+function svg(tag: string, attributes: Record<string, string | number>, ...children: Array<Node | string>): SVGElement {
+  const element = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
+  element.append(...children);
+  return element;
+}
+
+const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
+const signedPct = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) * 100).toFixed(1)}`;
+const root = () => document.getElementById('root')!;
+
+/** Announces `message` to screen readers (and shows it). */
+function announce(message: string): void {
+  const status = document.getElementById('status');
+  if (status) status.textContent = message;
+}
+
+function button(label: string, onClick: () => void, attributes: Record<string, string> = {}): HTMLButtonElement {
+  const element = el('button', { type: 'button', ...attributes }, label);
+  element.addEventListener('click', onClick);
+  return element;
+}
+
+function renderEmpty(file: string, reason: string): void {
+  root().replaceChildren(
+    el('h1', {}, `Check results: ${file}`),
+    el('p', { class: 'empty' }, reason),
+    el('div', { class: 'actions' }, button('Run a check', () => vscode.postMessage({ type: 'rerun' })), button('Open the file', () => vscode.postMessage({ type: 'openFile' }))),
+  );
+  announce(reason);
+}
+
+function renderSummary(file: string, summary: CheckSummary, stale: string[]): void {
+  state.summary = summary;
+  const finished = new Date(summary.finishedAt);
+  const meta = el(
+    'p',
+    { class: 'meta' },
+    `${summary.behavior} · ${summary.model} (${summary.provider}${summary.baseUrl ? ` at ${summary.baseUrl}` : ''}) · grader ${summary.grader} · ${summary.samplesPerArm} samples per arm · ${summary.requests} requests, ${summary.cacheHits} from the cache · finished ${Number.isNaN(finished.getTime()) ? summary.finishedAt : finished.toLocaleString()}`,
+  );
+  const notes: HTMLElement[] = [];
+  if (!summary.complete) notes.push(el('p', { class: 'warning', role: 'note' }, 'Incomplete: some samples are missing or failed. Run the check again to finish it; only the missing samples are requested.'));
+  if (stale.length) notes.push(el('p', { class: 'warning', role: 'note' }, `Changed since the check: ${stale.join(', ')}. Their results describe the old text.`));
+  const actions = el(
+    'div',
+    { class: 'actions', role: 'toolbar', 'aria-label': 'Results actions' },
+    button('Export arms (CSV)', () => vscode.postMessage({ type: 'export', format: 'arms-csv' })),
+    button('Export samples (CSV)', () => vscode.postMessage({ type: 'export', format: 'samples-csv' })),
+    button('Export all (JSON)', () => vscode.postMessage({ type: 'export', format: 'json' })),
+    button('Open the file', () => vscode.postMessage({ type: 'openFile' })),
+    button('Run again', () => vscode.postMessage({ type: 'rerun' })),
+  );
+  root().replaceChildren(
+    el('h1', {}, `Check results: ${file}`),
+    meta,
+    ...notes,
+    actions,
+    el('h2', { id: 'plot-heading' }, 'Rate of the behaviour per arm (95% Wilson interval)'),
+    renderPlot(summary.arms),
+    el('h2', { id: 'table-heading' }, 'Arms'),
+    el('div', { id: 'arms' }),
+    el('h2', { id: 'samples-heading' }, 'Samples'),
+    renderFilters(summary.arms),
+    el('div', { id: 'samples', 'aria-labelledby': 'samples-heading' }),
+  );
+  renderTable();
+  requestSamples(0);
+}
+
+function renderPlot(arms: ArmResult[]): Element {
+  const plot = forestPlot(arms, 680);
+  const rows = plot.rows.map((row) =>
+    svg(
+      'g',
+      { class: row.control ? 'row control' : 'row', role: 'listitem', 'aria-label': row.label },
+      svg('title', {}, row.label),
+      svg('text', { x: plot.labelWidth - 10, y: row.y, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, row.name + (row.control ? ' (control)' : '')),
+      svg('line', { x1: row.low, x2: row.high, y1: row.y, y2: row.y, class: 'interval' }),
+      svg('line', { x1: row.low, x2: row.low, y1: row.y - 5, y2: row.y + 5, class: 'interval' }),
+      svg('line', { x1: row.high, x2: row.high, y1: row.y - 5, y2: row.y + 5, class: 'interval' }),
+      svg('circle', { cx: row.x, cy: row.y, r: 5, class: 'point' }),
+    ),
+  );
+  const ticks = plot.ticks.map((tick) =>
+    svg(
+      'g',
+      { class: 'tick', 'aria-hidden': 'true' },
+      svg('line', { x1: tick.x, x2: tick.x, y1: plot.axis.y, y2: plot.axis.y + 5, class: 'axis' }),
+      svg('text', { x: tick.x, y: plot.axis.y + 18, 'text-anchor': 'middle', class: 'tick-label' }, tick.label),
+    ),
+  );
+  const reference =
+    plot.reference === null ? [] : [svg('line', { x1: plot.reference, x2: plot.reference, y1: 4, y2: plot.axis.y, class: 'reference', 'aria-hidden': 'true' })];
+  return svg(
+    'svg',
+    { viewBox: `0 0 ${plot.width} ${plot.height}`, class: 'forest', role: 'img', 'aria-labelledby': 'plot-heading' },
+    ...reference,
+    svg('g', { role: 'list' }, ...rows),
+    svg('line', { x1: plot.axis.x0, x2: plot.axis.x1, y1: plot.axis.y, y2: plot.axis.y, class: 'axis', 'aria-hidden': 'true' }),
+    ...ticks,
+  );
+}
+
+const COLUMNS: Array<{ column: ArmColumn | null; label: string }> = [
+  { column: 'name', label: 'Arm' },
+  { column: 'rate', label: 'Rate' },
+  { column: null, label: '95% CI' },
+  { column: 'lift', label: 'Lift vs control' },
+  { column: 'predicted', label: 'Predicted' },
+  { column: 'n', label: 'n' },
+];
+
+function renderTable(): void {
+  const summary = state.summary;
+  const container = document.getElementById('arms');
+  if (!summary || !container) return;
+  const arms = state.sort ? sortArms(summary.arms, state.sort.column, state.sort.direction) : summary.arms;
+  const header = el(
+    'tr',
+    {},
+    ...COLUMNS.map(({ column, label }) => {
+      if (!column) return el('th', { scope: 'col' }, label);
+      const sorted = state.sort?.column === column ? state.sort.direction : 'none';
+      const th = el('th', { scope: 'col', 'aria-sort': sorted });
+      th.append(
+        button(label, () => {
+          const direction: SortDirection = state.sort?.column === column && state.sort.direction === 'descending' ? 'ascending' : 'descending';
+          state.sort = { column, direction };
+          renderTable();
+          (document.querySelector(`th[data-column="${column}"] button`) as HTMLButtonElement | null)?.focus();
+          announce(`Arms sorted by ${label.toLowerCase()}, ${direction}.`);
+        }, { class: 'sort' }),
+      );
+      th.dataset.column = column;
+      return th;
+    }),
+  );
+  const rows = arms.map((arm) =>
+    el(
+      'tr',
+      { class: arm.control ? 'control' : '' },
+      el('th', { scope: 'row' }, arm.name + (arm.control ? ' (control)' : '')),
+      el('td', { class: 'number' }, `${pct(arm.rate)} (${arm.k}/${arm.n})`),
+      el('td', { class: 'number' }, `${pct(arm.ci[0])} – ${pct(arm.ci[1])}`),
+      el('td', { class: 'number' }, arm.lift === null ? '—' : `${signedPct(arm.lift)} pts${arm.liftCi ? ` [${signedPct(arm.liftCi[0])}, ${signedPct(arm.liftCi[1])}]` : ''}`),
+      el('td', { class: 'number' }, arm.predicted === null ? '—' : arm.predicted.toFixed(2)),
+      el('td', { class: 'number' }, `${arm.n}${arm.failed ? ` (+${arm.failed} failed)` : ''}`),
+    ),
+  );
+  container.replaceChildren(el('table', {}, el('caption', {}, 'Each arm with its rate, interval, lift over the control and predicted score. Activate a column header to sort.'), el('thead', {}, header), el('tbody', {}, ...rows)));
+}
+
+function renderFilters(arms: ArmResult[]): HTMLElement {
+  const armSelect = el('select', { id: 'filter-arm' }, el('option', { value: '' }, 'All arms'), ...arms.map((arm) => el('option', { value: arm.name }, arm.name)));
+  const gradeSelect = el(
+    'select',
+    { id: 'filter-grade' },
+    el('option', { value: '' }, 'All grades'),
+    el('option', { value: 'behavior' }, 'Showed the behaviour'),
+    el('option', { value: 'clean' }, 'Did not'),
+    el('option', { value: 'failed' }, 'Failed (no grade)'),
+  );
+  const onChange = () => {
+    state.filter = { arm: armSelect.value || null, grade: (gradeSelect.value || null) as SampleFilter['grade'] };
+    requestSamples(0);
+  };
+  armSelect.addEventListener('change', onChange);
+  gradeSelect.addEventListener('change', onChange);
+  return el('div', { class: 'filters', role: 'group', 'aria-label': 'Filter samples' }, el('label', { for: 'filter-arm' }, 'Arm '), armSelect, el('label', { for: 'filter-grade' }, 'Grade '), gradeSelect);
+}
+
+function requestSamples(offset: number): void {
+  vscode.postMessage({ type: 'samples', filter: state.filter, offset });
+}
+
+function gradeText(sample: SampleView): string {
+  if (sample.error) return `failed: ${sample.error}`;
+  if (sample.behavior === null) return 'no grade';
+  const parts = [sample.behavior ? 'showed the behaviour' : 'did not show the behaviour'];
+  if (sample.capability !== null) parts.push(sample.capability ? 'capable' : 'not capable');
+  if (sample.score !== null) parts.push(`score ${sample.score}`);
+  return parts.join(', ');
+}
+
+function renderSamples(page: SamplePage): void {
+  state.page = page;
+  const container = document.getElementById('samples');
+  if (!container) return;
+  const first = page.total === 0 ? 0 : page.offset + 1;
+  const last = page.offset + page.samples.length;
+  const range = page.total === 0 ? 'No samples match.' : `Samples ${first}–${last} of ${page.total}`;
+  const pager = el(
+    'div',
+    { class: 'pager', role: 'navigation', 'aria-label': 'Sample pages' },
+    button('Previous', () => requestSamples(Math.max(0, page.offset - PAGE_SIZE)), page.offset === 0 ? { disabled: '' } : {}),
+    el('span', {}, range),
+    button('Next', () => requestSamples(page.offset + PAGE_SIZE), last >= page.total ? { disabled: '' } : {}),
+  );
+  const items = page.samples.map((sample) => {
+    const verdict = sample.error ? 'failed' : sample.behavior ? 'behavior' : 'clean';
+    const prompt = sample.prompt
+      ? el('div', { class: 'prompt' }, ...sample.prompt.map((m) => el('div', { class: 'message' }, el('span', { class: 'role' }, m.role), el('pre', {}, m.content))))
+      : el('p', { class: 'note' }, sample.promptNote ?? 'The prompt is not available.');
+    return el(
+      'article',
+      { class: `sample ${verdict}`, 'aria-label': `${sample.arm}, sample ${sample.sample + 1}: ${gradeText(sample)}` },
+      el('h3', {}, `${sample.arm} · sample ${sample.sample + 1} · dataset line ${sample.item}${sample.cached ? ' · cached' : ''}`),
+      el('p', { class: `grade ${verdict}` }, gradeText(sample), sample.detail ? ` (${sample.detail})` : ''),
+      el('details', {}, el('summary', {}, 'Prompt'), prompt),
+      el('div', { class: 'response' }, el('span', { class: 'role' }, 'response'), el('pre', {}, sample.response ?? '(none)')),
+    );
+  });
+  container.replaceChildren(pager, el('div', { class: 'list' }, ...items));
+  announce(range);
+  vscode.postMessage({ type: 'rendered', arms: state.summary?.arms.length ?? 0, samplesShown: page.samples.length, totalSamples: page.total });
+}
+
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+  const message = event.data;
+  switch (message.type) {
+    case 'summary':
+      vscode.setState({ uri: message.uri });
+      renderSummary(message.file, message.summary, message.stale);
+      announce(`Results of ${message.file} loaded.`);
+      break;
+    case 'empty':
+      vscode.setState({ uri: message.uri });
+      renderEmpty(message.file, message.reason);
+      vscode.postMessage({ type: 'rendered', arms: 0, samplesShown: 0, totalSamples: 0 });
+      break;
+    case 'samples':
+      renderSamples(message.page);
+      break;
+    case 'status':
+      announce(message.message);
+      break;
+  }
+});
+
+vscode.postMessage({ type: 'ready' });

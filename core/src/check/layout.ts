@@ -1,0 +1,88 @@
+/**
+ * Where check results live: `<workspace>/.inoculate/checks/<slug>/{samples.jsonl,summary.json}` and the shared
+ * response cache `<workspace>/.inoculate/cache/responses.jsonl`. The language server uses `checkResultPaths` to
+ * find a file's `summary.json`.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { ResultsFileSystem } from './resultsFs';
+
+/** The results folder's name under the workspace root. */
+export const RESULTS_DIR_NAME = '.inoculate';
+
+/** Every path of one file's check results. */
+export interface CheckResultPaths {
+  /** `<workspace>/.inoculate` (or the `--results-dir` given). */
+  resultsRoot: string;
+  /** The `.inoc` file relative to the workspace root, with forward slashes (absolute when outside it). */
+  relativeFile: string;
+  /** `<resultsRoot>/checks/<slug>` */
+  checkDir: string;
+  /** One append-only record per sample, across runs. */
+  samples: string;
+  /** The latest `CheckSummary`, replaced atomically. */
+  summary: string;
+  /** The response cache shared by every file of the workspace. */
+  cache: string;
+}
+
+/** The line to add to `.gitignore` so results and the cache stay out of version control (offered by the editor). */
+export function gitignoreEntry(): string {
+  return `${RESULTS_DIR_NAME}/`;
+}
+
+/** `inocFile` relative to `workspaceRoot` with forward slashes; the absolute path when it lies outside. */
+export function relativeInocPath(workspaceRoot: string, inocFile: string): string {
+  const absolute = resolve(workspaceRoot, inocFile);
+  const rel = relative(resolve(workspaceRoot), absolute);
+  const outside = rel === '' || rel.startsWith('..') || isAbsolute(rel);
+  return (outside ? absolute : rel).split(sep).join('/');
+}
+
+/**
+ * A readable, collision-free folder name for a file's results: the relative path with unsafe characters turned
+ * into dashes (capped), plus 8 hex characters of its sha256, e.g. `examples-sycophancy-1f0c2a9b`.
+ */
+export function checkSlug(relativeFile: string): string {
+  const readable = relativeFile
+    .replace(/\.inoc$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 80);
+  const hash = createHash('sha256').update(relativeFile, 'utf8').digest('hex').slice(0, 8);
+  return `${readable || 'file'}-${hash}`;
+}
+
+/** Where the results of the check of `inocFile` go. `resultsRoot` overrides `<workspaceRoot>/.inoculate`. */
+export function checkResultPaths(workspaceRoot: string, inocFile: string, resultsRoot?: string): CheckResultPaths {
+  const root = resolve(resultsRoot ?? join(workspaceRoot, RESULTS_DIR_NAME));
+  const relativeFile = relativeInocPath(workspaceRoot, inocFile);
+  const checkDir = join(root, 'checks', checkSlug(relativeFile));
+  return {
+    resultsRoot: root,
+    relativeFile,
+    checkDir,
+    samples: join(checkDir, 'samples.jsonl'),
+    summary: join(checkDir, 'summary.json'),
+    cache: join(root, 'cache', 'responses.jsonl'),
+  };
+}
+
+/** Markers of a workspace root, nearest first wins. */
+const ROOT_MARKERS = [RESULTS_DIR_NAME, '.git', 'package.json'];
+
+/**
+ * The workspace root of `inocFile`: the nearest ancestor folder holding `.inoculate/`, `.git` or `package.json`;
+ * `fallback` (the current directory) when none does.
+ */
+export async function findWorkspaceRoot(fs: Pick<ResultsFileSystem, 'exists'>, inocFile: string, fallback: string): Promise<string> {
+  let dir = dirname(resolve(inocFile));
+  for (;;) {
+    for (const marker of ROOT_MARKERS) {
+      if (await fs.exists(join(dir, marker))) return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return resolve(fallback);
+    dir = parent;
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The file operations the results store and the response cache need, behind a small interface so the pure core
+ * never touches `node:fs` directly (the Node implementation is `nodeFs.ts`; the editor may swap in its own).
+ */
+
+/** An open file that records are appended to, one whole line per call. */
+export interface AppendHandle {
+  /** Appends `text` with a single write; concurrent calls are written one after another, never interleaved. */
+  append(text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An open file read at byte offsets. */
+export interface RangeReader {
+  /** The UTF-8 text of `length` bytes at `offset` (shorter at the end of the file). */
+  read(offset: number, length: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** What a streamed read found. */
+export interface LineScan {
+  /** Bytes read. */
+  size: number;
+  /** False when the file ends in a partial line (a crash mid-write), which then was not passed on. */
+  endsWithNewline: boolean;
+}
+
+/** The file operations of the results store and the cache; paths are absolute. */
+export interface ResultsFileSystem {
+  /** The whole file as UTF-8, or undefined when it does not exist. */
+  readText(path: string): Promise<string | undefined>;
+  /**
+   * Streams the complete lines of a file (without their line break) with their byte offset and byte length, in
+   * order, without holding the file in memory. A last line without a line break is not passed on. Resolves to
+   * undefined when the file does not exist.
+   */
+  scanLines(path: string, onLine: (line: string, offset: number, bytes: number) => void): Promise<LineScan | undefined>;
+  /** Opens `path` for appending, creating it and its directories. */
+  openAppend(path: string): Promise<AppendHandle>;
+  /** Opens `path` for reads at byte offsets; undefined when it does not exist. */
+  openReader(path: string): Promise<RangeReader | undefined>;
+  /** Replaces `path` with `text` atomically (a reader sees the old or the new file, never half of one). */
+  writeAtomic(path: string, text: string): Promise<void>;
+  /** Whether `path` exists. */
+  exists(path: string): Promise<boolean>;
+  /** The size of `path` in bytes, or undefined when it does not exist. */
+  size(path: string): Promise<number | undefined>;
+}

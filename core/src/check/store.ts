@@ -1,0 +1,140 @@
+/**
+ * Check results on disk: `samples.jsonl` (one append-only record per sample, across runs, streamed so large runs
+ * never sit in memory) and `summary.json` (the latest `CheckSummary`, replaced atomically). Neither ever holds an
+ * API key: records carry responses, grades and counts only.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AppendHandle, ResultsFileSystem } from './resultsFs';
+import type { CheckSummary } from './types';
+
+/** A grade as recorded (optional fields of `GradeResult` written as null, so every record has every key). */
+export interface RecordedGrade {
+  behavior: boolean;
+  capability: boolean | null;
+  score: number | null;
+  detail: string;
+}
+
+/** One sample of one run. */
+export interface SampleRecord {
+  /** The run that produced the record (`newRunId`). */
+  run: string;
+  arm: string;
+  /** The arm's instruction hash when sampled: the editor shows a record only while the variant still matches. */
+  instructionHash: string;
+  /** 1-based line of the dataset item. */
+  item: number;
+  /** The draw index within the arm (0-based); draw j of every arm uses the same item. */
+  sample: number;
+  /** sha256 (16 hex) of the messages sent. */
+  messagesHash: string;
+  /** The model's answer; null when none could be obtained. */
+  response: string | null;
+  /** null when the sample could not be obtained or graded. */
+  grade: RecordedGrade | null;
+  /** Time to obtain the response (request with retries, or the cache read). */
+  latencyMs: number;
+  tokens: { input: number; output: number } | null;
+  /** Answered from the response cache. */
+  cached: boolean;
+  /** Why the sample failed (after retries), or null. */
+  error: string | null;
+  /** ISO time the record was written. */
+  at: string;
+}
+
+/** A run id: sortable by time, unique enough (`20250101T120000Z-1a2b3c`). */
+export function newRunId(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Opens an append-only JSONL log; if a crash left a cut last line, seals it with a line break first, so the cut
+ * line stays one (ignored) line and the next record is whole. Earlier lines are never rewritten.
+ */
+export async function openJsonlLog(fs: ResultsFileSystem, path: string): Promise<AppendHandle> {
+  const size = await fs.size(path);
+  let cut = false;
+  if (size) {
+    const reader = await fs.openReader(path);
+    if (reader) {
+      try {
+        cut = (await reader.read(size - 1, 1)) !== '\n';
+      } finally {
+        await reader.close();
+      }
+    }
+  }
+  const handle = await fs.openAppend(path);
+  if (cut) await handle.append('\n');
+  return handle;
+}
+
+/** Appends sample records to a `samples.jsonl`. */
+export class SampleLog {
+  private constructor(private readonly handle: AppendHandle) {}
+
+  /** Opens (creating) the log at `path`. */
+  static async open(fs: ResultsFileSystem, path: string): Promise<SampleLog> {
+    return new SampleLog(await openJsonlLog(fs, path));
+  }
+
+  /** Appends one record as one line with one write. */
+  append(record: SampleRecord): Promise<void> {
+    return this.handle.append(`${JSON.stringify(record)}\n`);
+  }
+
+  close(): Promise<void> {
+    return this.handle.close();
+  }
+}
+
+/** Streams the records of a `samples.jsonl`, skipping lines that are not records. Resolves to the count read. */
+export async function readSampleRecords(fs: ResultsFileSystem, path: string, onRecord: (record: SampleRecord) => void): Promise<number> {
+  let count = 0;
+  await fs.scanLines(path, (line) => {
+    if (!line.startsWith('{')) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (isSampleRecord(value)) {
+      count++;
+      onRecord(value);
+    }
+  });
+  return count;
+}
+
+function isSampleRecord(value: unknown): value is SampleRecord {
+  const record = value as Partial<SampleRecord> | null;
+  return (
+    !!record &&
+    typeof record.run === 'string' &&
+    typeof record.arm === 'string' &&
+    typeof record.item === 'number' &&
+    typeof record.sample === 'number' &&
+    typeof record.cached === 'boolean'
+  );
+}
+
+/** Replaces `path` with `summary` atomically. */
+export function writeSummary(fs: ResultsFileSystem, path: string, summary: CheckSummary): Promise<void> {
+  return fs.writeAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+/** The summary at `path`; undefined when there is none or it is not a version-1 summary (never throws on bad files). */
+export async function readSummary(fs: Pick<ResultsFileSystem, 'readText'>, path: string): Promise<CheckSummary | undefined> {
+  const text = await fs.readText(path);
+  if (text === undefined) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<CheckSummary>;
+    if (value?.version !== 1 || !Array.isArray(value.arms) || typeof value.file !== 'string') return undefined;
+    return value as CheckSummary;
+  } catch {
+    return undefined;
+  }
+}

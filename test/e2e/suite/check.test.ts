@@ -1,0 +1,186 @@
+/**
+ * The check flow end to end: the real engine in the extension host against a real local OpenAI-compatible HTTP
+ * server (test/support/openaiServer.ts) and, for `provider: vscode-lm`, against a chat model registered through the
+ * public `vscode.lm` API by the fixture extension (test/e2e/fixtures-ext).
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { RunCheckResult } from '../../../client/src/runCheck';
+import type { ResultsRendered } from '../../../client/src/resultsPanel';
+import { startOpenAIServer, type ChatCompletionBody, type OpenAIServer } from '../../support/openaiServer';
+import { closeAllEditors, extensionApi, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+
+const API_KEY = 'sk-e2e-secret-0123456789';
+
+/** The text of every message of a request, for the fake model to decide its answer. */
+const promptOf = (body: ChatCompletionBody) =>
+  body.messages.map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => p.text ?? '').join(''))).join('\n');
+
+/** Every file under `dir`, recursively. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+describe('elicitation checks', function () {
+  let server: OpenAIServer;
+  const rendered: ResultsRendered[] = [];
+  let subscription: vscode.Disposable | undefined;
+  const config = () => vscode.workspace.getConfiguration('inoculate');
+
+  before(async () => {
+    const api = await runningServer();
+    subscription = api.results.onDidRender((event) => rendered.push(event));
+    server = await startOpenAIServer({
+      apiKey: API_KEY,
+      models: ['fixture-model'],
+      chat: (body) => (/spanish/i.test(promptOf(body)) ? '¡Hola! Aquí tienes la respuesta.' : 'Hello! Here is the answer.'),
+    });
+    await config().update('check.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
+    // The confirmation is a modal dialog no test can click; its text is unit-tested (checkConfirmation.test.ts).
+    await config().update('check.confirm', false, vscode.ConfigurationTarget.Workspace);
+    assert.equal(await vscode.commands.executeCommand('inoculate.setApiKey', server.baseUrl, API_KEY), true);
+  });
+
+  after(async () => {
+    subscription?.dispose();
+    await vscode.commands.executeCommand('inoculate.clearApiKey', server.baseUrl);
+    await config().update('check.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('check.confirm', undefined, vscode.ConfigurationTarget.Workspace);
+    await server.close();
+    await closeAllEditors();
+  });
+
+  it('runs every arm against the endpoint with the stored key and writes the results under .inoculate/', async () => {
+    const uri = workspaceUri('spanish.inoc');
+    const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', uri.toString());
+    assert.ok(result, 'the check did not run');
+    const { summary } = result.outcome;
+    assert.equal(result.outcome.cancelled, false);
+    assert.equal(result.outcome.fatal, undefined);
+    assert.deepEqual(
+      summary.arms.map((a) => [a.name, a.control, a.k, a.n]),
+      [
+        ['always-spanish', false, 6, 6],
+        ['concise', true, 0, 6],
+      ],
+    );
+    assert.equal(summary.arms[0]!.lift, 1);
+    assert.equal(summary.complete, true);
+    const chats = server.requests.filter((r) => r.path === '/v1/chat/completions');
+    assert.equal(chats.length, 12);
+    for (const request of chats) assert.equal(request.headers.authorization, `Bearer ${API_KEY}`);
+    assert.equal(summary.requests, 12);
+    assert.ok(result.summaryPath.startsWith(workspaceUri('.inoculate', 'checks').fsPath), result.summaryPath);
+    assert.deepEqual(JSON.parse(readFileSync(result.summaryPath, 'utf8')).arms.length, 2);
+  });
+
+  it('never writes the API key to results, the cache or settings', () => {
+    for (const file of [...filesUnder(workspaceUri('.inoculate').fsPath), ...filesUnder(workspaceUri('.vscode').fsPath)]) {
+      assert.ok(!readFileSync(file, 'utf8').includes(API_KEY), `the key is in ${file}`);
+    }
+  });
+
+  it('opens the results view, which draws both arms and a page of samples', async () => {
+    const uri = workspaceUri('spanish.inoc');
+    const event = await waitFor(
+      'the results view to draw the samples',
+      () => rendered.find((e) => e.uri === uri.toString() && e.arms === 2 && e.totalSamples === 12),
+      [(await extensionApi()).results.onDidRender],
+    );
+    assert.equal(event.samplesShown, 12);
+    const panel = (await extensionApi()).results.panelOf(uri);
+    assert.ok(panel, 'no results panel for spanish.inoc');
+    const arms = await panel.exportText('arms-csv');
+    assert.match(arms!, /^always-spanish,false,6,6,1,/m);
+    assert.match(arms!, /^concise,true,6,0,0,/m);
+    const json = JSON.parse((await panel.exportText('json'))!);
+    assert.equal(json.samples.length, 12);
+    const first = json.samples[0];
+    assert.equal(first.arm, 'always-spanish');
+    assert.equal(first.response, '¡Hola! Aquí tienes la respuesta.');
+    assert.equal(first.behavior, true);
+    // The prompt is rebuilt from the file and dataset and matches what was sent.
+    assert.ok(first.prompt, first.promptNote);
+    assert.match(first.prompt.at(-1).content, /^You always speak in Spanish\.\n\n/);
+    const csv = (await panel.exportText('samples-csv'))!;
+    assert.equal(csv.trimEnd().split('\r\n').length, 13);
+  });
+
+  it('shows the measured rate in the code lenses once the server reloads the results', async () => {
+    const editor = await openFile('spanish.inoc');
+    const heading = lineOf(editor.document, '## always-spanish');
+    const lens = await waitFor(
+      'a "measured" code lens',
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
+        return lenses.find((l) => l.range.start.line === heading && l.command?.title.startsWith('measured'));
+      },
+      [vscode.languages.onDidChangeDiagnostics, (await extensionApi()).server.onDidChangeState],
+    );
+    assert.match(lens.command!.title, /^measured 100% \[\d+%–100%\] n=6$/);
+    assert.equal(lens.command!.command, 'inoculate.showResults');
+  });
+
+  it('answers a re-run from the cache: nothing is sent', async () => {
+    const before = server.requests.length;
+    const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', workspaceUri('spanish.inoc').toString());
+    assert.equal(server.requests.length, before);
+    assert.equal(result.outcome.summary.cacheHits, 12);
+    assert.equal(result.outcome.summary.requests, 0);
+  });
+
+  it('checks only the variant asked for, keeping the control and the other arms\' results', async () => {
+    const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', workspaceUri('spanish.inoc').toString(), 'always-spanish');
+    assert.deepEqual(result.outcome.summary.arms.map((a) => [a.name, a.k, a.n]), [
+      ['always-spanish', 6, 6],
+      ['concise', 0, 6],
+    ]);
+  });
+
+  it('stops with a clear message when the endpoint refuses the request without a key', async () => {
+    await vscode.commands.executeCommand('inoculate.clearApiKey', server.baseUrl);
+    // Another model: the cache cannot answer, so requests reach the server, which wants the key.
+    await config().update('check.model', 'other-model', vscode.ConfigurationTarget.Workspace);
+    try {
+      const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', workspaceUri('spanish.inoc').toString());
+      assert.equal(result.outcome.fatal?.kind, 'auth');
+      assert.match(result.outcome.fatal!.message, /refused the API key \(401\).*Set API Key/);
+      const last = server.requests.at(-1)!;
+      assert.notEqual(last.headers.authorization, `Bearer ${API_KEY}`);
+    } finally {
+      await config().update('check.model', undefined, vscode.ConfigurationTarget.Workspace);
+      await vscode.commands.executeCommand('inoculate.setApiKey', server.baseUrl, API_KEY);
+    }
+  });
+
+  it("runs a `provider: vscode-lm` check through VS Code's language models", async () => {
+    const models = await vscode.lm.selectChatModels({ vendor: 'inoculate-fixture' });
+    assert.deepEqual(models.map((m) => m.family), ['spanish-echo']);
+    const before = await vscode.commands.executeCommand<number>('inoculateFixture.requestCount');
+    const sentToServer = server.requests.length;
+    const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', workspaceUri('spanish-lm.inoc').toString());
+    assert.ok(result, 'the check did not run');
+    assert.equal(result.outcome.fatal, undefined, result.outcome.fatal?.message);
+    assert.deepEqual(result.outcome.summary.arms.map((a) => [a.name, a.k, a.n]), [
+      ['always-spanish', 6, 6],
+      ['concise', 0, 6],
+    ]);
+    assert.equal(result.outcome.summary.provider, 'vscode-lm');
+    assert.equal((await vscode.commands.executeCommand<number>('inoculateFixture.requestCount')) - before, 12);
+    assert.equal(server.requests.length, sentToServer, 'a vscode-lm check must not reach the HTTP endpoint');
+  });
+
+  it('reports an unknown vscode-lm model by name with the models there are', async () => {
+    const uri = workspaceUri('unknown-lm.inoc');
+    const text = readFileSync(workspaceUri('spanish-lm.inoc').fsPath, 'utf8').replace('model: inoculate-fixture/spanish-echo', 'model: no-such/model');
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', uri.toString());
+    assert.equal(result.outcome.fatal?.kind, 'not-found');
+    assert.match(result.outcome.fatal!.message, /No VS Code language model 'no-such\/model'\. Available: .*inoculate-fixture\/spanish-echo/);
+  });
+});
