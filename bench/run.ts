@@ -11,6 +11,11 @@ const BENCHMARKS = [
 
 const build = spawnSync(process.execPath, [join(__dirname, '../esbuild.mjs')], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// promptfoo, the comparison in bench/check.ts, lives in its own folder with its own lockfile (never a dependency).
+if (!existsSync(join(__dirname, 'vendor/node_modules/.bin/promptfoo'))) {
+  console.log('Installing the comparison tools into bench/vendor (once)...');
+  spawnSync('npm', ['ci', '--prefix', join(__dirname, 'vendor'), '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+}
 let failed = 0;
 for (const bench of BENCHMARKS) {
   const path = join(__dirname, bench.file);

@@ -100,8 +100,13 @@ class ResultsPanel implements vscode.Disposable {
     let check: PreparedCheck | undefined;
     let checkProblem: string | undefined;
     try {
-      // Only to rebuild prompts (no request is sent); any endpoint string satisfies prepareCheck's vscode-lm rule.
-      check = await prepareCheck(nodeResultsFileSystem, this.uri.fsPath, { samples: summary.samplesPerArm, baseUrl: summary.baseUrl ?? 'vscode-lm:' }, await workspaceRootOf(this.uri));
+      // Only to rebuild the prompts of the samples shown (no request is sent).
+      check = await prepareCheck(
+        nodeResultsFileSystem,
+        this.uri.fsPath,
+        { samples: summary.samplesPerArm, baseUrl: summary.baseUrl ?? undefined, editorModels: true },
+        await workspaceRootOf(this.uri),
+      );
     } catch (error) {
       checkProblem = error instanceof Error ? error.message : String(error);
     }

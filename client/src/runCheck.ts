@@ -44,8 +44,6 @@ export interface RunCheckDependencies {
   showResults: (uri: vscode.Uri) => Promise<void>;
 }
 
-/** A pseudo base URL: `prepareCheck` refuses `provider: vscode-lm` unless an endpoint is given (it is CLI-minded). */
-const VSCODE_LM_ENDPOINT = 'vscode-lm:';
 
 export function registerRunCheck(deps: RunCheckDependencies): vscode.Disposable {
   let running = false;
@@ -106,7 +104,8 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
         variants: variant ? [variant] : [],
         model: settings.model ?? undefined,
         concurrency: settings.concurrency ?? undefined,
-        baseUrl: isVscodeLm ? VSCODE_LM_ENDPOINT : (settings.baseUrl ?? undefined),
+        baseUrl: isVscodeLm ? undefined : (settings.baseUrl ?? undefined),
+        editorModels: true,
       },
       root,
     );

@@ -168,6 +168,8 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
 
     const environment: GraderEnvironment = {
       baseDir: check.baseDir,
+      // A judge's rubric names the behaviour it grades.
+      behavior: { id: check.behavior, description: check.config.description },
       workspaceTrusted: options.workspaceTrusted ?? true,
       warn: (message) => options.warn?.(message),
       chat: async (request: GraderChatRequest, signal: AbortSignal) => {

@@ -24,6 +24,8 @@ export interface CheckOverrides {
   concurrency?: number;
   model?: string;
   baseUrl?: string;
+  /** The caller can serve `provider: vscode-lm` (the editor); the CLI cannot, unless a base URL is given. */
+  editorModels?: boolean;
 }
 
 /** Sampling and request settings of a check (file values with overrides applied; the timeout in ms). */
@@ -93,7 +95,7 @@ export async function prepareCheck(
     throw new CheckSetupError(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
   }
   const config = analysis.config;
-  if (config.provider === 'vscode-lm' && !overrides.baseUrl) {
+  if (config.provider === 'vscode-lm' && !overrides.baseUrl && !overrides.editorModels) {
     throw new CheckSetupError(`${shown}: \`provider: vscode-lm\` uses VS Code's own models and works only in the editor; pass --base-url to check against an OpenAI-compatible endpoint.`);
   }
 

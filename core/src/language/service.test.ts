@@ -22,6 +22,7 @@ describe('InocLanguageService', () => {
   it('finds the variant under the cursor, clamping positions past the end', () => {
     assert.equal(service.variantAt(doc(TEXT), { line: 4, character: 5 })?.name, 'mean');
     assert.equal(service.variantAt(doc(TEXT), { line: 7, character: 0 })?.name, 'formal');
+    assert.equal(service.variantAt(doc(TEXT), { line: 6, character: 0 })?.name, 'formal', 'column 0 of a heading is that variant');
     assert.equal(service.variantAt(doc(TEXT), { line: 999, character: 999 })?.name, 'formal');
     assert.equal(service.variantAt(doc(TEXT), { line: 1, character: 0 }), undefined);
   });

@@ -97,7 +97,11 @@ export class InocLanguageService {
   variantAt(document: TextDocumentLike, position: Position): VariantScore | undefined {
     const analysis = this.analyze(document);
     const offset = analysis.doc.lines.offsetAt(clamp(analysis, position));
-    const index = analysis.doc.variants.findIndex((v) => offset >= v.headingStart && offset <= v.sectionEnd);
+    // The last variant starting at or before the cursor: a section ends where the next heading starts.
+    let index = -1;
+    analysis.doc.variants.forEach((v, i) => {
+      if (v.headingStart <= offset && offset <= v.sectionEnd) index = i;
+    });
     return index < 0 ? undefined : this.variantScores(document)[index];
   }
 
