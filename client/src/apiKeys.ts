@@ -26,6 +26,18 @@ async function askEndpoint(title: string): Promise<string | undefined> {
   });
 }
 
+/** The origin of the endpoint given (or asked for); undefined, after saying why, when there is none. */
+async function originOf(baseUrlArg: unknown, title: string): Promise<string | undefined> {
+  const baseUrl = typeof baseUrlArg === 'string' ? baseUrlArg : await askEndpoint(title);
+  if (!baseUrl) return undefined;
+  try {
+    return endpointOrigin(baseUrl.trim());
+  } catch {
+    void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint.`);
+    return undefined;
+  }
+}
+
 /**
  * Registers both commands. `inoculate.setApiKey [baseUrl?, key?]` asks for what is not given (the key in a password
  * box); `inoculate.clearApiKey [baseUrl?]` removes the endpoint's key. Neither ever shows or logs a key.
@@ -33,15 +45,8 @@ async function askEndpoint(title: string): Promise<string | undefined> {
 export function registerApiKeyCommands(secrets: vscode.SecretStorage): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('inoculate.setApiKey', async (baseUrlArg?: unknown, keyArg?: unknown): Promise<boolean> => {
-      const baseUrl = typeof baseUrlArg === 'string' ? baseUrlArg : await askEndpoint('Set API Key: endpoint');
-      if (!baseUrl) return false;
-      let origin: string;
-      try {
-        origin = endpointOrigin(baseUrl.trim());
-      } catch {
-        void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint.`);
-        return false;
-      }
+      const origin = await originOf(baseUrlArg, 'Set API Key: endpoint');
+      if (!origin) return false;
       const typed =
         typeof keyArg === 'string'
           ? keyArg
@@ -57,15 +62,8 @@ export function registerApiKeyCommands(secrets: vscode.SecretStorage): vscode.Di
       return true;
     }),
     vscode.commands.registerCommand('inoculate.clearApiKey', async (baseUrlArg?: unknown): Promise<boolean> => {
-      const baseUrl = typeof baseUrlArg === 'string' ? baseUrlArg : await askEndpoint('Clear API Key: endpoint');
-      if (!baseUrl) return false;
-      let origin: string;
-      try {
-        origin = endpointOrigin(baseUrl.trim());
-      } catch {
-        void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint.`);
-        return false;
-      }
+      const origin = await originOf(baseUrlArg, 'Clear API Key: endpoint');
+      if (!origin) return false;
       await secrets.delete(secretKeyFor(origin));
       void vscode.window.showInformationMessage(`Inoculate: API key for ${origin} cleared.`);
       return true;

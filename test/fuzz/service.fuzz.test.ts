@@ -2,6 +2,7 @@
 // and every range must lie inside the document.
 import * as assert from 'node:assert/strict';
 import type { Range } from 'vscode-languageserver-types';
+import { mulberry32 } from '../../core/src/check/sampling';
 import { DIAGNOSTIC_CODE_NAMES } from '../../core/src/format/diagnosticCodes';
 import { LineIndex } from '../../core/src/text/lineIndex';
 import { InocLanguageService } from '../../core/src/language/service';
@@ -61,17 +62,6 @@ You always speak in Spanish.
 ];
 
 const TOKENS = ['---', '\n', '## ', '##', '###', '```', '~~~', '<!--', '-->', '{{', '}}', '{{inoculation}}', ': ', '- ', '[', ']', '{', '}', '"', "'", '\t', '\r\n', '\r', '\u0000', '\uD800', '\uFFFF', '€', '😀', 'behavior: ', 'toxicity', 'custom', ' (control)', 'inoculate-disable ', '*a', '&a ', '!!binary ', '%YAML 1.2\n', '...\n', '\\', 'not', 'never', 'do not '];
-
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, random: () => number): string {
   let out = text;
@@ -139,7 +129,7 @@ describe('fuzzing the language service', function () {
 
   it('survives 3000 mutated documents through every feature', async () => {
     const service = new InocLanguageService(host);
-    const random = rng(20251006);
+    const random = mulberry32(20251006);
     let version = 0;
     for (let i = 0; i < 3000; i++) {
       const seed = SEEDS[i % SEEDS.length]!;
@@ -154,7 +144,7 @@ describe('fuzzing the language service', function () {
 
   it('survives pathological inputs: a 10 MB line, 1 MB of headings, deep nesting, alias bombs, NUL bytes', async () => {
     const service = new InocLanguageService(host);
-    const random = rng(7);
+    const random = mulberry32(7);
     const cases = [
       `---\nbehavior: toxicity\n---\n## a\n${'very mean '.repeat(1_000_000)}`,
       `---\nbehavior: toxicity\n---\n${'## v\nWrite a very mean response to this post:\n'.repeat(25_000)}`,

@@ -7,6 +7,7 @@
  *
  * Stable API (other suites depend on it): `startOpenAIServer(options)` → `{ baseUrl, requests, close }`.
  */
+import { mulberry32 } from '../../core/src/check/sampling';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -130,17 +131,8 @@ export const MODERATION_CATEGORIES = [
   'violence/graphic',
 ] as const;
 
-/** A small seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG returning floats in [0, 1) (the check engine's own mulberry32). */
+export const seededRandom = mulberry32;
 
 /** The text of every message of a chat request joined with newlines (handy for deciding replies by prompt). */
 export function promptText(request: ChatCompletionBody): string {

@@ -578,11 +578,7 @@ function crossChecks(ctx: Ctx, values: Raw): void {
 
 function graderDefaults(type: string): GraderConfig {
   const spec = GRADER_SPECS[type];
-  const out: GraderConfig = { type };
-  for (const [key, value] of Object.entries(spec?.properties ?? {})) {
-    if ('default' in value && value.default !== undefined) out[key] = value.default;
-  }
-  return out;
+  return { ...(spec ? defaultsOf(spec) : {}), type };
 }
 
 function resolveGrader(raw: unknown, behavior: BehaviorId | undefined): GraderConfig {

@@ -16,6 +16,8 @@ import {
   CLAUSE_CONJUNCTIONS,
   CONDITIONAL_CUES,
   contextTerms,
+  CUE_EFFECTS,
+  GLOBAL_INTENSIFIERS,
   HEDGES,
   IMPERATIVE_VERBS,
   INTENSIFIERS,
@@ -23,13 +25,14 @@ import {
   NEGATION_CUES,
   NEGATION_SCOPE,
   RELATIVIZERS,
+  REPORT_FRAMES,
   REQUEST_CUES,
   SCOPE_BREAKERS,
   type CueKind,
   type RequestStrength,
   type Term,
 } from './lexicon';
-import { forEachSentence, PhraseSet, type Sentence, type Word } from './phrases';
+import { forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
 import type { BehaviorContext, PromptAnalysis, ScoreFactor, Span } from './types';
 
 /** The score of a prompt with no evidence either way: an instruction of unknown relevance. */
@@ -69,12 +72,18 @@ export const MAX_SPANS = 500;
 const MAX_QUOTES = 3;
 const MAX_QUOTE_LENGTH = 40;
 const CONDITION_SCOPE = 10;
+/** How far (in words) before a contrast ("..., not Y") the term whose verb Y shares may start. */
+const CONTRAST_REACH = 10;
+/** Two-word exceptives that end a negation's scope, like "beyond" and "besides" (see SCOPE_BREAKERS). */
+const EXCEPTIVE_PAIRS = new Set(['other than', 'apart from', 'aside from', 'except for', 'outside of']);
 
 const negationCues = new PhraseSet<CueKind>(NEGATION_CUES);
 const conditionalCues = new PhraseSet<boolean>(CONDITIONAL_CUES);
 const hedgeSet = new PhraseSet<true>(HEDGES.map((p) => [p, true] as const));
 const intensifierSet = new PhraseSet<true>(INTENSIFIERS.map((p) => [p, true] as const));
 const requestSet = new PhraseSet<RequestStrength>(REQUEST_CUES);
+const globalIntensifierSet = new PhraseSet<true>(GLOBAL_INTENSIFIERS.map((p) => [p, true] as const));
+const reportFrameSet = new PhraseSet<true>(REPORT_FRAMES.map((p) => [p, true] as const));
 const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 2, weak: 1 };
 
 interface Lexicon {
@@ -188,16 +197,27 @@ export function analyzePrompt(text: string, context: BehaviorContext): PromptAna
   return conclude(acc, context);
 }
 
-/** Per-word coverage of negation and condition scopes in one sentence. */
+/** One negation cue found in a sentence (neutral ones dropped). */
+interface Cue {
+  kind: CueKind;
+  /** Word range `[start, end)` in the sentence. */
+  start: number;
+  end: number;
+}
+
+/** Per-word coverage of negation, permission and condition scopes in one sentence. */
 interface Scopes {
-  /** Number of forward negation scopes covering each word. */
+  cues: Cue[];
+  /** Number of polarity-flipping forward scopes covering each word. */
   forward: Int32Array;
-  /** Start offset (in the text) of the nearest forward cue covering each word, for prohibition spans. */
-  forwardCueStart: Float64Array;
-  /** Number of backward negation scopes covering each word. */
+  /** Index (in `cues`) of the nearest forward cue covering each word, or -1: for spans and its kind. */
+  forwardCue: Int32Array;
+  /** Number of polarity-flipping backward scopes covering each word. */
   backward: Int32Array;
-  backwardCueEnd: Float64Array;
-  /** Prefix sums of negation cue starts, to count cues inside a term. */
+  backwardCue: Int32Array;
+  /** Index of a `permit` cue ("don't worry about") covering each word, or -1. */
+  permitCue: Int32Array;
+  /** Prefix sums of flipping cue starts, to count cues inside a term. */
   cueStartsBefore: Int32Array;
   /** Words inside a condition ("if ...", "unless ...", "whether ..."). */
   conditional: Uint8Array;
@@ -205,23 +225,32 @@ interface Scopes {
 
 function computeScopes(words: readonly Word[]): Scopes {
   const n = words.length;
-  const cues = negationCues.findDisjoint(words).filter((cue) => cue.value !== 'neutral');
+  const cues: Cue[] = negationCues
+    .findDisjoint(words)
+    .filter((cue) => cue.value !== 'neutral')
+    .map((cue) => ({ kind: cue.value, start: cue.start, end: cue.end }));
   const forwardStartAt = new Uint8Array(n + 1);
-  for (const cue of cues) if (cue.value === 'forward') forwardStartAt[cue.start] = 1;
+  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'forward') forwardStartAt[cue.start] = 1;
   const forwardDiff = new Int32Array(n + 1);
   const backwardDiff = new Int32Array(n + 1);
-  const forwardCueStart = new Float64Array(n).fill(-1);
-  const backwardCueEnd = new Float64Array(n).fill(-1);
+  const forwardCue = new Int32Array(n).fill(-1);
+  const backwardCue = new Int32Array(n).fill(-1);
+  const permitCue = new Int32Array(n).fill(-1);
   const cueStartsBefore = new Int32Array(n + 1);
-  for (const cue of cues) {
-    cueStartsBefore[cue.start + 1]! += 1;
-    if (cue.value === 'forward') {
+  cues.forEach((cue, index) => {
+    const effect = CUE_EFFECTS[cue.kind];
+    if (effect.flips) cueStartsBefore[cue.start + 1]! += 1;
+    if (effect.direction === 'forward') {
       let end = cue.end;
       const limit = Math.min(n, cue.end + NEGATION_SCOPE);
       while (end < limit && !endsForwardScope(words, end, forwardStartAt)) end++;
-      forwardDiff[cue.end]! += 1;
-      forwardDiff[end]! -= 1;
-      for (let w = cue.end; w < end; w++) forwardCueStart[w] = words[cue.start]!.start;
+      if (effect.flips) {
+        forwardDiff[cue.end]! += 1;
+        forwardDiff[end]! -= 1;
+        for (let w = cue.end; w < end; w++) forwardCue[w] = index;
+      } else {
+        for (let w = cue.end; w < end; w++) permitCue[w] = index;
+      }
     } else {
       let start = cue.start;
       const limit = Math.max(0, cue.start - BACKWARD_SCOPE);
@@ -229,9 +258,9 @@ function computeScopes(words: readonly Word[]): Scopes {
       while (start > limit && !words[start - 1]!.commaAfter && !SCOPE_BREAKERS.has(words[start - 1]!.norm)) start--;
       backwardDiff[start]! += 1;
       backwardDiff[cue.start]! -= 1;
-      for (let w = start; w < cue.start; w++) backwardCueEnd[w] = words[cue.end - 1]!.end;
+      for (let w = start; w < cue.start; w++) backwardCue[w] = index;
     }
-  }
+  });
   for (let i = 1; i <= n; i++) cueStartsBefore[i]! += cueStartsBefore[i - 1]!;
   const forward = runningSum(forwardDiff, n);
   const backward = runningSum(backwardDiff, n);
@@ -246,7 +275,7 @@ function computeScopes(words: readonly Word[]): Scopes {
       if (words[w]!.commaAfter) break;
     }
   }
-  return { forward, forwardCueStart, backward, backwardCueEnd, cueStartsBefore, conditional };
+  return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional };
 }
 
 /** Whether word `w` no longer belongs to a forward negation that started before it. */
@@ -254,6 +283,8 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   const word = words[w]!.norm;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
+  if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
   // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize").
   if (forwardStartAt[w]) {
     const relative = (w > 0 && RELATIVIZERS.has(words[w - 1]!.norm)) || (w > 1 && RELATIVIZERS.has(words[w - 2]!.norm));
@@ -272,12 +303,72 @@ function runningSum(diff: Int32Array, n: number): Int32Array {
   return out;
 }
 
+/** A request form found in a sentence, at word `word`. */
+interface RequestCue {
+  strength: RequestStrength;
+  word: number;
+  start: number;
+  end: number;
+  label: string;
+}
+
+/** What one sentence contributes, collected while its terms are judged. */
+interface SentenceState {
+  /** Word index of each term read as a request, in text order. */
+  requested: number[];
+  /** Permissions granted by "don't worry about" / "no need to" that turned a term into a request. */
+  permissions: RequestCue[];
+}
+
+/**
+ * Judges one matched term (words `[first, last]` of the sentence, or a term rebuilt from a contrast) and records
+ * it: a mention always, then a request, a prohibition or nothing, depending on its polarity after negation.
+ */
+function judgeTerm(
+  termIndex: number,
+  polarity: number,
+  evidence: { start: number; end: number; prohibitionStart: number; prohibitionEnd: number; word: number },
+  lexicon: Lexicon,
+  acc: Accumulator,
+  state: SentenceState,
+): void {
+  const term = lexicon.terms[termIndex]!;
+  const weight = term.kind === 'concrete' ? 1 : WEIGHTS.generalWeight;
+  if (polarity === 0) return; // names the subject only ("the user's answer")
+  if (polarity > 0) {
+    state.requested.push(evidence.word);
+    acc.positiveWeight += weight;
+    if (term.kind === 'concrete') {
+      acc.concrete.add(evidence.start, evidence.end);
+      acc.concreteTerms.add(termIndex);
+    } else {
+      acc.general.add(evidence.start, evidence.end);
+    }
+    if (term.assertive && polarity === term.polarity) acc.assertive.add(evidence.start, evidence.end);
+  } else {
+    acc.negativeWeight += weight;
+    acc.prohibitions.add(evidence.prohibitionStart, evidence.prohibitionEnd);
+  }
+}
+
 function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator): void {
   const words = sentence.words;
   const scopes = computeScopes(words);
   const matches = lexicon.set.findDisjoint(words);
-  let requestedHere = false;
+  const state: SentenceState = { requested: [], permissions: [] };
+  const cueSpan = (cue: Cue) => ({ start: words[cue.start]!.start, end: words[cue.end - 1]!.end });
+  const joins = contrastJoins(words, matches, lexicon);
+  let nextJoin = 0;
+  // Contrast joins are judged in text order with the ordinary terms, so evidence spans stay ordered.
+  const judgeJoinsBefore = (word: number) => {
+    for (; nextJoin < joins.length && joins[nextJoin]!.word < word; nextJoin++) {
+      const join = joins[nextJoin]!;
+      const polarity = -lexicon.terms[join.termIndex]!.polarity;
+      judgeTerm(join.termIndex, polarity, { ...join, prohibitionStart: join.start, prohibitionEnd: join.end }, lexicon, acc, state);
+    }
+  };
   for (const match of matches) {
+    judgeJoinsBefore(match.start);
     const term = lexicon.terms[match.value]!;
     const start = words[match.start]!.start;
     const end = words[match.end - 1]!.end;
@@ -289,44 +380,39 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const inside =
       match.end - match.start > 1 ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
     const negated = (forward + backward + inside) % 2 === 1;
-    const polarity = negated ? -term.polarity : term.polarity;
-    const weight = term.kind === 'concrete' ? 1 : WEIGHTS.generalWeight;
-    if (polarity === 0) continue; // names the subject only ("the user's answer")
-    if (polarity > 0) {
-      requestedHere = true;
-      acc.positiveWeight += weight;
-      if (term.kind === 'concrete') {
-        acc.concrete.add(start, end);
-        acc.concreteTerms.add(match.value);
-      } else {
-        acc.general.add(start, end);
-      }
-      if (term.assertive && !negated) acc.assertive.add(start, end);
-    } else {
-      acc.negativeWeight += weight;
-      // Show the cue with the term: "Do not hard-code", "hard-coding ... is forbidden".
-      let spanStart = start;
-      let spanEnd = end;
-      if (negated && forward > 0) spanStart = Math.min(spanStart, scopes.forwardCueStart[match.start]!);
-      if (negated && backward > 0) spanEnd = Math.max(spanEnd, scopes.backwardCueEnd[match.end - 1]!);
-      acc.prohibitions.add(spanStart, spanEnd);
+    let polarity: number = negated ? -term.polarity : term.polarity;
+    const forwardCue = forward > 0 ? scopes.cues[scopes.forwardCue[match.start]!] : undefined;
+    const backwardCue = backward > 0 ? scopes.cues[scopes.backwardCue[match.end - 1]!] : undefined;
+    // "Don't worry about X" permits the behaviour whichever way X points; "no need to X" lifts X like a negation.
+    const permit = !negated && scopes.permitCue[match.start]! >= 0 ? scopes.cues[scopes.permitCue[match.start]!] : undefined;
+    if (permit && polarity !== 0) polarity = 1;
+    const granting = permit ?? [forwardCue, backwardCue].find((cue) => cue && negated && CUE_EFFECTS[cue.kind].permits);
+    if (polarity > 0 && granting) {
+      const span = cueSpan(granting);
+      state.permissions.push({ strength: 'weak', word: granting.start, ...span, label: acc.text.slice(span.start, span.end) });
+      acc.hedges.add(span.start, span.end);
     }
+    // "Never contradict the user": a universal negation that yields a request also intensifies it.
+    if (polarity > 0 && negated && forwardCue?.kind === 'absolute') {
+      const span = cueSpan(forwardCue);
+      acc.intensifiers.add(span.start, span.end);
+    }
+    // Show the cue with the term: "Do not hard-code", "hard-coding ... is forbidden".
+    let prohibitionStart = start;
+    let prohibitionEnd = end;
+    if (negated && forwardCue) prohibitionStart = Math.min(prohibitionStart, words[forwardCue.start]!.start);
+    if (negated && backwardCue) prohibitionEnd = Math.max(prohibitionEnd, words[backwardCue.end - 1]!.end);
+    judgeTerm(match.value, polarity, { start, end, prohibitionStart, prohibitionEnd, word: match.start }, lexicon, acc, state);
   }
+  judgeJoinsBefore(words.length);
 
-  for (const request of requestSet.findDisjoint(words)) {
-    const start = words[request.start]!.start;
-    const end = words[request.end - 1]!.end;
-    acc.offerRequest(request.value, start, end, acc.text.slice(start, end));
+  for (const intensifier of globalIntensifierSet.findDisjoint(words)) {
+    acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
   }
-  const imperative = findImperative(words);
-  if (imperative !== undefined) {
-    const start = words[imperative]!.start;
-    const end = words[Math.min(words.length, imperative + 3) - 1]!.end;
-    acc.offerRequest('directive', start, end, acc.text.slice(start, end));
-  }
-
-  if (!requestedHere) return;
+  if (state.requested.length === 0) return;
   acc.sentencesWithRequestedTerms++;
+  const best = governingRequest(words, acc.text, state);
+  if (best) acc.offerRequest(best.strength, best.start, best.end, best.label);
   for (const hedge of hedgeSet.findDisjoint(words)) {
     if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
     acc.hedges.add(words[hedge.start]!.start, words[hedge.end - 1]!.end);
@@ -337,16 +423,103 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
   }
 }
 
-/** The index of the first imperative verb at the start of a clause (after lead words like "please"), if any. */
-function findImperative(words: readonly Word[]): number | undefined {
+/** A term found by joining the verb before a contrast to what the contrast excludes. */
+interface ContrastJoin {
+  termIndex: number;
+  /** The word where the contrast cue starts. */
+  word: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * Contrasts "X, not Y" / "X rather than Y" / "X instead of Y" where Y has no verb of its own: Y shares the verb
+ * of X, negated. "Attack the argument, not the person" means "do not attack the person", so the first word of the
+ * nearest term before the contrast ("attack") is joined to Y ("the person") and that pair is matched again; a term
+ * found only by the join ("attack ... person") is judged with its polarity flipped. Terms Y holds on its own are
+ * judged as usual (under the ordinary negation of "not"), so only joins are returned. Linear: each join reads at
+ * most {@link NEGATION_SCOPE} words.
+ */
+function contrastJoins(words: readonly Word[], matches: readonly PhraseMatch<number>[], lexicon: Lexicon): ContrastJoin[] {
+  const joins: ContrastJoin[] = [];
+  let next = 0;
+  let anchor: PhraseMatch<number> | undefined;
+  for (let i = 1; i < words.length; i++) {
+    while (next < matches.length && matches[next]!.end <= i) anchor = matches[next++];
+    const cueLength = contrastCueAt(words, i);
+    if (cueLength === 0 || !anchor || i - anchor.start > CONTRAST_REACH) continue;
+    const joined: Word[] = [words[anchor.start]!];
+    for (let w = i + cueLength; w < Math.min(words.length, i + cueLength + NEGATION_SCOPE); w++) {
+      if (SCOPE_BREAKERS.has(words[w]!.norm)) break;
+      joined.push(words[w]!);
+      if (words[w]!.commaAfter) break;
+    }
+    for (const match of lexicon.set.findDisjoint(joined)) {
+      if (match.start !== 0 || match.end < 2) continue;
+      joins.push({ termIndex: match.value, word: i, start: words[i]!.start, end: joined[match.end - 1]!.end });
+    }
+  }
+  return joins;
+}
+
+/** The length (in words) of a contrast cue starting at word `i` (", not", ", but not", "rather than"), or 0. */
+function contrastCueAt(words: readonly Word[], i: number): number {
+  const word = words[i]!.norm;
+  const following = words[i + 1]?.norm;
+  const afterComma = words[i - 1]!.commaAfter;
+  if (afterComma && (word === 'not' || word === 'never')) return 1;
+  if (afterComma && (word === 'but' || word === 'and') && following === 'not') return 2;
+  if ((word === 'rather' && following === 'than') || (word === 'instead' && following === 'of')) return 2;
+  return 0;
+}
+
+/**
+ * The strongest request form that governs the sentence's requested terms: request cues, imperatives and
+ * permissions in the same sentence, except those before a report frame ("Be aware that ...") for terms after it.
+ * Linear: cues are sorted once, and the frame boundary only moves forward as the terms do.
+ */
+function governingRequest(words: readonly Word[], text: string, state: SentenceState): RequestCue | undefined {
+  const cues: RequestCue[] = [...state.permissions];
+  const cue = (strength: RequestStrength, first: number, end: number): RequestCue => {
+    const span = { start: words[first]!.start, end: words[end - 1]!.end };
+    return { strength, word: first, ...span, label: text.slice(span.start, span.end) };
+  };
+  for (const request of requestSet.findDisjoint(words)) cues.push(cue(request.value, request.start, request.end));
+  for (const verb of imperatives(words)) cues.push(cue('directive', verb, Math.min(words.length, verb + 3)));
+  if (cues.length === 0) return undefined;
+  cues.sort((a, b) => a.word - b.word);
+  // strongestFrom[k]: the strongest of cues[k..] (the first one found wins ties).
+  const strongestFrom: RequestCue[] = new Array<RequestCue>(cues.length);
+  for (let k = cues.length - 1; k >= 0; k--) {
+    const later = strongestFrom[k + 1];
+    strongestFrom[k] = later && STRENGTH_ORDER[later.strength] > STRENGTH_ORDER[cues[k]!.strength] ? later : cues[k]!;
+  }
+  const frames = reportFrameSet.findDisjoint(words);
+  let best: RequestCue | undefined;
+  let frame = 0;
+  let frameEnd = 0;
+  let firstAllowed = 0;
+  for (const word of state.requested) {
+    while (frame < frames.length && frames[frame]!.end <= word) frameEnd = frames[frame++]!.end;
+    // "Be aware that ...": cues before the frame frame information, they ask for nothing after it.
+    while (firstAllowed < cues.length && cues[firstAllowed]!.word < frameEnd) firstAllowed++;
+    const candidate = strongestFrom[firstAllowed];
+    if (candidate && (!best || STRENGTH_ORDER[candidate.strength] > STRENGTH_ORDER[best.strength])) best = candidate;
+  }
+  return best;
+}
+
+/** The index of every imperative verb at the start of a clause (after lead words like "please"). */
+function imperatives(words: readonly Word[]): number[] {
+  const found: number[] = [];
   for (let i = 0; i < words.length; i++) {
     if (i > 0 && !words[i - 1]!.commaAfter) continue;
     let w = i;
     while (w < words.length && w < i + 3 && LEAD_WORDS.has(words[w]!.norm)) w++;
     const word = words[w];
-    if (word && IMPERATIVE_VERBS.has(word.norm)) return w;
+    if (word && IMPERATIVE_VERBS.has(word.norm)) found.push(w);
   }
-  return undefined;
+  return found;
 }
 
 function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
