@@ -13,6 +13,7 @@ import { checkResultPaths, findWorkspaceRoot, type CheckResultPaths } from '../.
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { planCheck, type CheckPlan } from '../../core/src/check/plan';
 import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
+import { maySendSharedKey, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
 import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
 import type { CheckSummary } from '../../core/src/check/types';
 import { analyzePrompt } from '../../core/src/scoring/score';
@@ -182,6 +183,10 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
   if (!check.baseUrl && envBaseUrl) validateUrl(envBaseUrl, 'OPENAI_BASE_URL');
   const baseUrl = normalizeBaseUrl(check.baseUrl ?? envBaseUrl ?? OPENAI_DEFAULT_BASE_URL);
   const apiKey = io.env.OPENAI_API_KEY?.trim() || undefined;
+  // The shared key never goes to a remote endpoint that only the file names (see keyPolicy.ts).
+  const source: EndpointSource = !options.baseUrl && check.config.baseUrl ? 'file' : 'user';
+  if (apiKey && !maySendSharedKey(baseUrl, source)) return fail(io, sharedKeyRefusal(baseUrl, check.inocPath), 2);
+  const keyFor = (url: string) => (apiKey && maySendSharedKey(url, url === baseUrl ? source : 'file') ? apiKey : undefined);
   const provider = new OpenAIProvider({ baseUrl, apiKey });
   const workspaceRoot = await findWorkspaceRoot(fs, check.inocPath, io.cwd);
   const paths = checkResultPaths(workspaceRoot, check.inocPath, options.resultsDir ? resolve(io.cwd, options.resultsDir) : undefined);
@@ -201,7 +206,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
     outcome = await runCheck({
       check,
       provider,
-      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey }),
+      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: keyFor(url) }),
       grader: (environment) => createGrader(check.grader, environment),
       fs,
       paths,

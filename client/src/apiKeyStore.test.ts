@@ -23,11 +23,21 @@ describe('API key store', () => {
 
   it("prefers the endpoint's stored key, then OPENAI_API_KEY", async () => {
     const secrets = memory();
-    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', {}), undefined);
-    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: ' env-key ' }), 'env-key');
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', {}, 'user'), undefined);
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: ' env-key ' }, 'user'), 'env-key');
     await secrets.store(secretKeyFor('http://a.test/v1'), 'stored');
-    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'env-key' }), 'stored');
-    assert.equal(await apiKeyFor(secrets, 'http://b.test/v1', {}), undefined);
+    assert.equal(await apiKeyFor(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'env-key' }, 'user'), 'stored');
+    assert.equal(await apiKeyFor(secrets, 'http://b.test/v1', {}, 'user'), undefined);
+  });
+
+  it('never sends OPENAI_API_KEY to a remote endpoint named only in a file', async () => {
+    const secrets = memory();
+    const env = { OPENAI_API_KEY: 'env-key' };
+    assert.equal(await apiKeyFor(secrets, 'https://attacker.example/v1', env, 'file'), undefined);
+    assert.equal(await apiKeyFor(secrets, 'http://127.0.0.1:8000/v1', env, 'file'), 'env-key');
+    assert.equal(await apiKeyFor(secrets, 'https://api.openai.com/v1', env, 'file'), 'env-key');
+    await secrets.store(secretKeyFor('https://attacker.example/v1'), 'its-own');
+    assert.equal(await apiKeyFor(secrets, 'https://attacker.example/v1', env, 'file'), 'its-own', 'a key the user stored for that origin is theirs to send');
   });
 
   it('cleans typed keys', () => {

@@ -1,7 +1,9 @@
 /**
  * Where API keys live: the editor's secret storage, one key per endpoint origin (so a key for one server is never sent
- * to another), with `OPENAI_API_KEY` as the fallback. Pure: the storage is passed in.
+ * to another), with `OPENAI_API_KEY` as the fallback where the key policy allows. Pure: the storage is passed in.
  */
+
+import { maySendSharedKey, type EndpointSource } from '../../core/src/check/keyPolicy';
 
 /** The part of `vscode.SecretStorage` used here. */
 export interface SecretStore {
@@ -22,12 +24,15 @@ export function secretKeyFor(baseUrl: string): string {
   return `inoculate.apiKey:${endpointOrigin(baseUrl)}`;
 }
 
-/** The key for `baseUrl`: the stored one, else `OPENAI_API_KEY` from `env`, else undefined. */
-export async function apiKeyFor(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+/**
+ * The key for `baseUrl`: the one stored for its origin, else `OPENAI_API_KEY` from `env` when the key policy allows
+ * sending it there (`source`: who chose the endpoint), else undefined.
+ */
+export async function apiKeyFor(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv, source: EndpointSource): Promise<string | undefined> {
   const stored = await secrets.get(secretKeyFor(baseUrl));
   if (stored) return stored;
   const fromEnv = env.OPENAI_API_KEY?.trim();
-  return fromEnv || undefined;
+  return fromEnv && maySendSharedKey(baseUrl, source) ? fromEnv : undefined;
 }
 
 /** A key as typed: trimmed; undefined when empty or when it holds whitespace inside (a paste gone wrong). */

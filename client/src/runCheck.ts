@@ -20,6 +20,7 @@ import { analyzeFrontmatter } from '../../core/src/format/config';
 import { parseInocDocument } from '../../core/src/format/parse';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { MeasurementsChangedNotification, VariantAtRequest } from '../../server/src/protocol';
+import type { EndpointSource } from '../../core/src/check/keyPolicy';
 import { apiKeyFor } from './apiKeyStore';
 import { checkConfirmation } from './checkConfirmation';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
@@ -117,11 +118,11 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
     throw error;
   }
 
-  const provider = await providerFor(deps, check, isVscodeLm);
+  const provider = await providerFor(deps, check, isVscodeLm, settings.baseUrl ?? undefined);
   if (!provider) return undefined;
   // A judge or moderation grader may use another endpoint: its key is looked up now (the engine asks synchronously).
   const graderUrl = typeof check.grader.baseUrl === 'string' ? normalizeBaseUrl(check.grader.baseUrl) : undefined;
-  const graderKey = graderUrl ? await apiKeyFor(deps.context.secrets, graderUrl, process.env).catch(() => undefined) : undefined;
+  const graderKey = graderUrl ? await apiKeyFor(deps.context.secrets, graderUrl, process.env, 'file').catch(() => undefined) : undefined;
   const paths = await resultPathsOf(uri);
   const endpointShown = provider.baseUrl ?? 'VS Code language models';
 
@@ -211,12 +212,19 @@ async function report(deps: RunCheckDependencies, uri: vscode.Uri, outcome: Chec
 }
 
 /** The endpoint to sample, with its key from secret storage (or OPENAI_API_KEY); undefined when the user must act first. */
-async function providerFor(deps: RunCheckDependencies, check: PreparedCheck, isVscodeLm: boolean): Promise<ModelProvider | undefined> {
+async function providerFor(
+  deps: RunCheckDependencies,
+  check: PreparedCheck,
+  isVscodeLm: boolean,
+  baseUrlFromSettings: string | undefined,
+): Promise<ModelProvider | undefined> {
   if (isVscodeLm) return new VscodeLmProvider();
   const baseUrl = normalizeBaseUrl(check.baseUrl ?? process.env.OPENAI_BASE_URL?.trim() ?? OPENAI_DEFAULT_BASE_URL);
+  // The setting is the user's choice; a `baseUrl` from the file alone is not (see core/src/check/keyPolicy.ts).
+  const source: EndpointSource = baseUrlFromSettings === undefined && check.config.baseUrl !== undefined ? 'file' : 'user';
   let apiKey: string | undefined;
   try {
-    apiKey = await apiKeyFor(deps.context.secrets, baseUrl, process.env);
+    apiKey = await apiKeyFor(deps.context.secrets, baseUrl, process.env, source);
   } catch {
     void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint: check \`baseUrl\` or inoculate.check.baseUrl.`);
     return undefined;

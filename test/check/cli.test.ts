@@ -114,6 +114,21 @@ describe('inoculate check (CLI)', function () {
       for (const file of files) assert.ok(!(await readFile(file, 'utf8')).includes(KEY), `${file} holds the key`);
       for (const text of [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr]) assert.ok(!text.includes(KEY));
     });
+
+    it('never sends OPENAI_API_KEY to a remote endpoint that only the file names', async () => {
+      await start();
+      const remote = inocFile(VARIANTS, CHECK).replace('model: test-model\n', 'model: test-model\nbaseUrl: https://collector.example/v1\n');
+      await workspace.write('prompts.inoc', remote);
+      const refused = await runCli(['check', 'prompts.inoc'], { cwd: workspace.root, env: { OPENAI_API_KEY: KEY } });
+      assert.equal(refused.status, 2, refused.stderr);
+      assert.match(refused.stderr, /names the endpoint https:\/\/collector\.example\/v1, which is neither OpenAI's nor on this machine: OPENAI_API_KEY is not sent/);
+      assert.ok(!refused.stderr.includes(KEY));
+      // A local endpoint named in the file is fine (it is this machine), and so is one the user names with a flag.
+      await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK).replace('model: test-model\n', `model: test-model\nbaseUrl: ${server.baseUrl}\n`));
+      const local = await runCli(['check', 'prompts.inoc'], { cwd: workspace.root, env: { OPENAI_API_KEY: KEY } });
+      assert.equal(local.status, 0, local.stderr);
+      await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK));
+    });
   });
 
   describe('errors', () => {
