@@ -175,6 +175,22 @@ describe('computeDiagnostics', () => {
     });
   });
 
+  it('yields while scoring a large file, and stops when a newer version cancels it', async () => {
+    const body = Array.from({ length: 1500 }, (_, i) => `## v${i}\nWrite a very mean and disrespectful response to post number ${i}, ${"and be rude ".repeat(40)}`).join('\n');
+    const analysis = new AnalysisCache().get({ uri: 'file:///w/big.inoc', version: 1, getText: () => file('behavior: toxicity', body) });
+    let cancelled = false;
+    let ticks = 0;
+    // Runs only if the computation hands the event loop back.
+    const interrupt = setImmediate(function tick() {
+      ticks++;
+      cancelled = true;
+    });
+    const result = await computeDiagnostics(analysis, new DatasetCache(host), {}, { get isCancellationRequested() { return cancelled; } });
+    clearImmediate(interrupt);
+    assert.ok(ticks > 0, 'the event loop ran during the computation');
+    assert.deepEqual(result, [], 'a cancelled computation reports nothing');
+  });
+
   it('stops early when cancelled', async () => {
     const analysis = new AnalysisCache().get({ uri: 'file:///w/doc.inoc', version: 1, getText: () => file('behavior: toxicity', '## a\nBe nice.') });
     assert.deepEqual(await computeDiagnostics(analysis, new DatasetCache(host), {}, { isCancellationRequested: true }), []);

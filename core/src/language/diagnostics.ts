@@ -61,7 +61,7 @@ export async function computeDiagnostics(
     });
   }
   checkStructure(analysis, report);
-  checkInoculationRules(analysis, report);
+  if (!(await checkInoculationRules(analysis, report, token))) return [];
   checkNeutralLeak(analysis, report);
   if (token?.isCancellationRequested) return [];
   await checkDatasetsAndPlaceholders(analysis, datasets, report);
@@ -174,11 +174,23 @@ function truncate(text: string, length: number): string {
   return flat.length > length ? `${flat.slice(0, length - 1)}…` : flat;
 }
 
-function checkInoculationRules(analysis: DocumentAnalysis, report: Report): void {
+/** Scoring a large file takes a while: hand the event loop back this often so requests and edits get through. */
+const YIELD_EVERY_MS = 10;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Reports the behaviour rules; resolves false when cancelled part-way (a newer version arrived). */
+async function checkInoculationRules(analysis: DocumentAnalysis, report: Report, token?: CancellationLike): Promise<boolean> {
   const { doc } = analysis;
-  if (!analysis.behavior) return;
+  if (!analysis.behavior) return true;
   const example = examplePrompt(analysis);
+  let slice = performance.now();
   for (const variant of doc.variants) {
+    if (performance.now() - slice > YIELD_EVERY_MS) {
+      await yieldToEventLoop();
+      if (token?.isCancellationRequested) return false;
+      slice = performance.now();
+    }
     if (variant.control || !variant.text || !variant.name) continue;
     const score = analysis.scoreOf(variant);
     if (!score) continue;
@@ -219,6 +231,7 @@ function checkInoculationRules(analysis: DocumentAnalysis, report: Report): void
       );
     }
   }
+  return true;
 }
 
 /** A fix that deletes a hedge and the space or comma that would be left dangling. */
