@@ -34,7 +34,11 @@ install_env() {
   local want; want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "installing env/$name"
-  timed "npm ci in env/$name" env "$@" npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  # Under `npm test` the outer npm exports npm_config_* (user agent "node/v20" among them): an inner npm reads them as
+  # its own config, and code-server's postinstall would then see Node 20. Start the install from a clean npm config.
+  local inherited=() var
+  for var in $(compgen -e | grep -E '^npm_(config|package|lifecycle)_' || true); do inherited+=(-u "$var"); done
+  timed "npm ci in env/$name" env "${inherited[@]}" "$@" npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 }
 

@@ -271,9 +271,11 @@ describe('hostile model-generated code', function () {
       ].join('\n');
       const result = await runPython(code);
       const outcome = JSON.parse(result.stdout) as Record<string, string>;
-      // The real filesystem is read-only in the sandbox; /tmp and home are empty tmpfs mounts that vanish with it.
-      assert.equal(outcome.repo, 'OSError');
-      assert.equal(outcome.etc, 'OSError');
+      // The real filesystem is read-only in the sandbox (an OSError: EROFS, or EACCES as PermissionError); /tmp and
+      // home are empty tmpfs mounts that vanish with it, so a checkout under /tmp may even be "written" in there.
+      const repoInPrivateMount = [os.tmpdir(), os.homedir()].some((dir) => process.cwd().startsWith(dir + path.sep));
+      assert.ok(/Error$/.test(outcome.repo!) || repoInPrivateMount, `repo: ${outcome.repo}`);
+      assert.match(outcome.etc!, /Error$/);
       for (const target of [targets.repo, targets.home, targets.hostTmp, targets.etc, path.join(os.tmpdir(), name)]) {
         assert.equal(existsSync(target), false, `${target} appeared on the host`);
       }
