@@ -16,6 +16,7 @@ import { parseInocDocument } from '../../core/src/format/parse';
 import { Commands } from '../../core/src/language/commands';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
 import { armsCsv, samplesCsvHeader, samplesCsvRows } from './results/csv';
+import { resultsHtml } from './results/html';
 import { PAGE_SIZE, parseWebviewMessage, type ExportFormat, type HostMessage, type ResultsWebviewState, type SampleFilter, type SampleView } from './results/protocol';
 import { SamplesIndex } from './results/samplesIndex';
 
@@ -61,25 +62,12 @@ class ResultsPanel implements vscode.Disposable {
 
   private html(): string {
     const webview = this.panel.webview;
-    const nonce = randomBytes(16).toString('base64');
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dist', 'results.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'results.css'));
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource} data:`;
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Check results</title>
-</head>
-<body>
-<main id="root" aria-busy="true"><p>Loading the check results…</p></main>
-<div id="status" role="status" aria-live="polite"></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return resultsHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'dist', 'results.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'media', 'results.css')).toString(),
+      nonce: randomBytes(16).toString('base64'),
+    });
   }
 
   private post(message: HostMessage): Thenable<boolean> {

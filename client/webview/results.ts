@@ -2,10 +2,13 @@
  * The results webview: a forest plot of each arm's rate with its 95% interval, a sortable table of the arms, and a
  * paged browser of the samples (prompt, response, grade). Built with DOM calls only (the CSP forbids inline styles,
  * scripts and handlers); colours come from the theme through `media/results.css`. Keyboard and screen-reader usable:
- * native buttons and selects, `aria-sort` on the sorted column, a live region announcing updates.
+ * native buttons and selects, a toolbar moved through with the arrow keys, `aria-sort` on the sorted column, a plot
+ * described in words with the table's figures, focus kept on the pager while paging, and a live region announcing
+ * every update. `test/webview/results.test.ts` drives all of it by keyboard in Chromium.
  */
 import type { ArmResult, CheckSummary } from '../../core/src/check/types';
 import { forestPlot } from '../src/results/forestPlot';
+import { interval, percent, signedPoints } from '../src/results/format';
 import { PAGE_SIZE, type HostMessage, type ResultsWebviewState, type SampleFilter, type SamplePage, type SampleView, type WebviewMessage } from '../src/results/protocol';
 import { sortArms, type ArmColumn, type SortDirection } from '../src/results/sortArms';
 
@@ -41,9 +44,14 @@ function svg(tag: string, attributes: Record<string, string | number>, ...childr
   return element;
 }
 
-const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
-const signedPct = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) * 100).toFixed(1)}`;
 const root = () => document.getElementById('root')!;
+
+/** Replaces the page's content; the main region is no longer busy once something real is shown. */
+function show(...children: Node[]): void {
+  const main = root();
+  main.replaceChildren(...children);
+  main.removeAttribute('aria-busy');
+}
 
 /** Announces `message` to screen readers (and shows it). */
 function announce(message: string): void {
@@ -57,8 +65,39 @@ function button(label: string, onClick: () => void, attributes: Record<string, s
   return element;
 }
 
+/**
+ * A toolbar (WAI-ARIA toolbar pattern): one Tab stop, the arrow keys and Home/End move between its buttons, and Tab
+ * comes back to the button last used.
+ */
+function toolbar(label: string, ...buttons: HTMLButtonElement[]): HTMLElement {
+  const bar = el('div', { class: 'actions', role: 'toolbar', 'aria-label': label }, ...buttons);
+  const makeCurrent = (current: HTMLButtonElement) => {
+    for (const b of buttons) b.tabIndex = b === current ? 0 : -1;
+  };
+  makeCurrent(buttons[0]!);
+  bar.addEventListener('focusin', (event) => {
+    if (buttons.includes(event.target as HTMLButtonElement)) makeCurrent(event.target as HTMLButtonElement);
+  });
+  bar.addEventListener('keydown', (event) => {
+    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (index < 0) return;
+    const last = buttons.length - 1;
+    const target =
+      event.key === 'ArrowRight' || event.key === 'ArrowDown' ? (index === last ? 0 : index + 1)
+      : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? (index === 0 ? last : index - 1)
+      : event.key === 'Home' ? 0
+      : event.key === 'End' ? last
+      : -1;
+    if (target < 0) return;
+    event.preventDefault();
+    makeCurrent(buttons[target]!);
+    buttons[target]!.focus();
+  });
+  return bar;
+}
+
 function renderEmpty(file: string, reason: string): void {
-  root().replaceChildren(
+  show(
     el('h1', {}, `Check results: ${file}`),
     el('p', { class: 'empty' }, reason),
     el('div', { class: 'actions' }, button('Run a check', () => vscode.postMessage({ type: 'rerun' })), button('Open the file', () => vscode.postMessage({ type: 'openFile' }))),
@@ -77,16 +116,15 @@ function renderSummary(file: string, summary: CheckSummary, stale: string[]): vo
   const notes: HTMLElement[] = [];
   if (!summary.complete) notes.push(el('p', { class: 'warning', role: 'note' }, 'Incomplete: some samples are missing or failed. Run the check again to finish it; only the missing samples are requested.'));
   if (stale.length) notes.push(el('p', { class: 'warning', role: 'note' }, `Changed since the check: ${stale.join(', ')}. Their results describe the old text.`));
-  const actions = el(
-    'div',
-    { class: 'actions', role: 'toolbar', 'aria-label': 'Results actions' },
+  const actions = toolbar(
+    'Results actions',
     button('Export arms (CSV)', () => vscode.postMessage({ type: 'export', format: 'arms-csv' })),
     button('Export samples (CSV)', () => vscode.postMessage({ type: 'export', format: 'samples-csv' })),
     button('Export all (JSON)', () => vscode.postMessage({ type: 'export', format: 'json' })),
     button('Open the file', () => vscode.postMessage({ type: 'openFile' })),
     button('Run again', () => vscode.postMessage({ type: 'rerun' })),
   );
-  root().replaceChildren(
+  show(
     el('h1', {}, `Check results: ${file}`),
     meta,
     ...notes,
@@ -103,12 +141,18 @@ function renderSummary(file: string, summary: CheckSummary, stale: string[]): vo
   requestSamples(0);
 }
 
+/**
+ * The forest plot. It is one image to assistive technology (an image's parts are not announced), named by its
+ * heading and described by a `<desc>` that reads out every arm with the table's figures; each row also has a
+ * `<title>` (the tooltip a mouse user sees).
+ */
 function renderPlot(arms: ArmResult[]): Element {
   const plot = forestPlot(arms, 680);
+  const description = `${plot.rows.map((row) => row.label).join('; ')}.${plot.reference === null ? '' : ' The dashed line marks the control arm’s rate.'}`;
   const rows = plot.rows.map((row) =>
     svg(
       'g',
-      { class: row.control ? 'row control' : 'row', role: 'listitem', 'aria-label': row.label },
+      { class: row.control ? 'row control' : 'row' },
       svg('title', {}, row.label),
       svg('text', { x: plot.labelWidth - 10, y: row.y, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, row.name + (row.control ? ' (control)' : '')),
       svg('line', { x1: row.low, x2: row.high, y1: row.y, y2: row.y, class: 'interval' }),
@@ -120,19 +164,20 @@ function renderPlot(arms: ArmResult[]): Element {
   const ticks = plot.ticks.map((tick) =>
     svg(
       'g',
-      { class: 'tick', 'aria-hidden': 'true' },
+      { class: 'tick' },
       svg('line', { x1: tick.x, x2: tick.x, y1: plot.axis.y, y2: plot.axis.y + 5, class: 'axis' }),
       svg('text', { x: tick.x, y: plot.axis.y + 18, 'text-anchor': 'middle', class: 'tick-label' }, tick.label),
     ),
   );
   const reference =
-    plot.reference === null ? [] : [svg('line', { x1: plot.reference, x2: plot.reference, y1: 4, y2: plot.axis.y, class: 'reference', 'aria-hidden': 'true' })];
+    plot.reference === null ? [] : [svg('line', { x1: plot.reference, x2: plot.reference, y1: 4, y2: plot.axis.y, class: 'reference' })];
   return svg(
     'svg',
-    { viewBox: `0 0 ${plot.width} ${plot.height}`, class: 'forest', role: 'img', 'aria-labelledby': 'plot-heading' },
+    { viewBox: `0 0 ${plot.width} ${plot.height}`, class: 'forest', role: 'img', 'aria-labelledby': 'plot-heading', 'aria-describedby': 'plot-description' },
+    svg('desc', { id: 'plot-description' }, description),
     ...reference,
-    svg('g', { role: 'list' }, ...rows),
-    svg('line', { x1: plot.axis.x0, x2: plot.axis.x1, y1: plot.axis.y, y2: plot.axis.y, class: 'axis', 'aria-hidden': 'true' }),
+    ...rows,
+    svg('line', { x1: plot.axis.x0, x2: plot.axis.x1, y1: plot.axis.y, y2: plot.axis.y, class: 'axis' }),
     ...ticks,
   );
 }
@@ -176,9 +221,9 @@ function renderTable(): void {
       'tr',
       { class: arm.control ? 'control' : '' },
       el('th', { scope: 'row' }, arm.name + (arm.control ? ' (control)' : '')),
-      el('td', { class: 'number' }, `${pct(arm.rate)} (${arm.k}/${arm.n})`),
-      el('td', { class: 'number' }, `${pct(arm.ci[0])} – ${pct(arm.ci[1])}`),
-      el('td', { class: 'number' }, arm.lift === null ? '—' : `${signedPct(arm.lift)} pts${arm.liftCi ? ` [${signedPct(arm.liftCi[0])}, ${signedPct(arm.liftCi[1])}]` : ''}`),
+      el('td', { class: 'number' }, `${percent(arm.rate)} (${arm.k}/${arm.n})`),
+      el('td', { class: 'number' }, interval(arm.ci)),
+      el('td', { class: 'number' }, arm.lift === null ? '—' : `${signedPoints(arm.lift)} pts${arm.liftCi ? ` [${signedPoints(arm.liftCi[0])}, ${signedPoints(arm.liftCi[1])}]` : ''}`),
       el('td', { class: 'number' }, arm.predicted === null ? '—' : arm.predicted.toFixed(2)),
       el('td', { class: 'number' }, `${arm.n}${arm.failed ? ` (+${arm.failed} failed)` : ''}`),
     ),
@@ -218,22 +263,27 @@ function gradeText(sample: SampleView): string {
   return parts.join(', ');
 }
 
+/** The filter in words, for the announcement of a page, e.g. `arm test-specific, showed the behaviour`. */
+function filterText(filter: SampleFilter): string {
+  const grade = { behavior: 'showed the behaviour', clean: 'did not show the behaviour', failed: 'failed (no grade)' } as const;
+  return `${filter.arm === null ? 'all arms' : `arm ${filter.arm}`}, ${filter.grade === null ? 'all grades' : grade[filter.grade]}`;
+}
+
 function renderSamples(page: SamplePage): void {
   state.page = page;
   const container = document.getElementById('samples');
   if (!container) return;
+  // Paging redraws the pager: a keyboard user who pressed Next keeps the focus there instead of losing it to the page.
+  const focusedPager = container.querySelector('.pager')?.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.page : undefined;
   const first = page.total === 0 ? 0 : page.offset + 1;
   const last = page.offset + page.samples.length;
   const range = page.total === 0 ? 'No samples match.' : `Samples ${first}–${last} of ${page.total}`;
-  const pager = el(
-    'div',
-    { class: 'pager', role: 'navigation', 'aria-label': 'Sample pages' },
-    button('Previous', () => requestSamples(Math.max(0, page.offset - PAGE_SIZE)), page.offset === 0 ? { disabled: '' } : {}),
-    el('span', {}, range),
-    button('Next', () => requestSamples(page.offset + PAGE_SIZE), last >= page.total ? { disabled: '' } : {}),
-  );
+  const previous = button('Previous', () => requestSamples(Math.max(0, page.offset - PAGE_SIZE)), { 'data-page': 'previous', ...(page.offset === 0 ? { disabled: '' } : {}) });
+  const next = button('Next', () => requestSamples(page.offset + PAGE_SIZE), { 'data-page': 'next', ...(last >= page.total ? { disabled: '' } : {}) });
+  const rangeText = el('span', { tabindex: '-1', 'data-page': 'range' }, range);
+  const pager = el('div', { class: 'pager', role: 'navigation', 'aria-label': 'Sample pages' }, previous, rangeText, next);
   const items = page.samples.map((sample) => {
-    const verdict = sample.error ? 'failed' : sample.behavior ? 'behavior' : 'clean';
+    const verdict = sample.error || sample.behavior === null ? 'failed' : sample.behavior ? 'behavior' : 'clean';
     const prompt = sample.prompt
       ? el('div', { class: 'prompt' }, ...sample.prompt.map((m) => el('div', { class: 'message' }, el('span', { class: 'role' }, m.role), el('pre', {}, m.content))))
       : el('p', { class: 'note' }, sample.promptNote ?? 'The prompt is not available.');
@@ -247,7 +297,12 @@ function renderSamples(page: SamplePage): void {
     );
   });
   container.replaceChildren(pager, el('div', { class: 'list' }, ...items));
-  announce(range);
+  if (focusedPager) {
+    // The same button when it still works, else the other one (first or last page), else the range.
+    const [same, other] = focusedPager === 'previous' ? [previous, next] : [next, previous];
+    (!same.disabled ? same : !other.disabled ? other : rangeText).focus();
+  }
+  announce(page.total === 0 ? `No samples match (${filterText(page.filter)}).` : `${range} (${filterText(page.filter)}).`);
   vscode.postMessage({ type: 'rendered', arms: state.summary?.arms.length ?? 0, samplesShown: page.samples.length, totalSamples: page.total });
 }
 

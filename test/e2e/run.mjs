@@ -4,9 +4,12 @@
 // web workbench by Debian's chromium and playwright-core (installed by test/e2e/setup.sh into test/e2e/env/).
 //
 // Prints the suite's closing `N passed, N failed` line unprefixed; the exit code is the result (0 passed, 1 failed or
-// broken, 2 timed out). Usage: node test/e2e/run.mjs [--grep=PATTERN] [--screenshot=media/screenshot.png]
+// broken, 2 timed out). Usage: node test/e2e/run.mjs [--grep=PATTERN] [--screenshot=media/screenshot.png] [--untrusted]
 //   [--workspace=DIR] [--extensionDevelopmentPath=DIR] [--extension=DIR ...] [--extensionTestsPath=FILE] [--timeout=MS] [--verbose]
 //   [--keep] [--chromium=PATH]
+//
+// --untrusted: the workspace is opened without trust (restricted mode): the server starts without
+// --disable-workspace-trust, and the suite runs its restricted-mode file only (INOCULATE_E2E_UNTRUSTED=1).
 //
 // Why the server and not `code-server`: only the server accepts --enable-smoke-test-driver, without which the
 // workbench ignores the URL `payload` (extensionDevelopmentPath / extensionTestsPath). The extension host reports the
@@ -59,6 +62,7 @@ const screenshot = args.screenshot ? resolve(root, one('screenshot')) : undefine
 const timeoutMs = Number(one('timeout', '300000'));
 const verbose = flag('verbose');
 const keep = flag('keep');
+const untrusted = flag('untrusted');
 
 for (const [what, path, fix] of [
   ['VS Code server', serverMain, 'bash test/e2e/setup.sh'],
@@ -110,6 +114,7 @@ const NOISE =
   /^\[(AgentHost|ChatModelSelection|AccountPolicyGate|Service Worker|reconnection-grace-time)|^(Resolv|Creating a socket|Updating additional)|open-vsx\.org|ENOTFOUND|authentication provider 'github'|^Creation of workbench contribution/;
 const CLOSING_LINE = /^\d+ passed, \d+ failed/;
 const SCREENSHOT_READY = /^\[inoculate-e2e\] screenshot-ready (.*)$/s;
+const UI_TEXT = /^\[inoculate-e2e\] ui-text (.*)$/s;
 
 // The extension host inherits this environment: no real API keys or endpoints leak into the tests, and every
 // temporary or config file lands in the private folder.
@@ -118,6 +123,7 @@ for (const secret of ['OPENAI_API_KEY', 'OPENAI_BASE_URL', 'OPENAI_ORG_ID', 'OPE
 childEnv.INOCULATE_E2E = '1';
 if (args.grep) childEnv.INOCULATE_E2E_GREP = one('grep');
 if (screenshot) childEnv.INOCULATE_E2E_SCREENSHOT_DONE = screenshotDone;
+if (untrusted) childEnv.INOCULATE_E2E_UNTRUSTED = '1';
 
 let server;
 let browser;
@@ -172,7 +178,7 @@ async function main() {
       '--skip-welcome',
       '--skip-release-notes',
       '--disable-telemetry',
-      '--disable-workspace-trust',
+      ...(untrusted ? [] : ['--disable-workspace-trust']),
       '--user-data-dir', join(tmp, 'data'),
       '--server-data-dir', join(tmp, 'server-data'),
       '--extensions-dir', extensionsDir,
@@ -222,6 +228,11 @@ async function main() {
       screenshotQueue = screenshotQueue.then(() => takeScreenshot(page, ready[1]));
       return;
     }
+    const uiText = UI_TEXT.exec(trimmed);
+    if (uiText) {
+      void answerUiText(page, uiText[1]);
+      return;
+    }
     if (CLOSING_LINE.test(trimmed)) console.log(trimmed);
     else if (verbose || !NOISE.test(line)) console.log('[vscode]', line);
   });
@@ -265,6 +276,41 @@ async function takeScreenshot(page, request) {
   } catch (error) {
     console.error(`[runner] screenshot failed: ${error.message}`);
     writeFileSync(screenshotDone, `failed: ${error.message}`);
+  }
+}
+
+/**
+ * A test asks what the workbench shows (e.g. a notification's text, which the extension API cannot read): wait for a
+ * visible element matching `selector` that contains `contains`, and write `{ text }` (or `{ error }`) to `reply`, a
+ * file in the run's private folder the test watches.
+ */
+async function answerUiText(page, request) {
+  let query;
+  try {
+    query = JSON.parse(request);
+  } catch {
+    console.error(`[runner] bad ui-text request: ${request}`);
+    return;
+  }
+  const reply = typeof query.reply === 'string' ? resolve(query.reply) : '';
+  if (!reply.startsWith(`${tmp}/`)) {
+    console.error(`[runner] ui-text reply path outside the run's folder: ${query.reply}`);
+    return;
+  }
+  let answer;
+  try {
+    const element = page.locator(String(query.selector)).filter({ hasText: String(query.contains ?? '') }).first();
+    await element.waitFor({ state: 'visible', timeout: 30000 });
+    answer = { text: (await element.innerText()).trim() };
+  } catch (error) {
+    answer = { error: error instanceof Error ? error.message : String(error) };
+  }
+  try {
+    writeFileSync(`${reply}.partial`, JSON.stringify(answer));
+    renameSync(`${reply}.partial`, reply);
+  } catch (error) {
+    // The run ended meanwhile (its folder is gone): nobody waits for the answer.
+    if (!finished) console.error(`[runner] could not answer a ui-text request: ${error.message}`);
   }
 }
 

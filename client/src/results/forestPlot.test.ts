@@ -15,8 +15,8 @@ describe('forestPlot', () => {
     assert.deepEqual(plot.ticks.map((t) => t.label), ['0%', '25%', '50%', '75%', '100%']);
     assert.equal(plot.reference, 180);
     assert.equal(plot.height, 102);
-    assert.equal(plot.rows[0]!.label, 'cand: 50% (95% CI 25%–75%), 20 of 40');
-    assert.equal(plot.rows[1]!.label, 'ctl (control): 0% (95% CI 0%–10%), 0 of 40');
+    assert.equal(plot.rows[0]!.label, 'cand: 50.0% (95% CI 25.0%–75.0%), 20 of 40');
+    assert.equal(plot.rows[1]!.label, 'ctl (control): 0.0% (95% CI 0.0%–10.0%), 0 of 40');
   });
 
   it('clamps out-of-range values and has no reference line without a control', () => {

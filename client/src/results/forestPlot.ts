@@ -3,6 +3,7 @@
  * unit-tested here and drawn with DOM calls in the webview.
  */
 import type { ArmResult } from '../../../core/src/check/types';
+import { interval, percent } from './format';
 
 export interface PlotRow {
   name: string;
@@ -13,7 +14,10 @@ export interface PlotRow {
   high: number;
   /** Centre line of the row. */
   y: number;
-  /** Spoken and shown as the row's title, e.g. `test-specific: 45% (95% CI 31%–60%), n=40`. */
+  /**
+   * The row's text alternative (its title, and part of the plot's description), with the table's figures, e.g.
+   * `test-specific: 67.5% (95% CI 52.0%–80.4%), 27 of 40`.
+   */
   label: string;
 }
 
@@ -54,7 +58,7 @@ export function forestPlot(arms: ArmResult[], width = 640): PlotModel {
     low: scale(arm.ci[0]),
     high: scale(arm.ci[1]),
     y: TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2,
-    label: `${arm.name}${arm.control ? ' (control)' : ''}: ${pct(arm.rate)} (95% CI ${pct(arm.ci[0])}–${pct(arm.ci[1])}), ${arm.k} of ${arm.n}`,
+    label: `${arm.name}${arm.control ? ' (control)' : ''}: ${percent(arm.rate)} (95% CI ${interval(arm.ci)}), ${arm.k} of ${arm.n}`,
   }));
   const axisY = TOP + arms.length * ROW_HEIGHT + 4;
   const control = arms.find((arm) => arm.control);

@@ -11,12 +11,17 @@ export function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   // What `mocha.addFile` + `loadFiles` would do for each file: expose describe/it/... before the file runs.
   mocha.suite.emit(Mocha.Suite.constants.EVENT_FILE_PRE_REQUIRE, globalThis, 'e2e', mocha);
-  require('./activation.test');
-  require('./language.test');
-  require('./commands.test');
-  require('./grammar.test');
-  require('./check.test');
-  require('./screenshot.test');
+  if (process.env.INOCULATE_E2E_UNTRUSTED === '1') {
+    // The runner's --untrusted pass: restricted mode only (the other files expect a trusted workspace).
+    require('./untrusted.test');
+  } else {
+    require('./activation.test');
+    require('./language.test');
+    require('./commands.test');
+    require('./grammar.test');
+    require('./check.test');
+    require('./screenshot.test');
+  }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       const { passes = 0, pending = 0 } = runner.stats ?? {};
