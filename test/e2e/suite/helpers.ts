@@ -1,4 +1,6 @@
 /** Helpers for the end-to-end tests: wait on real signals (events), open fixtures, reach the extension's API. */
+import { existsSync, watch } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { InoculateApi } from '../../../client/src/extension';
 
@@ -123,4 +125,23 @@ export async function closeAllEditors(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     if (open() >= before) await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   }
+}
+
+/** Resolves once `path` exists (a file the runner writes); woken by the file system, not by polling. */
+export function fileAppears(path: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const watcher = watch(dirname(path), (_event, name) => {
+      if (name === basename(path) && existsSync(path)) done();
+    });
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for the runner to write ${path}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      watcher.close();
+      resolve();
+    };
+    if (existsSync(path)) done();
+  });
 }

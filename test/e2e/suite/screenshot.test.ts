@@ -4,29 +4,9 @@
  * this test asks, and waits until the runner has written the file.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { codeOf, diagnosticsWhere, lineOf, openFile, runningServer, waitFor } from './helpers';
-
-/** Resolves once `path` exists; woken by the file system, not by polling. */
-function fileAppears(path: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const watcher = watch(dirname(path), (_event, name) => {
-      if (name === basename(path) && existsSync(path)) done();
-    });
-    const timer = setTimeout(() => {
-      watcher.close();
-      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for the runner's screenshot`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      watcher.close();
-      resolve();
-    };
-    if (existsSync(path)) done();
-  });
-}
+import { codeOf, diagnosticsWhere, fileAppears, lineOf, openFile, runningServer, waitFor } from './helpers';
 
 describe('the README screenshot', () => {
   it('shows an example with diagnostics, code lenses and the score hover', async () => {

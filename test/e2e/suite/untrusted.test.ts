@@ -6,33 +6,14 @@
  * from the workspace's `.vscode/settings.json` (restricted in the manifest) are not applied.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
-import { closeAllEditors, codeOf, diagnosticsWhere, extensionApi, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+import { closeAllEditors, codeOf, diagnosticsWhere, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
 
 const REFUSAL = /^Inoculate: elicitation checks are disabled in an untrusted workspace: they send your prompts and data to a model endpoint and may run model-written code\. Trust the workspace to run them\./;
-
-/** Resolves once `path` exists; woken by the file system, not by polling. */
-function fileAppears(path: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const watcher = watch(dirname(path), (_event, name) => {
-      if (name === basename(path) && existsSync(path)) done();
-    });
-    const timer = setTimeout(() => {
-      watcher.close();
-      reject(new Error(`timed out after ${timeoutMs / 1000} s waiting for the runner to write ${path}`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      watcher.close();
-      resolve();
-    };
-    if (existsSync(path)) done();
-  });
-}
 
 let queries = 0;
 
