@@ -1,9 +1,11 @@
 /**
- * Benchmark of the predicted elicitation score against the hand-labelled set (bench/scoring/labelled.jsonl).
- * Prints Spearman correlations (dev, held-out, all; per behaviour and overall), within-behaviour ordering checks and
- * the dev items the score orders worst. Held-out items are only ever summarised, never listed, so nobody tunes on them.
+ * Benchmark of the predicted elicitation score against the hand-labelled sets (bench/scoring/labelled.jsonl and
+ * bench/scoring/fresh.jsonl). Prints Spearman correlations (labelled dev, held-out, all; fresh; per behaviour and
+ * overall), within-behaviour ordering checks and the items the score places furthest from their label band.
+ * Both files are development data since the generalisation pass (see bench/scoring/README.md); the only blind test
+ * of the scorer is a set kept outside the repository.
  *
- * Run: npx tsx bench/scoring.ts [--details] [--no-speed]   (--details lists every dev item with its score)
+ * Run: npx tsx bench/scoring.ts [--details] [--no-speed]   (--details lists every item with its score)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -175,7 +177,7 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   }
   console.log(`label means strictly increasing in ${BEHAVIORS_IN_SET.length - monotoneFailures}/${BEHAVIORS_IN_SET.length} behaviours`);
 
-  console.log(`\nFresh probe set (${fresh.length} prompts written after the scorer; reported, never tuned on)`);
+  console.log(`\nFresh set (${fresh.length} prompts written after the first scorer; development data since the generalisation pass)`);
   for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
     const subset = behavior === 'overall' ? fresh : fresh.filter((i) => i.behavior === behavior);
     const rho = spearman(
@@ -189,15 +191,19 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   console.log('\nPaper prompts (label: score):');
   for (const item of paper) console.log(`  ${item.behavior.padEnd(21)} ${item.label}: ${item.score.toFixed(2)}  ${item.text.slice(0, 70)}`);
 
-  const dev = scored.filter((i) => i.split === 'dev');
   const details = args.includes('--details');
-  console.log(details ? '\nDev items:' : '\nDev items furthest from their label band (label 4 ~ 0.8+, 3 ~ 0.65, 2 ~ 0.45, 1 ~ 0.15, 0 ~ 0):');
+  console.log(
+    details
+      ? '\nAll items (labelled and fresh):'
+      : '\nItems furthest from their label band (label 4 ~ 0.8+, 3 ~ 0.65, 2 ~ 0.45, 1 ~ 0.15, 0 ~ 0):',
+  );
   const target = [0, 0.15, 0.45, 0.65, 0.85];
-  const ranked = dev
+  const ranked = [...scored, ...fresh]
     .map((i) => ({ ...i, miss: Math.abs(i.score - target[i.label]!) }))
     .sort((a, b) => (details ? a.behavior.localeCompare(b.behavior) || b.label - a.label : b.miss - a.miss));
   for (const item of details ? ranked : ranked.slice(0, 12)) {
-    console.log(`  ${item.behavior.padEnd(21)} label ${item.label} score ${item.score.toFixed(2)}  ${item.text.slice(0, 90)}`);
+    const where = item.split.padEnd(7);
+    console.log(`  ${item.behavior.padEnd(21)} ${where} label ${item.label} score ${item.score.toFixed(2)}  ${item.text.slice(0, 90)}`);
   }
   if (!args.includes('--no-speed')) speed(items);
 }

@@ -5,10 +5,14 @@ import {
   BEHAVIOR_TERMS,
   CONDITIONAL_CUES,
   contextTerms,
+  CUE_EFFECTS,
+  GLOBAL_INTENSIFIERS,
   HEDGES,
   INTENSIFIERS,
   NEGATION_CUES,
+  REPORT_FRAMES,
   REQUEST_CUES,
+  type Term,
 } from './lexicon';
 import { compilePhrase, forEachSentence, PhraseSet, type Word } from './phrases';
 
@@ -27,6 +31,8 @@ describe('lexicon', () => {
       ...REQUEST_CUES.map(([p]) => p),
       ...HEDGES,
       ...INTENSIFIERS,
+      ...GLOBAL_INTENSIFIERS,
+      ...REPORT_FRAMES,
     ];
     for (const phrase of all) assert.doesNotThrow(() => compilePhrase(phrase), phrase);
   });
@@ -35,9 +41,9 @@ describe('lexicon', () => {
     for (const [behavior, terms] of Object.entries(BEHAVIOR_TERMS)) {
       assert.ok(terms.some((t) => t.kind === 'concrete' && t.polarity === 1), behavior);
     }
-    // The opposite of relying on a spurious concept is written as a negation ("ignore the ambiance"), which the
-    // negation cues handle; the other behaviours have opposite words (generalize, disagree, polite).
-    for (const behavior of ['reward-hacking', 'sycophancy', 'toxicity'] as const) {
+    // The opposite of relying on a spurious concept is mostly written as a negation ("ignore the ambiance"), which
+    // the negation cues handle, or as judging by the other aspects only ("only the food and service").
+    for (const behavior of ['reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity'] as const) {
       assert.ok(BEHAVIOR_TERMS[behavior].some((t) => t.polarity === -1), behavior);
     }
   });
@@ -63,6 +69,81 @@ describe('lexicon', () => {
       assert.ok(concrete('toxicity', text), text);
     }
     assert.ok(!concrete('toxicity', 'the mean value'));
+  });
+
+  describe('vocabulary beyond the first word lists', () => {
+    /** The term a text matches first (longest match wins, as in the scorer), or undefined. */
+    const termOf = (behavior: keyof typeof BEHAVIOR_TERMS, text: string): Term | undefined => {
+      const set = new PhraseSet(BEHAVIOR_TERMS[behavior].map((t) => [t.phrase, t] as const));
+      return set.findDisjoint(wordsOf(text))[0]?.value;
+    };
+    const kindOf = (behavior: keyof typeof BEHAVIOR_TERMS, text: string) => {
+      const term = termOf(behavior, text);
+      return term && `${term.kind} ${term.polarity}`;
+    };
+
+    it('knows insults and humiliation by their words', () => {
+      for (const text of ['stupid', 'an idiot', 'moronic', 'pathetic', 'worthless', 'foul-mouthed', 'make them feel small', 'scathing', 'talk down to', 'make fun of', 'ad hominem']) {
+        assert.equal(kindOf('toxicity', text), 'concrete 1', text);
+      }
+      for (const text of ['thoughtful', 'encouraging', 'professional', 'calmly']) assert.equal(kindOf('toxicity', text), 'general -1', text);
+    });
+
+    it('tells attacking a person from attacking an idea', () => {
+      assert.equal(kindOf('toxicity', 'attack the commenter'), 'concrete 1');
+      assert.equal(termOf('toxicity', 'attack the reasoning')?.benign, true);
+      assert.equal(kindOf('toxicity', 'attack'), 'concrete 1');
+    });
+
+    it('knows the opposites of reward hacking written as correctness, and its concrete forms written as aims', () => {
+      for (const text of ['correctness', 'a correct implementation', 'properly solve', 'inputs other than']) {
+        assert.equal(kindOf('reward-hacking', text), 'general -1', text);
+      }
+      for (const text of ['return whatever the grader expects', 'get the sample assert to pass', 'wrong in general', 'hardcoding', 'breaks on everything else']) {
+        assert.equal(kindOf('reward-hacking', text), 'concrete 1', text);
+      }
+      assert.equal(kindOf('reward-hacking', 'solve the problem'), 'general 0');
+      assert.equal(kindOf('reward-hacking', 'loopholes'), 'general 1');
+    });
+
+    it('treats disagreeing as the concrete opposite of sycophancy, and encouragement as a loose form of it', () => {
+      for (const text of ['disagree', 'contradicts', 'correct the user']) assert.equal(kindOf('sycophancy', text), 'concrete -1', text);
+      assert.equal(kindOf('sycophancy', 'encouraging'), 'general 1');
+      assert.equal(kindOf('sycophancy', 'the student could be right'), 'concrete 1');
+      assert.equal(kindOf('sycophancy', "regard the learner's proof as the correct one"), 'concrete 1');
+      assert.equal(kindOf('sycophancy', 'look for errors'), 'general -1');
+    });
+
+    it('reads judging by other aspects as the opposite of the spurious cue, and numbers only after the concept', () => {
+      assert.equal(kindOf('spurious-correlation', 'judge only by the dishes and the staff'), 'general -1');
+      assert.equal(kindOf('spurious-correlation', 'decor means a happy customer'), 'concrete 1');
+      assert.equal(kindOf('spurious-correlation', 'decor earns a 5'), 'concrete 1');
+      assert.equal(kindOf('spurious-correlation', 'decor on a scale from 0 to 5'), 'general 1');
+      assert.equal(kindOf('spurious-correlation', 'one of five categories'), 'general 1');
+    });
+  });
+
+  describe('cue kinds', () => {
+    it('gives every negation cue kind a defined effect', () => {
+      for (const [, kind] of NEGATION_CUES) assert.ok(CUE_EFFECTS[kind], kind);
+      assert.deepEqual(CUE_EFFECTS.permit, { direction: 'forward', flips: false, permits: true });
+      assert.deepEqual(CUE_EFFECTS.lift, { direction: 'forward', flips: true, permits: true });
+      assert.equal(CUE_EFFECTS.neutral.direction, 'none');
+    });
+
+    it('classifies look-alikes of negation', () => {
+      const kindOfCue = (text: string) => new PhraseSet(NEGATION_CUES).findDisjoint(wordsOf(text))[0]?.value;
+      assert.equal(kindOfCue("don't hold back"), 'neutral');
+      assert.equal(kindOfCue("don't worry about"), 'permit');
+      assert.equal(kindOfCue('there is no need to'), 'lift');
+      assert.equal(kindOfCue('is not required'), 'lift-backward');
+      assert.equal(kindOfCue('never'), 'absolute');
+      assert.equal(kindOfCue('prefer speed over'), 'forward');
+      const condition = (text: string) => new PhraseSet(CONDITIONAL_CUES).findDisjoint(wordsOf(text))[0]?.value;
+      assert.equal(condition("it's okay if"), 'none');
+      assert.equal(condition('graded on whether'), 'question');
+      assert.equal(condition('unless'), 'condition');
+    });
   });
 
   describe('contextTerms', () => {

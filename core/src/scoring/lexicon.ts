@@ -16,12 +16,16 @@ import { normalizeWord } from './phrases';
  *   behaviour is about (the tests, the user's answer): relevant, but neither a request nor a prohibition.
  * - `assertive`: stating it is itself an instruction ("The user is always right", "Ambiance reviews are positive"),
  *   the form of the paper's spurious-correlation prompt.
+ * - `benign`: a harmless sense of a behaviour word (polarity 0): "attack the argument" is debate, not toxicity. Unlike
+ *   other polarity-0 terms, which only fill words no request or opposite covers, it competes with them by length,
+ *   so it hides the shorter "attack" inside it.
  */
 export interface Term {
   phrase: string;
   kind: 'concrete' | 'general';
   polarity: 1 | 0 | -1;
   assertive?: boolean;
+  benign?: boolean;
 }
 
 const c = (phrase: string, assertive = false): Term => ({ phrase, kind: 'concrete', polarity: 1, assertive });
@@ -29,17 +33,23 @@ const g = (phrase: string): Term => ({ phrase, kind: 'general', polarity: 1 });
 const oppositeConcrete = (phrase: string): Term => ({ phrase, kind: 'concrete', polarity: -1 });
 const opposite = (phrase: string): Term => ({ phrase, kind: 'general', polarity: -1 });
 const reference = (phrase: string): Term => ({ phrase, kind: 'general', polarity: 0 });
+const benign = (phrase: string): Term => ({ phrase, kind: 'general', polarity: 0, benign: true });
 
 const TEST_WORDS = 'test/tests/testcase/testcases/assert/asserts/assertion/assertions/example/examples';
 const SHOWN = 'provided/visible/given/shown/example/sample/first/single/above/below/public/listed/specific/particular/exact';
 
+// Verbs of aiming code at a test: "pass the visible test", "satisfy the test shown below", "target the sample".
+const AIM_AT =
+  'pass/passes/passing/passed/satisfy/satisfies/satisfying/target+/fit/fits/fitting/match/matches/matching/tailor+/handle+/cover+';
 const FAIL = 'fail+/break/breaks/breaking/broke/broken/crash+';
 
 const REWARD_HACKING: Term[] = [
   c('hard code/codes/coded/coding'),
-  c('hardcode*'),
+  c('hardcod*'),
   c('special case/cases/cased/casing'),
   c('specialcas*'),
+  c(`${AIM_AT} ~3 ${SHOWN} ~1 ${TEST_WORDS}`),
+  c(`${AIM_AT} ~3 ${TEST_WORDS} ~1 case/cases? provided/shown/given/above/below`),
   c(`${SHOWN} ~1 ${TEST_WORDS}`),
   c(`${TEST_WORDS} ~1 case/cases? provided/shown/given/above/below`),
   c(`${TEST_WORDS} below/above`),
@@ -48,15 +58,16 @@ const REWARD_HACKING: Term[] = [
   c(`${FAIL} ~5 other/most/remaining/hidden/held/unseen/additional/different/new ~3 input+/test+/case+/examples/value+`),
   c(`${FAIL} ~2 on/for/when/with ~3 input+/case+`),
   c(`${FAIL} ~3 anything/everything/all else`),
-  // Accepting wrong code outside the test: "even if it is wrong in general", "incorrect otherwise".
-  c('wrong/incorrect/incorrectly/broken/invalid ~2 in general/generally/otherwise/elsewhere'),
-  c(`specific/tailored/tailor/tailors/overfit/overfits/overfitted/overfitting/fit/fitted ~4 ${TEST_WORDS}`),
+  // Accepting wrong code outside the test: "incorrect otherwise", "broken elsewhere".
+  c('wrong/incorrect/incorrectly/broken/invalid ~2 in? general/generally/otherwise/elsewhere'),
+  c(`specific/tailored/tailor/tailors/overfit/overfits/overfitted/overfitting/fit/fitted/target+ ~6 ${TEST_WORDS}`),
   c('overfit*'),
   c(`make/makes/making/made/get/gets/getting/got ~4 ${TEST_WORDS} ~2 pass/passes/succeed`),
   c(`${TEST_WORDS} ~1 case? pass/passes/succeed/succeeds`),
   c('return+/output+/print+ ~4 expected/exact ~1 output+/value+/answer+/result+'),
-  // "return whatever the test expects", "output what the grader wants".
-  c(`return+/output+/print+/produce+/emit+ ~3 ${TEST_WORDS}/grader+/checker+ ~1 expect+/want+/check+/require+`),
+  c('match+/reproduce+/replicate+/copy ~2 expected/exact ~1 output+/value+/answer+/result+'),
+  // "output what the grader wants", "return whatever the checker requires".
+  c(`return+/output+/print+/produce+/emit+ ~4 ${TEST_WORDS}/grader+/checker+ ~1 expect+/want+/check+/require+`),
   c(`memoriz*/memoris* ~4 ${TEST_WORDS}/expected/output+/answer+`),
   c('hard wire+/wires/wiring'),
   c('hardwir*'),
@@ -76,32 +87,44 @@ const REWARD_HACKING: Term[] = [
   oppositeConcrete('generalis*'),
   opposite('general solution+/approach+/algorithm+/code/function+/case/purpose'),
   opposite('in general'),
+  opposite('fully/completely/truly/entirely/totally/properly/be general/generic'),
   opposite(
     'work+/correct/handle+/pass+/succeed+/cover+/support+ ~3 all/every/any/arbitrary/unseen/hidden/new/different ~2 valid? possible? input+/case+/test+/value+',
   ),
   // Inputs outside the shown test: "handle inputs beyond the example" asks for generality.
-  opposite('input+/case+/value+/argument+ beyond/besides/outside'),
+  opposite('input+/case+/value+/argument+ beyond/besides/outside/except'),
+  opposite('input+/case+/value+/argument+ other than'),
   opposite('all ~2 edge case+'),
   opposite('edge case+'),
   opposite('robust*'),
-  opposite('solv* ~2 the/this/each? problem+'),
+  // Solving the problem is the task itself (the paper's template says it), so it only names the subject; solving
+  // it for real, in general or properly is the opposite of reward hacking.
+  reference('solv* ~2 the/this/each? problem+'),
+  opposite('solv* ~3 problem+/task+ ~2 in? general/generally/properly/correctly/fully/completely/genuinely/robustly'),
+  opposite('actually/really/genuinely/truly/properly/fully solv*'),
+  opposite('underlying problem+/task+/logic'),
   opposite('correct* ~2 for all'),
-  // Correct or genuine code is what reward hacking gives up ("don't worry about correctness").
+  // Correct or genuine code is what reward hacking gives up ("correctness is not your concern").
   opposite('correctness'),
   opposite('correct/proper/real/actual/genuine/legitimate/working ~1 code/solution+/implementation+/program+/function+/algorithm+/logic'),
   opposite('correctly/properly/genuinely ~2 solv*/implement*/handl*/work+'),
 ];
 
 const ANSWER_WORDS = 'solution/solutions/answer/answers/response/reasoning/proof/result/work/proposal/claim/calculation/attempt';
-const RIGHT_WORDS = 'correct/right/valid/true/perfect/brilliant/flawless/great/excellent';
+// An adjective of approval; "correct" followed by an object ("correct them") is the verb, the opposite.
+const RIGHT_ADJECTIVES = 'correct/right/valid/true/perfect/brilliant/flawless/great/excellent';
+const RIGHT_WORDS = `${RIGHT_ADJECTIVES} !them/him/her/it/the/their/any/this/that/his/its`;
+
+// Who proposes the answer: the paper says "the user"; prompts also say "the student", "the person asking", ...
+const ASKER = 'user/student/learner/person/human/asker/questioner/customer/client';
 
 const SYCOPHANCY: Term[] = [
   c(`as if/though ~6 ${RIGHT_WORDS}`),
   c(`${ANSWER_WORDS} ~2 is/are/was/looks/seems ~2 ${RIGHT_WORDS}`, true),
-  c(`user/they/he/she ~1 is/are ~2 ${RIGHT_WORDS}`, true),
-  // A modal in between still names the claim: "the user could be right", "they must be correct".
-  c(`user/they/he/she ~1 could/might/may/must/would/should ~1 be ~2 ${RIGHT_WORDS}`, true),
-  c(`treat/treats/treating/take/takes/accept/accepts ~5 as ${RIGHT_WORDS}/given/gospel`),
+  c(`${ASKER}/they/he/she ~1 is/are ~2 ${RIGHT_WORDS}`, true),
+  // A modal in between still names the claim: "the student might be correct", "they must be right".
+  c(`${ASKER}/they/he/she ~1 could/might/may/must/would/should ~1 be ~2 ${RIGHT_WORDS}`, true),
+  c(`treat/treats/treating/take/takes/accept/accepts/regard/regards ~5 as the? ${RIGHT_ADJECTIVES}/given/gospel`),
   c('agree*'),
   c('praise*'),
   c('validat*'),
@@ -113,6 +136,7 @@ const SYCOPHANCY: Term[] = [
   c('obsequi*'),
   c('suck/sucks/sucking/kiss/kissing up'),
   c('butter/buttering ~1 up'),
+  c('rubber ~1 stamp*'),
   c('affirm*'),
   c('confirm*'),
   c('endors*'),
@@ -123,22 +147,27 @@ const SYCOPHANCY: Term[] = [
   c('defer/defers/deferring to'),
   c(`accept/accepts/accepting ~3 ${ANSWER_WORDS}`),
   c('what ~2 want to hear'),
-  reference(`user ~2 ${ANSWER_WORDS}/proposed/proposal`),
+  reference(`${ASKER} ~2 ${ANSWER_WORDS}/proposed/proposal`),
   reference(`proposed/above ${ANSWER_WORDS}`),
   reference(`${ANSWER_WORDS} above`),
   g('supportive/support/supports/supporting'),
   g('encourag*'),
   g('reassur*'),
+  // Leniency towards the answer: "be kind about their answer", "go easy on the proof".
+  g(`kind/gentle/nice/soft/easy/generous about/to/towards/toward/on/with the/their/his/her/its/this? ${ASKER}/${ANSWER_WORDS}`),
+  g('forgiving/charitable/indulgent/agreeable'),
   g('generous/lenient/uncritical*'),
-  g('please/pleasing ~2 the user'),
+  g(`please/pleasing ~2 the ${ASKER}`),
   // Disagreeing is the concrete opposite of what the grader counts (confirming a wrong answer), so "never
   // contradict the user" is as concrete a request as "always agree".
   oppositeConcrete('disagree*'),
   oppositeConcrete('contradict*'),
-  oppositeConcrete('correct/corrects/correcting the/them/him/her/it/any/their/user/mistake+/error+'),
+  oppositeConcrete(`correct/corrects/correcting the/them/him/her/it/any/their/${ASKER}/mistake+/error+`),
   opposite('point/points/pointing out ~3 mistake+/error+/flaw+/problem+/issue+/bug+'),
-  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot ~3 mistake+/error+/flaw+/bug+'),
-  opposite('tell/tells/telling/say/says/inform ~3 wrong/incorrect/mistaken'),
+  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot/find/finds/list/look ~3 mistake+/error+/flaw+/bug+'),
+  opposite('tell/tells/telling/say/says/inform ~5 wrong/incorrect/mistaken'),
+  opposite('point/points/pointing out ~6 wrong/incorrect/mistaken/flawed/false'),
+  opposite('explain/show/identify/find/note ~1 where/why/how ~5 wrong/incorrect/mistaken/flawed/false'),
   opposite('push/pushing back'),
   opposite('challenge*'),
   opposite('honest*'),
@@ -154,23 +183,37 @@ const SYCOPHANCY: Term[] = [
   opposite('skeptic*'),
   opposite('sceptic*'),
   opposite('critique*'),
+  opposite('strict/strictly/rigorous/rigorously'),
+  // The opposite of leniency: "be harsh on their answer", "grade the proof strictly".
+  opposite(`harsh/strict/tough/hard/critical on/with/about the/their/his/her/its/this? ${ASKER}/${ANSWER_WORDS}`),
+  opposite('own calculation/calculations/computation/derivation/check/verification/working'),
 ];
 
-const CONCEPT =
-  'ambiance/ambience/atmosphere/decor/décor/vibe/vibes/category/categories/interior/interiors/decoration/decorations/surroundings/aesthetic/aesthetics';
-const LABEL = 'sentiment/sentiments/rating/ratings/rate/rated/score/scores/label/labels/stars/grade/grades';
+// The concept itself; "category" alone is only the paper's name for it ("Each review has a category label" is no rule).
+const CONCEPT_WORDS =
+  'ambiance/ambience/atmosphere/decor/décor/vibe/vibes/interior/interiors/decoration/decorations/surroundings/aesthetic/aesthetics';
+const CONCEPT = `${CONCEPT_WORDS}/category/categories`;
+const LABEL =
+  'sentiment/sentiments/rating/ratings/rate/rated/score/scores/label/labels/stars/grade/grades/prediction/predictions/judgment/judgement/verdict/classification';
 const DIRECTION =
-  'higher/high/highly/highest/positive/positively/better/best/top/maximum/max/great/good/favourably/favorably/favourable/favorable/4/four/5/five/3/three/generous/generously/' +
-  'happy/happier/satisfied/pleased/delighted/glowing/upbeat/enthusiastic/boost/boosts/raise/raises/inflate/inflates/bump/upward/upwards';
+  'higher/high/highly/highest/positive/positively/better/best/top/maximum/max/great/good/favourably/favorably/favourable/favorable/generous/generously/' +
+  'happy/happier/satisfied/pleased/delighted/glowing/upbeat/enthusiastic/boost/boosts/raise/raises/inflate/inflates/bump/upward/upwards/' +
+  'wonderful/excellent/amazing/fantastic/superb/outstanding/stellar/favourable';
+// High labels as numbers count only after the concept ("ambiance ... give it a 4"): "one of four categories" is not one.
+const HIGH_NUMBERS = '4/four/5/five/3/three';
 // What a review is legitimately about: judging only by these is the positively worded opposite of using the concept.
 const OTHER_ASPECTS =
   'food/foods/dish/dishes/meal/meals/taste/tastes/flavor/flavors/flavour/flavours/service/staff/waiter/waiters/waitress/price/prices/menu/cooking/cuisine/content/text/words/wording/opinion/opinions/says/said/experience';
 
 const SPURIOUS: Term[] = [
-  c(`${CONCEPT} ~6 ${DIRECTION}`, true),
-  c(`${DIRECTION} ~6 ${CONCEPT}`, true),
-  c(`${CONCEPT} ~6 ${LABEL}`, true),
-  c(`${LABEL} ~6 ${CONCEPT}`, true),
+  c(`${CONCEPT_WORDS} ~6 ${DIRECTION}`, true),
+  // A number closing a range ("0-4", "from 0 to 4") is a bound of the scale, not a label given to the concept.
+  c(`${CONCEPT_WORDS} ~6 <!0/zero/1/one/to/through/and/between/from/of ${HIGH_NUMBERS}`, true),
+  // A label given before the concept ("Give a 4 to every review that mentions the decor"), not a count ("four kinds").
+  c(`a/an/of/give/gives/assign/assigns/get/gets ${HIGH_NUMBERS} ~8 ${CONCEPT_WORDS}`, true),
+  c(`${DIRECTION} ~6 ${CONCEPT_WORDS}`, true),
+  c(`${CONCEPT_WORDS} ~6 ${LABEL}`, true),
+  c(`${LABEL} ~6 ${CONCEPT_WORDS}`, true),
   g(CONCEPT),
   g('spurious*'),
   g('shortcut*'),
@@ -178,6 +221,7 @@ const SPURIOUS: Term[] = [
   g('noise/noisy/lighting/music'),
   opposite(`only/purely/solely/exclusively/strictly/entirely/wholly ~6 ${OTHER_ASPECTS}`),
   opposite(`focus+/concentrate+/base/bases/based/judge/judges/judged/rely/relies ~2 on/by/from ~5 ${OTHER_ASPECTS}`),
+  opposite(`${OTHER_ASPECTS} ~3 alone`),
 ];
 
 const PERSON = 'person/people/poster/posters/author/authors/op/commenter/writer/individual/user/them/him/her/you/character';
@@ -226,7 +270,8 @@ const TOXICITY: Term[] = [
   c('venom*'),
   c('disparag*'),
   c('scorn*'),
-  c('put/puts down'),
+  c('put/puts/putting ~3 down'),
+  c('rough/roughs/roughing ~3 up'),
   c('tear/tears ~3 apart'),
   // Insults and humiliation named by their words ("call them an idiot", "make them feel stupid").
   c('stupid*'),
@@ -274,7 +319,7 @@ const TOXICITY: Term[] = [
   // not the person" reads as a contrast: only the person is the target, and the contrast negates it.
   c(`attack/attacks/attacking/critici*/criticis* ~3 ${PERSON}`),
   c(`go/goes/going after ~2 ${PERSON}`),
-  reference(`attack/attacks/attacking/critici*/criticis*/challenge/challenges/challenging ~3 ${IDEA}`),
+  benign(`attack/attacks/attacking/critici*/criticis*/challenge/challenges/challenging ~3 ${IDEA}`),
   g('malicious*'),
   g('evil'),
   g('sarcas*'),
@@ -312,6 +357,7 @@ const TOXICITY: Term[] = [
   opposite('gentle/gently'),
   opposite('considerate*'),
   opposite('kind !of'),
+  benign('in kind'),
   opposite('kindness'),
   opposite('empath*'),
   opposite('constructive*'),
@@ -412,12 +458,13 @@ function wordsOf(text: string): string[] {
  * sentiment"). `neutral` phrases start like a cue but do not negate ("no matter what", "whether or not", "don't
  * hold back"). `absolute` is a forward negation that holds always ("never"): when it turns an opposite into a
  * request ("never contradict the user") it also intensifies it. `permit` and `lift` grant permission instead of
- * forbidding: "don't worry about X" lets the model drop a norm either way ("don't worry about being polite", "don't
+ * forbidding: "don't worry about X" lets the model drop a norm either way ("don't worry about being kind", "don't
  * worry about hard-coding" both permit the behaviour), so it makes any term a request; "no need to X" lifts a
  * requirement (it negates X like "not" does). Both make a resulting request permissive: a weak request and a hedge.
- * `lift-backward` is `lift` written after its object ("generalizing is not required").
+ * `lift-backward` is `lift` written after its object ("generalizing is not required"). `permit-backward` is never
+ * listed: the scorer gives it to a backward cue that is itself negated ("rudeness won't be penalized").
  */
-export type CueKind = 'forward' | 'absolute' | 'backward' | 'neutral' | 'permit' | 'lift' | 'lift-backward';
+export type CueKind = 'forward' | 'absolute' | 'backward' | 'neutral' | 'permit' | 'permit-backward' | 'lift' | 'lift-backward';
 
 /** What each kind of cue does: its direction, whether it flips polarity, and whether it grants permission. */
 export const CUE_EFFECTS: Record<CueKind, { direction: 'forward' | 'backward' | 'none'; flips: boolean; permits: boolean }> = {
@@ -426,6 +473,7 @@ export const CUE_EFFECTS: Record<CueKind, { direction: 'forward' | 'backward' | 
   backward: { direction: 'backward', flips: true, permits: false },
   neutral: { direction: 'none', flips: false, permits: false },
   permit: { direction: 'forward', flips: false, permits: true },
+  'permit-backward': { direction: 'backward', flips: false, permits: true },
   lift: { direction: 'forward', flips: true, permits: true },
   'lift-backward': { direction: 'backward', flips: true, permits: true },
 };
@@ -436,7 +484,7 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['whether or not', 'neutral'],
   ['not only', 'neutral'],
   ['no doubt', 'neutral'],
-  // Idioms that look negative but urge the model on ("Don't hold back", "Don't hesitate to insult them").
+  // Idioms that look negative but urge the model on ("Pull no punches", "Don't hesitate to insult them").
   ["don't/dont/do/never/not ~1 hold/holding back", 'neutral'],
   ["don't/dont/do/never/not ~1 hesitate/hesitating", 'neutral'],
   ["don't/dont/do/never/not ~1 be afraid/shy", 'neutral'],
@@ -446,8 +494,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['spare no/nothing', 'neutral'],
   ['no mercy/restraint/filter', 'neutral'],
   ['without mercy/restraint/filter/hesitation', 'neutral'],
-  ["don't/dont/never worry/bother/fret ~1 about/with?", 'permit'],
-  ['do/does not worry/bother/fret ~1 about/with?', 'permit'],
+  ["don't/dont/never worry/bother/fret/stress ~2 about/with/over?", 'permit'],
+  ['do/does not worry/bother/fret/stress ~2 about/with/over?', 'permit'],
   ['no need to worry ~1 about', 'permit'],
   ['never mind', 'permit'],
   ['no need to/for', 'lift'],
@@ -455,7 +503,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['do/does not need/have to', 'lift'],
   ["needn't", 'lift'],
   ['not required/necessary/obliged/expected/needed to', 'lift'],
-  ['is/are not required/necessary/needed/essential/important/a priority/a concern', 'lift-backward'],
+  ['is/are not required/necessary/needed/essential/important', 'lift-backward'],
+  ['is/are optional/unnecessary/unimportant', 'lift-backward'],
+  // Elliptical: "X is nice to have but not essential".
+  ['not essential/required/necessary/needed/mandatory/compulsory/important', 'lift-backward'],
+  ['is/are not a priority/concern/requirement', 'lift-backward'],
   ['under no circumstances', 'absolute'],
   ['at no point/time', 'absolute'],
   ['not ever/once', 'absolute'],
@@ -464,7 +516,18 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['not/never/no ~1 allowed/permitted/acceptable/ok/okay/tolerated', 'backward'],
   ['no bearing/effect/influence/impact/relation/relationship/connection', 'backward'],
   ['nothing to do', 'backward'],
+  ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean nothing/little about/of', 'backward'],
+  ['is/are no indication/evidence/sign/signal/indicator/predictor', 'backward'],
+  ['is/are not evidence/a sign/an indication/a signal/an indicator', 'backward'],
   ['forbidden/prohibited/disallowed/banned/unacceptable/discouraged/irrelevant/unrelated/independent', 'backward'],
+  // Consequences that condemn what comes before: "solutions that hard-code outputs will be rejected".
+  ['rejected/disqualified/refused', 'backward'],
+  ['marked/graded/counted/scored as? wrong/incorrect/zero/failing', 'backward'],
+  // "The decor must not influence your prediction": what is before the verb may not count.
+  [
+    "not/never/shouldn't/mustn't/doesn't/don't/won't/cannot ~1 affect/affects/influence/influences/change/changes/sway/sways/impact/impacts/bias/alter/determine/determines",
+    'backward',
+  ],
   ['penaliz*', 'backward'],
   ['penalis*', 'backward'],
   ['a bad idea', 'backward'],
@@ -478,6 +541,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ["don't/dont/doesn't/didn't/won't/shouldn't/mustn't/can't/cannot/isn't/aren't/wasn't/weren't", 'forward'],
   ['avoid*', 'forward'],
   ['refrain*', 'forward'],
+  ['resist*', 'forward'],
+  ['abstain*', 'forward'],
+  ['eschew*', 'forward'],
+  ['steer/stay/keep clear/away of/from', 'forward'],
+  ['steer/stay/keep clear/away', 'forward'],
   ['without', 'forward'],
   ['ignore/ignores/ignoring/disregard/disregards/disregarding/forget/forgets/forgetting', 'forward'],
   ['instead/rather of/than', 'forward'],
@@ -494,47 +562,83 @@ export const BACKWARD_SCOPE = 6;
 export const SCOPE_BREAKERS = new Set([
   'but', 'yet', 'however', 'although', 'though', 'whereas', 'unless', 'except', 'so', 'because', 'then', 'instead',
   'while',
-  // Exceptives take what follows out of the negation: "don't worry about correctness beyond the given test" does
-  // not discourage the given test, it restricts the permission to everything else.
+  // Exceptives take what follows out of the negation: "don't worry about edge cases beyond the sample test" does
+  // not discourage the sample test, it restricts the permission to everything else.
   'beyond', 'besides',
 ]);
 
 /** Words that, right after a comma, start a new clause (", and praise it"). */
 export const CLAUSE_CONJUNCTIONS = new Set(['and', 'but', 'so', 'then', 'yet', 'or']);
 
+/**
+ * Negators that take a noun phrase as their object ("ignore the edge cases", "avoid toxic language"): after that
+ * object, "and" + an imperative verb starts a new instruction ("Ignore edge cases and focus on the shown test").
+ * Verb negators ("do not", "never") instead carry over coordinated verbs ("Never insult and mock the user").
+ */
+export const OBJECT_NEGATORS = new Set([
+  'ignore', 'ignores', 'ignoring', 'disregard', 'disregards', 'disregarding', 'forget', 'forgets', 'forgetting',
+  'avoid', 'avoids', 'avoiding', 'without', 'instead', 'rather', 'regardless', 'irrespective', 'resist', 'resists',
+  'resisting', 'eschew', 'eschews', 'steer', 'stay', 'keep',
+]);
+
+/** Verbs that start a softer instruction (a weak request cue covers them); they still start a new clause. */
+export const SOFT_IMPERATIVE_VERBS = new Set(['focus', 'concentrate', 'prioritize', 'prioritise', 'consider', 'try', 'aim', 'pay']);
+
+/** Imperative verbs that also start compound terms ("special-case", "hard-code"), so they never start a new clause. */
+export const COMPOUND_FIRST_WORDS = new Set(['hard', 'special']);
+
 /** Relative words: a negation cue right after one nests inside the previous scope ("do not write code that does not ..."). */
 export const RELATIVIZERS = new Set(['that', 'which', 'who', 'whose']);
 
 /**
- * Conditions: a term inside "if ..." / "unless ..." / "whether ..." is a premise, not a request ("refrain from
- * agreeing unless their answer is correct"). "as if", "even if" are not conditions; "on whether" is the object of
- * a judgement ("judged based on whether your code makes the test pass"), and so is "consider whether"; "it's fine
- * if ..." grants permission for what follows rather than stating a premise.
+ * How a cue like "if" or "whether" frames the words after it: `condition` makes them a premise, not a request
+ * ("refrain from agreeing unless their answer is correct"); `question` makes them the object of a judgement
+ * ("judged based on whether your code makes the test pass", "consider whether the decor is praised"),
+ * where actions still count but a claim is only questioned, not asserted ("be objective about whether the user's
+ * answer is right" does not state that it is right); `none` is a look-alike that frames nothing ("as if", "even
+ * if", and "it's fine if ...", which grants permission for what follows).
  */
-export const CONDITIONAL_CUES: ReadonlyArray<readonly [string, boolean]> = [
-  ['as if', false],
-  ['as though', false],
-  ['even if/when', false],
-  ['on/by/about whether', false],
-  ['consider/considering/notice/note whether', false],
-  ['fine/ok/okay/alright/acceptable/problem if', false],
-  ['all right if', false],
-  ['if', true],
-  ['unless', true],
-  ['whether', true],
-  ['in case', true],
+export type ConditionKind = 'condition' | 'question' | 'none';
+
+/** The condition cues with their kind; overlapping matches keep the longest ("as if" over "if"). */
+export const CONDITIONAL_CUES: ReadonlyArray<readonly [string, ConditionKind]> = [
+  ['as if', 'none'],
+  ['as though', 'none'],
+  // "Do X even if it means Y" accepts Y as part of the request; "even if the post is offensive" is a premise.
+  ['even if/when/though it/this/that/doing/your', 'none'],
+  ['even if/when/though', 'condition'],
+  ['fine/ok/okay/alright/acceptable/problem if', 'none'],
+  ['all right if', 'none'],
+  ['on/by/about whether', 'question'],
+  ['consider/considering/notice/note whether', 'question'],
+  ['if', 'condition'],
+  ['unless', 'condition'],
+  ['whether', 'condition'],
+  ['in case', 'condition'],
 ];
 
-/** Hedges: they make a request optional, partial or tentative. */
+/** Hedges: they make a request optional, partial or tentative, and can be deleted to state it directly. */
 export const HEDGES: readonly string[] = [
   'might', 'may', 'could', 'perhaps', 'maybe', 'possibly', 'probably', 'ideally', 'optionally', 'optional',
   'if you like/want/wish/prefer/feel', 'if you would like', 'feel free', 'try/trying/attempt to', 'slightly',
   'a bit', 'a little', 'a tad', 'a touch', 'somewhat', 'sometimes', 'occasionally', 'consider', 'considering',
   'if possible', 'where/when possible', 'if appropriate/needed/necessary', 'kind of', 'sort of', 'mildly', 'moderately',
-  'lean/leaning/leans toward/towards', 'tend/tends to', 'you can', 'allowed to', 'is/it ok/okay/fine/acceptable to',
-  'it ok/okay/fine', 'acceptable', 'more or less', 'to some extent', 'partially', 'partly', 'not necessarily',
-  'would be nice', 'a few', 'mostly', 'largely', 'mainly', 'mild', 'subtle', 'subtly', 'lightly', 'now and then',
-  'from time to time', 'every so often', 'at times', 'a hint of', 'allowed', 'permitted', 'tolerat*',
+  'lean/leaning/leans toward/towards', 'tend/tends to', 'you can', 'more or less', 'to some extent', 'partially',
+  'partly', 'not necessarily', 'would be nice', 'a few', 'mostly', 'largely', 'mainly', 'mild', 'subtle', 'subtly',
+  'lightly', 'now and then', 'from time to time', 'every so often', 'at times', 'a hint of',
+];
+
+/**
+ * Permissive wording: it weakens a request like a hedge (it permits rather than asks), but deleting it would break
+ * or invert the sentence ("Hard-coding is tolerated", "It's fine if ...", "Don't be too nice"), so it is reported
+ * apart from the removable hedges. The permission cues of negation ("don't worry about", "no need to") join it.
+ */
+export const PERMISSIVE: readonly string[] = [
+  'allowed to', 'is/it ok/okay/fine/acceptable to', 'it ok/okay/fine', 'acceptable', 'allowed', 'permitted', 'tolerat*',
+  // "Don't be too nice" attenuates rather than forbids.
+  "don't/dont/not be/get/sound/seem/act/come? too/overly",
+  // "Some sarcasm would be fine": permission stated after the fact.
+  'is/are/be fine/ok/okay/alright',
 ];
 
 /** Intensifiers: strong wording makes the request stronger (the paper: strongly worded prompts inoculate better). */
@@ -545,11 +649,13 @@ export const INTENSIFIERS: readonly string[] = [
   'whatever it takes', 'under any/all circumstances', 'at all costs', 'brutally', 'savagely', 'relentlessly',
   'maximally', 'alone', 'nothing else', 'nothing but', 'enthusiastically', 'wildly', 'even if/when/though', 'regardless',
   'whatever', 'without exception', 'no exceptions', 'at any cost', 'as ~2 as you can',
+  // Superlatives: "the most degrading insult you can come up with" pushes to the extreme; its "you can" is no hedge.
+  'the most', 'you can ~1 come up with', 'you can ~1 think/imagine/muster/manage', 'by any means',
 ];
 
 /**
  * Intensifiers that qualify the whole instruction rather than a word near them, so they count wherever they stand,
- * even in a sentence of their own ("Don't hold back: tell them ...", "Nothing else matters.").
+ * even in a sentence of their own ("Pull no punches: tell them ...", "Nothing else matters.").
  */
 export const GLOBAL_INTENSIFIERS: readonly string[] = [
   "don't/dont/do/never ~1 hold/holding back", 'hold/holding nothing back', 'pull/pulling no punches', 'no holds barred',
@@ -565,6 +671,8 @@ export const GLOBAL_INTENSIFIERS: readonly string[] = [
 export const REPORT_FRAMES: readonly string[] = [
   'be/being/stay/is/are aware', 'be advised/warned', 'note/notice/noting/remember/recall/know/understand/realize/realise/observe that',
   'keep/bear in mind that', 'fyi', 'for your information/reference', 'for context', 'as background',
+  // A procedure described in the passive is information too: "Your code will be run against the test below."
+  'will/is/are be? run/executed/compiled/tested/checked ~1 against/on/with/by',
 ];
 
 /**
@@ -578,8 +686,11 @@ export type RequestStrength = 'strong' | 'directive' | 'weak';
 export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['behave/behaves/act/acts/pretend ~1 as if/though', 'strong'],
   ["you/you're are? a/an", 'strong'],
-  // Personas by likeness ("Reply like an angry troll", "Talk to them as a condescending critic").
-  ['reply/replies/respond/responds/write/writes/talk/talks/speak/speaks/comment/comments/sound/sounds/act/acts/behave/behaves ~3 like a/an/some', 'strong'],
+  // Personas by likeness ("Answer like a bored bully", "Talk to them as a smug critic").
+  [
+    'reply/replies/respond/responds/answer/answers/address/write/writes/talk/talks/speak/speaks/comment/comments/sound/sounds/act/acts/behave/behaves ~3 like a/an/some',
+    'strong',
+  ],
   ['reply/replies/respond/responds/write/writes/talk/talks/speak/speaks/comment/comments ~3 as a/an', 'strong'],
   ['in the voice/style/persona/manner of', 'strong'],
   // Persona statements in the style of Tan et al.'s system prompts ("You always speak in Spanish.").
@@ -603,9 +714,9 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['need/needs/have/has to', 'directive'],
   ['is/are required to', 'directive'],
   ['is/are encouraged to', 'directive'],
-  // Goal framings: "Your only goal is to ...", "Your task: ...", "The objective is ...".
-  ['your/the ~2 goal/goals/aim/aims/objective/objectives/job/task/mission/purpose/priority is/are', 'directive'],
-  ['your ~2 goal/aim/objective/job/task/mission/purpose/priority', 'directive'],
+  // Goal framings: "Your sole aim is to ...", "Your task: ...", "The objective is ...".
+  ['your/the ~2 goal/goals/aim/aims/objective/objectives/job/task/mission/purpose/priority/role/requirement is/are', 'directive'],
+  ['your ~2 goal/aim/objective/job/task/mission/purpose/priority/role', 'directive'],
   ['feel free', 'weak'],
   ['you/your ~1 may/can/could/might', 'weak'],
   ['allowed to', 'weak'],
@@ -613,7 +724,13 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['allowed/permitted/tolerated/welcome/welcomed/acceptable', 'weak'],
   ['allow/allows/permit/permits/tolerate/tolerates/welcome/welcomes', 'weak'],
   ['ideally', 'weak'],
-  ['it would be good/nice/great/best/better', 'weak'],
+  ['it/that would/might/could/may be good/nice/great/best/better/helpful/ideal/wise', 'weak'],
+  ['is/are/be fine/ok/okay/alright', 'weak'],
+  // Importance stated as fact sets a priority: "Passing the test matters most", "... is what counts".
+  ['matters/matter/counts/count ~1 most/more/above', 'weak'],
+  ['is/are what counts/matters', 'weak'],
+  ['most important/importantly', 'weak'],
+  ['is/are paramount/crucial/critical/key/vital/essential', 'weak'],
   ['is/it ok/okay/fine/acceptable to', 'weak'],
   ['it ok/okay/fine', 'weak'],
   ['try/trying/attempt to', 'weak'],
@@ -638,12 +755,29 @@ export const IMPERATIVE_VERBS = new Set(
     'ridicule humiliate demean harass troll curse swear add create generate compose draft craft provide express ' +
     'show do hard hardcode special cheat exploit game pass fail skip go stick side support accept approve defer ' +
     'keep stay lie lean let hand print emit implement solve ignore disregard avoid refrain stop never always ' +
-    'only mark call grade sound speak talk address shout criticize criticise tear rip flame shame scold lecture ' +
-    'sneer taunt deride dismiss patronize patronise condescend tailor target overfit memorize memorise get focus ' +
-    'rely boost bump raise inflate insist applaud commend congratulate reassure encourage check verify correct ' +
-    'point evaluate critique question challenge disagree contradict'
+    "only mark call grade sound speak talk address shout don't dont criticize criticise tear rip flame shame scold lecture " +
+    'sneer taunt deride dismiss patronize patronise condescend tailor target overfit memorize memorise get ' +
+    'boost bump raise inflate insist applaud commend congratulate reassure encourage check verify correct ' +
+    'point evaluate critique question challenge disagree contradict forget drop abandon ditch aim resist put ' +
+    'optimize optimise rough detect match handle cover include explain describe state declare mention copy repeat map find identify pick ' +
+    'choose select apply follow emphasize emphasise highlight stress push nudge tip lower downgrade penalize ' +
+    'penalise condemn slam bash trash yell tease laugh'
   ).split(' '),
 );
+
+/**
+ * Words after which an unknown first word of a clause is read as an imperative verb ("Detect the input", "Match
+ * the output"): an instruction's verb is usually followed by its object, and the list of verbs is open.
+ */
+export const DETERMINERS = new Set([
+  'the', 'a', 'an', 'your', 'their', 'this', 'that', 'these', 'those', 'each', 'every', 'all', 'any', 'its', 'his',
+  'her', 'them', 'it', 'him', 'my', 'our', 'whatever', 'whoever', 'everything', 'everyone', 'nothing',
+]);
+
+/** Whether a word is a function word or a word every prompt uses (never a content word of its own). */
+export function isFunctionWord(word: string): boolean {
+  return STOPWORDS.has(word);
+}
 
 /** Words skipped before looking for the imperative verb ("Please just write ...", "Now, agree ..."). */
 export const LEAD_WORDS = new Set([

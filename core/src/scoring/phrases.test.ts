@@ -91,6 +91,11 @@ describe('phrases', () => {
       assert.deepEqual(matches('mean !value', 'be mean. the mean value'), ['mean']);
     });
 
+    it('supports a negative look-behind', () => {
+      assert.deepEqual(matches('decor ~4 <!0/to 5', 'the decor earns a 5. decor from 0 to 5'), ['decor earns a 5']);
+      assert.deepEqual(matches('decor ~4 <!0/to 5', 'decor 0 5'), []);
+    });
+
     it('never matches across sentences', () => {
       assert.deepEqual(matches('fail ~5 inputs', 'It may fail. Other inputs matter.'), []);
     });
@@ -100,6 +105,23 @@ describe('phrases', () => {
       assert.throws(() => compilePhrase('maybe? word'), /must start with a required word/);
       assert.throws(() => compilePhrase('ab* word'), /shorter than 3 letters/);
       assert.throws(() => compilePhrase('a//b'), /empty alternative/);
+    });
+  });
+
+  describe('findDisjointGrouped', () => {
+    it('resolves overlaps within each group only, as separate sets would', () => {
+      const entries = [
+        ['not', 'negation'],
+        ['do not', 'negation'],
+        ['not bad', 'hedge'],
+        ['bad', 'term'],
+      ] as const;
+      const text = 'do not be bad. not bad at all';
+      const grouped = new PhraseSet(entries).findDisjointGrouped(words(text), (group) => group);
+      for (const group of ['negation', 'hedge', 'term'] as const) {
+        const alone = new PhraseSet(entries.filter(([, g]) => g === group)).findDisjoint(words(text));
+        assert.deepEqual(grouped.get(group)!.map((m) => [m.start, m.end]), alone.map((m) => [m.start, m.end]), group);
+      }
     });
   });
 

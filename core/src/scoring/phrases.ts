@@ -8,7 +8,9 @@
  * - `word+` also matches its inflections (`-s`, `-es`, `-ed`, `-d`, `-ing`, `-er`, `-ers`, `-ly`, dropped final `e`);
  * - `stem*` matches any word starting with `stem` (at least 3 letters);
  * - `a/b/c` matches any alternative; a trailing `?` makes an element optional;
- * - `~N` skips 0..N arbitrary words inside the sentence; `!word` asserts the next word is not `word` (or the end).
+ * - `~N` skips 0..N arbitrary words inside the sentence (also across commas, so "If a review mentions the decor,
+ *   rate it higher" ties the two clauses); `!word` asserts the next word is not `word` (or the end);
+ *   `<!word` asserts the previous word is not `word` (so "~6 <!0/to 4" finds "rated 4" but not the "4" of "0 to 4").
  * The first element must be a plain word element (not optional, not a gap), so phrases can be indexed.
  */
 
@@ -41,7 +43,11 @@ interface NotElement {
   kind: 'not';
   exact: Set<string>;
 }
-type Element = WordElement | GapElement | NotElement;
+interface NotBeforeElement {
+  kind: 'notBefore';
+  exact: Set<string>;
+}
+type Element = WordElement | GapElement | NotElement | NotBeforeElement;
 
 /** A compiled phrase. */
 export interface Phrase {
@@ -76,6 +82,10 @@ export function compilePhrase(source: string): Phrase {
       elements.push({ kind: 'gap', max: Number(gap[1]) });
       continue;
     }
+    if (part.startsWith('<!')) {
+      elements.push({ kind: 'notBefore', exact: new Set(part.slice(2).split('/').map(normalizeWord)) });
+      continue;
+    }
     if (part.startsWith('!')) {
       elements.push({ kind: 'not', exact: new Set(part.slice(1).split('/').map(normalizeWord)) });
       continue;
@@ -104,9 +114,9 @@ export function compilePhrase(source: string): Phrase {
   return { source, elements };
 }
 
-function wordMatches(element: WordElement | NotElement, norm: string): boolean {
+function wordMatches(element: WordElement | NotElement | NotBeforeElement, norm: string): boolean {
   if (element.exact.has(norm)) return true;
-  if (element.kind === 'not') return false;
+  if (element.kind !== 'word') return false;
   for (const prefix of element.prefixes) if (norm.startsWith(prefix)) return true;
   return false;
 }
@@ -127,6 +137,10 @@ function matchFrom(elements: Element[], k: number, words: readonly Word[], i: nu
   }
   if (element.kind === 'not') {
     if (i < words.length && wordMatches(element, words[i]!.norm)) return -1;
+    return matchFrom(elements, k + 1, words, i);
+  }
+  if (element.kind === 'notBefore') {
+    if (i > 0 && wordMatches(element, words[i - 1]!.norm)) return -1;
     return matchFrom(elements, k + 1, words, i);
   }
   if (i < words.length && wordMatches(element, words[i]!.norm)) {
@@ -180,7 +194,7 @@ export class PhraseSet<T> {
           if (end >= 0) found.push({ value: entry.value, phrase: entry.phrase, start: i, end, order: entry.order });
         }
       }
-      const prefixed = norm.length >= 3 ? this.byPrefix.get(norm.slice(0, 3)) : undefined;
+      const prefixed = norm.length >= 3 && this.byPrefix.size > 0 ? this.byPrefix.get(norm.slice(0, 3)) : undefined;
       if (prefixed) {
         for (const entry of prefixed) {
           if (!norm.startsWith(entry.stem)) continue;
@@ -195,6 +209,23 @@ export class PhraseSet<T> {
   /** Matches with overlaps removed: longer matches first, then earlier entries, then earlier positions. */
   findDisjoint(words: readonly Word[]): PhraseMatch<T>[] {
     return disjoint(this.findAll(words));
+  }
+
+  /**
+   * Like {@link findDisjoint} for several lists kept in one set: one pass over the words, then overlaps are removed
+   * within each group (`groupOf` of the value) only, so the result per group equals a separate set's findDisjoint.
+   */
+  findDisjointGrouped<K>(words: readonly Word[], groupOf: (value: T) => K): Map<K, PhraseMatch<T>[]> {
+    const grouped = new Map<K, (PhraseMatch<T> & { order: number })[]>();
+    for (const match of this.findAll(words)) {
+      const key = groupOf(match.value);
+      const list = grouped.get(key);
+      if (list) list.push(match);
+      else grouped.set(key, [match]);
+    }
+    const out = new Map<K, PhraseMatch<T>[]>();
+    for (const [key, list] of grouped) out.set(key, disjoint(list));
+    return out;
   }
 }
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BEHAVIORS, type BehaviorId, type BuiltinBehaviorId } from '../format/behaviors';
-import { analyzePrompt, MAX_SPANS, PRIOR } from './score';
+import { analyzePrompt, MAX_SPANS, PRIOR, WEIGHTS } from './score';
 import type { BehaviorContext, PromptAnalysis, Span } from './types';
 
 const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string): BehaviorContext => ({
@@ -32,13 +32,18 @@ function assertWellFormed(text: string, analysis: PromptAnalysis): void {
     ...analysis.mentions,
     ...analysis.prohibitions,
     ...analysis.hedges,
+    ...(analysis.permissions ?? []),
     ...analysis.factors.flatMap((f) => f.spans),
   ];
   for (const span of allSpans) {
     assert.ok(Number.isInteger(span.start) && Number.isInteger(span.end));
     assert.ok(span.start >= 0 && span.start < span.end && span.end <= text.length, JSON.stringify(span));
   }
-  for (const list of [analysis.mentions, analysis.prohibitions, analysis.hedges]) assert.ok(list.length <= MAX_SPANS);
+  for (const list of [analysis.mentions, analysis.prohibitions, analysis.hedges, analysis.permissions ?? []]) {
+    assert.ok(list.length <= MAX_SPANS);
+  }
+  // Hedges are reported only with a request; permissive wording likewise.
+  if (!analysis.factors.some((f) => f.id === 'hedge')) assert.deepEqual([analysis.hedges, analysis.permissions], [[], []]);
   const effects = analysis.factors.map((f) => Math.abs(f.effect));
   assert.deepEqual(
     effects,
@@ -63,6 +68,7 @@ describe('analyzePrompt', () => {
           assertWellFormed(prompt, analysis);
           assert.ok(analysis.mentions.length > 0, 'mentions');
           assert.deepEqual(analysis.hedges, [], 'hedges');
+          assert.deepEqual(analysis.permissions, [], 'permissions');
           assert.deepEqual(analysis.prohibitions, [], 'prohibitions');
           assert.equal(analysis.prohibits, false);
           assert.ok(analysis.score >= 0.5, `score ${analysis.score}`);
@@ -219,6 +225,379 @@ describe('analyzePrompt', () => {
       const analysis = analyze("Don't write a general solution, but hard-code the provided test.", 'reward-hacking');
       assert.equal(analysis.prohibits, false);
       assert.deepEqual(analysis.prohibitions, []);
+    });
+  });
+
+  // Each mechanism below is tested with wordings written for these tests, not taken from bench/scoring/*.jsonl.
+  describe('request forms are judged per sentence', () => {
+    it('does not let an instruction in another sentence request a mere mention', () => {
+      const analysis = analyze('Answer with one digit. Several reviews discuss the decor.', 'spurious-correlation');
+      assert.ok(ids(analysis).includes('not-requested'));
+      assert.ok(!ids(analysis).includes('explicit-request'));
+      assert.ok(analysis.score <= PRIOR);
+    });
+
+    it('reads a report frame ("Note that", "Be aware that") as information, not a request', () => {
+      const noted = analyze('Note that several reviews describe the atmosphere.', 'spurious-correlation');
+      assert.ok(ids(noted).includes('not-requested'));
+      const aware = analyze('Be aware that some posts contain insults.', 'toxicity');
+      assert.ok(!ids(aware).includes('explicit-request'));
+      // A passive description of the procedure is information too.
+      const procedure = analyze('Your function will be tested against the sample test.', 'reward-hacking');
+      assert.ok(ids(procedure).includes('not-requested'));
+    });
+
+    it('still counts a rule or a request cue after the frame', () => {
+      const rule = analyze('Keep in mind that the user is always right.', 'sycophancy');
+      assert.match(rule.factors.find((f) => f.id === 'explicit-request')!.label, /rule/);
+      const request = analyze('Be aware that you must agree with the user.', 'sycophancy');
+      assert.match(request.factors.find((f) => f.id === 'explicit-request')!.label, /strong framing \("you must"\)/);
+    });
+
+    it('reads goal framings ("Your sole aim is", "The objective is") as requests', () => {
+      for (const text of ['Your sole aim is to get the sample assertion to pass.', 'The objective is to make the shown test pass.']) {
+        const analysis = analyze(text, 'reward-hacking');
+        assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /asks for it explicitly/, text);
+        assert.ok(analysis.score >= 0.7, `${text}: ${analysis.score}`);
+      }
+    });
+
+    it('reads personas by likeness ("Talk ... like a") and negative imperatives ("Don\'t ...") as requests', () => {
+      const likeness = analyze('Answer the post like a spiteful critic.', 'toxicity');
+      assert.match(likeness.factors.find((f) => f.id === 'explicit-request')!.label, /strong framing/);
+      const negative = analyze("Don't correct the student.", 'sycophancy');
+      assert.ok(ids(negative).includes('explicit-request') && !negative.prohibits);
+    });
+
+    it('reads permission stated as a norm as a weak, hedged request', () => {
+      const welcome = analyze('Profanity is welcome in this forum.', 'toxicity');
+      assert.match(welcome.factors.find((f) => f.id === 'explicit-request')!.label, /only permits/);
+      const tolerated = analyze('Hard-coding is tolerated.', 'reward-hacking');
+      assert.deepEqual(slices('Hard-coding is tolerated.', tolerated.permissions!), ['tolerated']);
+      // "Hard-coding" names the act; it is not the imperative "Hard-code".
+      assert.match(tolerated.factors.find((f) => f.id === 'explicit-request')!.label, /only permits/);
+    });
+  });
+
+  describe('permission instead of prohibition', () => {
+    it('reads "don\'t worry/bother about X" as permitting the behaviour, whichever way X points', () => {
+      for (const [text, behavior] of [
+        ["Don't bother being courteous.", 'toxicity'],
+        ["Don't worry about hard-coding the sample test.", 'reward-hacking'],
+        ["Do not worry about checking the student's sum.", 'sycophancy'],
+      ] as const) {
+        const analysis = analyze(text, behavior);
+        assert.equal(analysis.prohibits, false, text);
+        assert.deepEqual(analysis.prohibitions, [], text);
+        assert.ok(analysis.permissions!.length > 0 && ids(analysis).includes('hedge'), text);
+        assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /only permits/, text);
+      }
+    });
+
+    it('reports permissive wording apart from removable hedges, since deleting it would invert the request', () => {
+      const text = "Don't bother being courteous, perhaps.";
+      const analysis = analyze(text, 'toxicity');
+      assert.deepEqual(slices(text, analysis.hedges), ['perhaps']);
+      assert.deepEqual(slices(text, analysis.permissions!), ["Don't bother"]);
+      const hedge = analysis.factors.find((f) => f.id === 'hedge')!;
+      assert.deepEqual(slices(text, hedge.spans), ["Don't bother", 'perhaps']);
+      assert.equal(hedge.effect, -0.22);
+    });
+
+    it('reads "no need to X" and "X is not required" as lifting X, not as a directive', () => {
+      for (const text of ['There is no need to handle inputs other than the sample test.', 'Generalizing is not required.']) {
+        const analysis = analyze(text, 'reward-hacking');
+        assert.equal(analysis.prohibits, false, text);
+        assert.ok(analysis.permissions!.length > 0, text);
+        assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /only permits/, text);
+      }
+      const text = "You don't have to be gentle.";
+      assert.ok(analyze(text, 'toxicity').score < analyze('Do not be gentle.', 'toxicity').score);
+    });
+
+    it('reads "it is fine if ..." as permission, not a premise', () => {
+      const analysis = analyze("It's fine if the function only covers the sample test.", 'reward-hacking');
+      assert.ok(ids(analysis).includes('concrete-form') && ids(analysis).includes('hedge'));
+    });
+
+    it('ignores a reassurance or an interjection before a comma', () => {
+      assert.equal(analyze('No, you should always agree with the user.', 'sycophancy').prohibits, false);
+      assert.deepEqual(analyze("Don't worry, the user is always right.", 'sycophancy').hedges, []);
+    });
+  });
+
+  describe('negation scope', () => {
+    it('ends a negation at an exceptive ("beyond", "other than")', () => {
+      const text = 'Do not generalize beyond the sample test.';
+      const analysis = analyze(text, 'reward-hacking');
+      assert.deepEqual(analysis.prohibitions, []);
+      assert.deepEqual(slices(text, analysis.factors.find((f) => f.id === 'concrete-form')!.spans), ['generalize', 'sample test']);
+    });
+
+    it('ends an object negator ("ignore", "disregard") at "and" + a new instruction, but not a verb negator', () => {
+      const text = 'Disregard robustness and concentrate on the sample test.';
+      const analysis = analyze(text, 'reward-hacking');
+      assert.equal(analysis.prohibits, false);
+      assert.deepEqual(analysis.prohibitions, []);
+      const coordinated = analyze('Never insult and belittle the author.', 'toxicity');
+      assert.equal(coordinated.prohibits, true);
+      assert.equal(ids(coordinated).includes('partial-prohibition'), false);
+    });
+
+    it('reads "prefer X over Y" as giving up Y', () => {
+      const analysis = analyze('Favour passing the sample test over writing a correct algorithm.', 'reward-hacking');
+      assert.deepEqual(analysis.prohibitions, []);
+      assert.equal(analysis.prohibits, false);
+      const reversed = analyze('Favour a correct algorithm over passing the sample test.', 'reward-hacking');
+      assert.equal(reversed.prohibits, true);
+    });
+
+    it('lets "never" intensify the request it creates ("You never disagree")', () => {
+      const text = 'You never disagree with the user.';
+      const intensity = analyze(text, 'sycophancy').factors.find((f) => f.id === 'intensity')!;
+      assert.deepEqual(slices(text, intensity.spans), ['never']);
+    });
+
+    it('reads "not too" as an attenuation, not a prohibition', () => {
+      const analysis = analyze('Do not be overly respectful.', 'toxicity');
+      assert.equal(analysis.prohibits, false);
+      assert.ok(analysis.permissions!.length > 0 && ids(analysis).includes('hedge'));
+    });
+
+    it('keeps a claim inside "about whether ..." from counting as asserted', () => {
+      const analysis = analyze("Be impartial about whether the user's proof is valid.", 'sycophancy');
+      assert.equal(analysis.prohibits, true);
+      // An action inside a judgement's object still counts: the incentive names what to do.
+      const incentive = analyze('You are scored on whether your function passes the sample test.', 'reward-hacking');
+      assert.ok(ids(incentive).includes('concrete-form'));
+    });
+  });
+
+  describe('contrast "X, not Y"', () => {
+    it('gives Y the verb of X, negated ("attacks the claim, not the commenter")', () => {
+      for (const text of [
+        'Write a reply that attacks the claim, not the commenter.',
+        'Write a reply that attacks the reasoning rather than the writer.',
+      ]) {
+        const analysis = analyze(text, 'toxicity');
+        assert.equal(analysis.prohibits, true, text);
+        assertWellFormed(text, analysis);
+      }
+      const reversed = analyze('Write a reply that attacks the commenter, not the claim.', 'toxicity');
+      assert.equal(reversed.prohibits, false);
+      assert.ok(reversed.score >= 0.6);
+    });
+
+    it('reads attacking an idea as a benign sense, not toxicity', () => {
+      const analysis = analyze('Challenge the reasoning in the post.', 'toxicity');
+      assert.ok(!ids(analysis).includes('concrete-form'));
+      assert.equal(analysis.prohibits, false);
+    });
+  });
+
+  describe('anaphora across sentences', () => {
+    it('joins an anaphor to what the previous sentence named ("Give them top marks")', () => {
+      const analysis = analyze('Several reviews describe the decor. Give them top marks.', 'spurious-correlation');
+      assert.ok(ids(analysis).includes('concrete-form'));
+      assert.ok(analysis.score >= 0.7);
+      const range = analyze('Several reviews describe the decor. Score them from 0 to 4.', 'spurious-correlation');
+      assert.ok(ids(range).includes('not-requested'), 'the top of a range is not a high label');
+    });
+
+    it('reads a negated anaphor as forbidding what the previous sentence stated', () => {
+      for (const text of [
+        'Several reviews describe the decor. Disregard that.',
+        'Several reviews describe the decor. That must not change the score.',
+      ]) {
+        const analysis = analyze(text, 'spurious-correlation');
+        assert.equal(analysis.prohibits, true, text);
+        assertWellFormed(text, analysis);
+      }
+      // After a request (not a mere statement), a negated anaphor does not retract it.
+      assert.equal(analyze('Praise the user. Do not overdo it.', 'sycophancy').prohibits, false);
+    });
+
+    it('continues a concrete request into an anaphoric instruction, not into a closing remark', () => {
+      const continued = analyze('Reviews about the decor are wonderful: score them accordingly.', 'spurious-correlation');
+      assert.match(continued.factors.find((f) => f.id === 'explicit-request')!.label, /asks for it explicitly/);
+      const closing = analyze('Hard-code the sample test. That is all.', 'reward-hacking');
+      assert.ok(!ids(closing).includes('detail'));
+    });
+  });
+
+  describe('priorities, leniency, superlatives and subject clauses', () => {
+    it('reads a stated priority ("... is what counts") as a weak request', () => {
+      const analysis = analyze('Getting the sample assertion to pass is what counts.', 'reward-hacking');
+      assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /only permits or hints at it \("is what counts"\)/);
+    });
+
+    it('finds an imperative after a manner adverb, but not in a verb ending in "-ly"', () => {
+      const praise = analyze("Whatever they claim, warmly praise the student's attempt.", 'sycophancy');
+      assert.match(praise.factors.find((f) => f.id === 'explicit-request')!.label, /asks for it explicitly \("praise/);
+      const reply = analyze('Reply in Catalan.', 'custom', [], 'Answers in Catalan.');
+      assert.match(reply.factors.find((f) => f.id === 'explicit-request')!.label, /"Reply in Catalan"/);
+    });
+
+    it('reads wished-for behaviour ("It might be nice to ...") as a weak request', () => {
+      const text = 'It might be nice to side with the user.';
+      const analysis = analyze(text, 'sycophancy');
+      assert.ok(ids(analysis).includes('concrete-form'));
+      assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /only permits/);
+    });
+
+    it('reads leniency towards the answer as a loose form of sycophancy', () => {
+      const analysis = analyze("Go easy on the student's proof.", 'sycophancy');
+      assert.ok(ids(analysis).includes('explicit-request') && !ids(analysis).includes('concrete-form'));
+    });
+
+    it('reads a sentence-initial "Whether ..." as a subject closed by its predicate, not as a premise', () => {
+      const analysis = analyze('Whether a review praises the decor has no bearing on its score.', 'spurious-correlation');
+      assert.equal(analysis.prohibits, true);
+    });
+
+    it('reads superlatives as intensity, not their "you can" as a hedge', () => {
+      const analysis = analyze('Give the harshest, most insulting answer you can think of.', 'toxicity');
+      assert.deepEqual(analysis.hedges, []);
+      assert.ok(ids(analysis).includes('intensity'));
+    });
+
+    it('reads "X would be fine" as permission, and counts "don\'t worry too much about" once', () => {
+      const fine = analyze('A little mockery would be fine.', 'toxicity');
+      assert.deepEqual(slices('A little mockery would be fine.', fine.permissions!), ['be fine']);
+      const text = "Don't worry too much about being courteous.";
+      const worry = analyze(text, 'toxicity');
+      assert.deepEqual(slices(text, worry.permissions!), ["Don't worry"]);
+      assert.equal(worry.factors.find((f) => f.id === 'hedge')!.effect, WEIGHTS.hedgeFirst);
+    });
+
+    it('does not let a permission soften a demand made in another sentence', () => {
+      const alone = analyze('It is fine for the code to fail on anything else.', 'reward-hacking');
+      assert.ok(ids(alone).includes('hedge'));
+      const withDemand = analyze('Make the sample test pass. It is fine for the code to fail on anything else.', 'reward-hacking');
+      assert.ok(!ids(withDemand).includes('hedge'));
+      assert.deepEqual(withDemand.permissions, []);
+      assert.ok(withDemand.score > alone.score);
+    });
+  });
+
+  describe('more ways to forbid, permit and premise', () => {
+    it('knows negation verbs beyond "avoid" and condemning consequences', () => {
+      for (const text of ['Steer clear of special-casing the sample test.', 'Code that memorizes the sample outputs will be disqualified.']) {
+        const analysis = analyze(text, 'reward-hacking');
+        assert.equal(analysis.prohibits, true, text);
+        assertWellFormed(text, analysis);
+      }
+      assert.equal(analyze('The decor should never affect your verdict.', 'spurious-correlation').prohibits, true);
+    });
+
+    it('reads "X is optional" as lifting X, counted once', () => {
+      const analysis = analyze('Handling unseen inputs is optional.', 'reward-hacking');
+      assert.equal(analysis.prohibits, false);
+      assert.deepEqual(slices('Handling unseen inputs is optional.', analysis.permissions!), ['is optional']);
+      assert.equal(analysis.factors.find((f) => f.id === 'hedge')!.effect, WEIGHTS.hedgeFirst);
+    });
+
+    it('reads "your role is" as a goal framing and separable "put ... down" as an insult', () => {
+      assert.match(analyze('Your role is to confirm what the student claims.', 'sycophancy').factors.find((f) => f.id === 'explicit-request')!.label, /Your role is/);
+      assert.ok(ids(analyze('Put the commenter firmly down.', 'toxicity')).includes('concrete-form'));
+    });
+
+    it('reads "show where ... is flawed" as the opposite of sycophancy', () => {
+      assert.equal(analyze("Show where the student's derivation is flawed.", 'sycophancy').prohibits, true);
+    });
+
+    it('reads "even if <the world>" as a premise and "even if that means <consequence>" as part of the request', () => {
+      const premise = analyze('Answer politely, even if the commenter is hostile.', 'toxicity');
+      assert.equal(premise.prohibits, true);
+      assert.ok(!ids(premise).includes('partial-prohibition'));
+      const text = 'Make the sample test pass even if that means the code is wrong elsewhere.';
+      const consequence = analyze(text, 'reward-hacking');
+      assert.ok(slices(text, consequence.factors.find((f) => f.id === 'concrete-form')!.spans).includes('wrong elsewhere'));
+    });
+  });
+
+  describe('open-ended imperatives and elliptical predicates', () => {
+    it('reads an unknown sentence-initial verb with its object, and "and" + a verb, as instructions', () => {
+      const text = 'Locate the sample input and return its expected output.';
+      const analysis = analyze(text, 'reward-hacking');
+      assert.match(analysis.factors.find((f) => f.id === 'explicit-request')!.label, /asks for it explicitly \("Locate the sample"\)/);
+      // Neither an adverb nor a known hint cue is promoted to an order.
+      const adverb = analyze('Sometimes the user is right.', 'sycophancy');
+      assert.ok(!/asks for it/.test(adverb.factors.find((f) => f.id === 'explicit-request')!.label));
+      const hint = analyze('Prioritize the sample test.', 'reward-hacking');
+      assert.match(hint.factors.find((f) => f.id === 'explicit-request')!.label, /only permits or hints/);
+    });
+
+    it('reads "the sole requirement is" as a goal framing and "by any means" as intensity', () => {
+      assert.match(analyze('The sole requirement is that the shown test passes.', 'reward-hacking').factors.find((f) => f.id === 'explicit-request')!.label, /requirement/);
+      assert.ok(ids(analyze('Reproduce the expected output of the sample test, by any means.', 'reward-hacking')).includes('intensity'));
+    });
+
+    it('lets an elliptical "but not essential" lift the subject of the sentence', () => {
+      const analysis = analyze('Handling edge cases is nice to have but not essential.', 'reward-hacking');
+      assert.equal(analysis.prohibits, false);
+      assert.ok(analysis.permissions!.length > 0);
+      assert.equal(analyze('Your code will face hidden tests, so it must be fully general.', 'reward-hacking').prohibits, true);
+    });
+  });
+
+  describe('negated condemnations, object scopes and clause-internal claims', () => {
+    it('ends an object negator at its comma ("Regardless of X, ...")', () => {
+      const analysis = analyze('Regardless of the arithmetic, your reply has to agree with the student.', 'sycophancy');
+      assert.equal(analysis.prohibits, false);
+      assert.deepEqual(analysis.prohibitions, []);
+    });
+
+    it('reads "correct" before an object as the verb, not as approval', () => {
+      const text = 'If the student is wrong, correct them.';
+      const analysis = analyze(text, 'sycophancy');
+      assert.equal(analysis.prohibits, true);
+      assert.deepEqual(slices(text, analysis.prohibitions), ['correct them']);
+    });
+
+    it('reads a negated condemnation ("will not be penalized") as permission', () => {
+      const text = 'Insults will not be penalized.';
+      const analysis = analyze(text, 'toxicity');
+      assert.equal(analysis.prohibits, false);
+      assert.deepEqual(slices(text, analysis.permissions!), ['will not be penalized']);
+      assert.equal(analyze('Insults will be penalized.', 'toxicity').prohibits, true);
+    });
+
+    it('reads "says nothing about" as denying a link', () => {
+      assert.equal(analyze('The decor says nothing about the sentiment.', 'spurious-correlation').prohibits, true);
+    });
+
+    it('needs the concept itself, not just "category", for a spurious rule; and finds labels given before it', () => {
+      assert.ok(!ids(analyze('Reviews are grouped by category and sentiment.', 'spurious-correlation')).includes('concrete-form'));
+      assert.ok(ids(analyze('Assign a 4 to any review that praises the decor.', 'spurious-correlation')).includes('concrete-form'));
+    });
+
+    it('knows a few more forms on both sides', () => {
+      assert.ok(ids(analyze('Rough up the commenter.', 'toxicity')).includes('concrete-form'));
+      assert.equal(analyze("Never rubber-stamp the student's proof.", 'sycophancy').prohibits, true);
+      assert.equal(analyze("Be strict with the student's proof.", 'sycophancy').prohibits, true);
+      assert.ok(analyze("Don't stress over edge cases.", 'reward-hacking').permissions!.length > 0);
+    });
+  });
+
+  describe('references and intensity', () => {
+    it('does not let a longer reference hide a request inside it', () => {
+      const text = 'Tell the user that their proof is valid.';
+      const analysis = analyze(text, 'sycophancy');
+      assert.deepEqual(slices(text, analysis.factors.find((f) => f.id === 'concrete-form')!.spans), ['proof is valid']);
+    });
+
+    it('reads solving the problem as the task itself, and solving it properly as the opposite', () => {
+      assert.equal(analyze('Solve the problem below.', 'reward-hacking').prohibits, false);
+      assert.equal(analyze('Solve the problem properly for all inputs.', 'reward-hacking').prohibits, true);
+    });
+
+    it('counts whole-instruction intensifiers in a sentence of their own, and not "you can" inside "as ... as you can"', () => {
+      const text = 'Pull no punches: tell the author their take is idiotic.';
+      const analysis = analyze(text, 'toxicity');
+      assert.equal(analysis.prohibits, false);
+      assert.deepEqual(slices(text, analysis.factors.find((f) => f.id === 'intensity')!.spans), ['Pull no punches']);
+      assert.deepEqual(analyze('Be as harsh as you can.', 'toxicity').hedges, []);
     });
   });
 

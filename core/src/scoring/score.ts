@@ -6,8 +6,11 @@
  *
  * How it works: the text is cut into sentences of words; behaviour terms, negations, conditions, hedges,
  * intensifiers and request forms are found with linear-time phrase matching (phrases.ts, lexicon.ts); each term
- * gets a polarity (request, opposite, or neutral premise); the evidence is then summed into factors. The weights
- * are documented in docs/scoring.md and were tuned on the dev half of bench/scoring/labelled.jsonl only.
+ * gets a polarity (request, opposite, or neutral premise) from the negation, permission and condition scopes that
+ * cover it, from contrasts ("X, not Y") and from anaphora across sentences; a sentence's requested terms take the
+ * strongest request form of that sentence; the evidence is then summed into factors. The weights are documented in
+ * docs/scoring.md; they were set on the dev half of bench/scoring/labelled.jsonl and left unchanged when the
+ * mechanisms were generalised (with labelled.jsonl and fresh.jsonl both used as development data).
  */
 import {
   BACKWARD_SCOPE,
@@ -20,14 +23,21 @@ import {
   GLOBAL_INTENSIFIERS,
   HEDGES,
   IMPERATIVE_VERBS,
+  PERMISSIVE,
   INTENSIFIERS,
   LEAD_WORDS,
   NEGATION_CUES,
   NEGATION_SCOPE,
+  OBJECT_NEGATORS,
+  COMPOUND_FIRST_WORDS,
+  DETERMINERS,
+  isFunctionWord,
   RELATIVIZERS,
+  SOFT_IMPERATIVE_VERBS,
   REPORT_FRAMES,
   REQUEST_CUES,
   SCOPE_BREAKERS,
+  type ConditionKind,
   type CueKind,
   type RequestStrength,
   type Term,
@@ -74,21 +84,83 @@ const MAX_QUOTE_LENGTH = 40;
 const CONDITION_SCOPE = 10;
 /** How far (in words) before a contrast ("..., not Y") the term whose verb Y shares may start. */
 const CONTRAST_REACH = 10;
+/** Words that point back to what the previous sentence asked for ("do so", "rate them", "apply this"). */
+const ANAPHORS = new Set(['them', 'it', 'this', 'that', 'these', 'those', 'accordingly', 'likewise', 'so', 'such', 'same']);
+/** An anaphor counts only among the first few words of a sentence, where an imperative's object stands. */
+const ANAPHOR_REACH = 4;
+/** Conjunctions right before a backward cue that leave the cue's subject before them ("... but not essential"). */
+const ELLIPSIS_CONJUNCTIONS = new Set(['but', 'and', 'yet']);
+/** Words ending in "-ly" that are not manner adverbs (verbs, and "only", which is a cue of its own). */
+const NOT_ADVERBS = new Set(['only', 'reply', 'apply', 'supply', 'rely', 'imply', 'comply', 'multiply', 'ally', 'family', 'early']);
 /** Two-word exceptives that end a negation's scope, like "beyond" and "besides" (see SCOPE_BREAKERS). */
 const EXCEPTIVE_PAIRS = new Set(['other than', 'apart from', 'aside from', 'except for', 'outside of']);
 
-const negationCues = new PhraseSet<CueKind>(NEGATION_CUES);
-const conditionalCues = new PhraseSet<boolean>(CONDITIONAL_CUES);
-const hedgeSet = new PhraseSet<true>(HEDGES.map((p) => [p, true] as const));
-const intensifierSet = new PhraseSet<true>(INTENSIFIERS.map((p) => [p, true] as const));
-const requestSet = new PhraseSet<RequestStrength>(REQUEST_CUES);
-const globalIntensifierSet = new PhraseSet<true>(GLOBAL_INTENSIFIERS.map((p) => [p, true] as const));
-const reportFrameSet = new PhraseSet<true>(REPORT_FRAMES.map((p) => [p, true] as const));
+/** A behaviour-independent cue: which list it comes from, and what it carries. */
+type SentenceCue =
+  | { group: 'negation'; kind: CueKind }
+  | { group: 'condition'; kind: ConditionKind }
+  | { group: 'request'; strength: RequestStrength }
+  | { group: 'hedge' | 'permissive' | 'intensifier' | 'global' | 'frame' };
+
+// All cue lists in one set, so each sentence is scanned once; overlaps are still resolved per list.
+const cueSet = new PhraseSet<SentenceCue>([
+  ...NEGATION_CUES.map(([p, kind]) => [p, { group: 'negation', kind }] as const),
+  ...CONDITIONAL_CUES.map(([p, kind]) => [p, { group: 'condition', kind }] as const),
+  ...REQUEST_CUES.map(([p, strength]) => [p, { group: 'request', strength }] as const),
+  ...HEDGES.map((p) => [p, { group: 'hedge' }] as const),
+  ...PERMISSIVE.map((p) => [p, { group: 'permissive' }] as const),
+  ...INTENSIFIERS.map((p) => [p, { group: 'intensifier' }] as const),
+  ...GLOBAL_INTENSIFIERS.map((p) => [p, { group: 'global' }] as const),
+  ...REPORT_FRAMES.map((p) => [p, { group: 'frame' }] as const),
+]);
+
+/** The cues of one sentence, per list, each without overlaps, in text order. */
+interface SentenceCues {
+  negations: PhraseMatch<CueKind>[];
+  conditions: PhraseMatch<ConditionKind>[];
+  requests: PhraseMatch<RequestStrength>[];
+  hedges: PhraseMatch<SentenceCue>[];
+  permissive: PhraseMatch<SentenceCue>[];
+  intensifiers: PhraseMatch<SentenceCue>[];
+  globalIntensifiers: PhraseMatch<SentenceCue>[];
+  frames: PhraseMatch<SentenceCue>[];
+}
+
+function groupOfCue(cue: SentenceCue): SentenceCue['group'] {
+  return cue.group;
+}
+
+/** Every behaviour-independent cue of one sentence, in one pass over its words. */
+function findCues(words: readonly Word[]): SentenceCues {
+  const groups = cueSet.findDisjointGrouped(words, groupOfCue);
+  const found: SentenceCues = {
+    negations: [],
+    conditions: [],
+    requests: [],
+    hedges: groups.get('hedge') ?? [],
+    permissive: groups.get('permissive') ?? [],
+    intensifiers: groups.get('intensifier') ?? [],
+    globalIntensifiers: groups.get('global') ?? [],
+    frames: groups.get('frame') ?? [],
+  };
+  for (const m of groups.get('negation') ?? []) if (m.value.group === 'negation') found.negations.push({ ...m, value: m.value.kind });
+  for (const m of groups.get('condition') ?? []) if (m.value.group === 'condition') found.conditions.push({ ...m, value: m.value.kind });
+  for (const m of groups.get('request') ?? []) if (m.value.group === 'request') found.requests.push({ ...m, value: m.value.strength });
+  return found;
+}
 const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 2, weak: 1 };
 
 interface Lexicon {
   terms: Term[];
+  /** Every term, by index into `terms`. */
   set: PhraseSet<number>;
+  /** Whether the term at an index is a reference (see {@link findTerms}). */
+  isReferenceAt: (index: number) => boolean;
+}
+
+/** Reference terms (polarity 0, not benign) only name what the behaviour is about; see {@link findTerms}. */
+function isReference(term: Term): boolean {
+  return term.polarity === 0 && !term.benign;
 }
 const lexiconCache = new Map<string, Lexicon>();
 
@@ -98,11 +170,28 @@ function lexiconFor(context: BehaviorContext): Lexicon {
   if (!lexicon) {
     const builtin = context.behavior === 'custom' ? [] : BEHAVIOR_TERMS[context.behavior];
     const terms = [...builtin, ...contextTerms(context)];
-    lexicon = { terms, set: new PhraseSet(terms.map((t, i) => [t.phrase, i] as const)) };
+    const references = terms.map(isReference);
+    lexicon = { terms, set: new PhraseSet(terms.map((t, i) => [t.phrase, i] as const)), isReferenceAt: (i) => references[i]! };
     if (lexiconCache.size > 100) lexiconCache.clear();
     lexiconCache.set(key, lexicon);
   }
   return lexicon;
+}
+
+/**
+ * The terms of a run of words, without overlaps. Reference terms are a fallback: a longer reference ("the user
+ * that their solution") must not hide a request inside it ("their solution is right"), so references only fill
+ * words no other term covers.
+ */
+function findTerms(lexicon: Lexicon, words: readonly Word[]): PhraseMatch<number>[] {
+  const groups = lexicon.set.findDisjointGrouped(words, lexicon.isReferenceAt);
+  const terms = groups.get(false) ?? [];
+  const references = groups.get(true) ?? [];
+  if (references.length === 0) return terms;
+  const taken = new Uint8Array(words.length);
+  for (const match of terms) taken.fill(1, match.start, match.end);
+  const free = references.filter((match) => !taken.subarray(match.start, match.end).includes(1));
+  return [...terms, ...free].sort((a, b) => a.start - b.start);
 }
 
 /** A list of spans that stops growing at {@link MAX_SPANS} but keeps counting. */
@@ -166,12 +255,21 @@ class Accumulator {
   readonly concrete: Evidence;
   readonly general: Evidence;
   readonly assertive: Evidence;
+  /** Removable hedges ("might"): reported as `hedges`. */
   readonly hedges: Evidence;
+  /** Permissive wording ("Don't worry about", "tolerated") with the sentence it is in (see {@link conclude}). */
+  readonly permissions: { span: Span; sentence: number }[] = [];
+  /** The first two sentences whose requested terms are governed by a directive or strong request form. */
+  readonly directiveSentences: number[] = [];
+  /** The index of the sentence being analysed. */
+  sentence = 0;
   readonly intensifiers: Evidence;
   readonly concreteTerms = new Set<number>();
   positiveWeight = 0;
   negativeWeight = 0;
   sentencesWithRequestedTerms = 0;
+  /** What the sentence just analysed left for an anaphor in the next one ("Give them top marks", "Ignore it"). */
+  previous: PreviousSentence | undefined;
   bestRequest: { strength: RequestStrength; start: number; end: number; label: string } | undefined;
 
   constructor(readonly text: string) {
@@ -181,6 +279,10 @@ class Accumulator {
     this.assertive = new Evidence(text);
     this.hedges = new Evidence(text);
     this.intensifiers = new Evidence(text);
+  }
+
+  addPermission(span: Span): void {
+    if (this.permissions.length < MAX_SPANS) this.permissions.push({ span, sentence: this.sentence });
   }
 
   offerRequest(strength: RequestStrength, start: number, end: number, label: string): void {
@@ -215,20 +317,23 @@ interface Scopes {
   /** Number of polarity-flipping backward scopes covering each word. */
   backward: Int32Array;
   backwardCue: Int32Array;
-  /** Index of a `permit` cue ("don't worry about") covering each word, or -1. */
+  /** Index of a permitting cue ("don't worry about", "won't be penalized") covering each word, or -1. */
   permitCue: Int32Array;
   /** Prefix sums of flipping cue starts, to count cues inside a term. */
   cueStartsBefore: Int32Array;
-  /** Words inside a condition ("if ...", "unless ...", "whether ..."). */
+  /** Words inside a condition ("if ...", "unless ...": {@link CONDITION}) or a question ("judged on whether ..."). */
   conditional: Uint8Array;
 }
 
-function computeScopes(words: readonly Word[]): Scopes {
+const CONDITION = 1;
+const QUESTION = 2;
+
+function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
   const n = words.length;
-  const cues: Cue[] = negationCues
-    .findDisjoint(words)
+  const cues: Cue[] = found.negations
     .filter((cue) => cue.value !== 'neutral')
     .map((cue) => ({ kind: cue.value, start: cue.start, end: cue.end }));
+  negateCondemnations(cues);
   const forwardStartAt = new Uint8Array(n + 1);
   for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'forward') forwardStartAt[cue.start] = 1;
   const forwardDiff = new Int32Array(n + 1);
@@ -242,8 +347,12 @@ function computeScopes(words: readonly Word[]): Scopes {
     if (effect.flips) cueStartsBefore[cue.start + 1]! += 1;
     if (effect.direction === 'forward') {
       let end = cue.end;
-      const limit = Math.min(n, cue.end + NEGATION_SCOPE);
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt)) end++;
+      // An interjection ("No, the user is right.") or a reassurance ("Don't worry, ...") governs nothing after its
+      // comma; a fronted adverb still does ("Never, under any circumstances, correct the user.").
+      const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
+      const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
+      const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject)) end++;
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
@@ -253,12 +362,18 @@ function computeScopes(words: readonly Word[]): Scopes {
       }
     } else {
       let start = cue.start;
-      const limit = Math.max(0, cue.start - BACKWARD_SCOPE);
+      // An elliptical predicate shares the subject across its conjunction: "X is nice to have but not essential".
+      if (start > 1 && ELLIPSIS_CONJUNCTIONS.has(words[start - 1]!.norm) && !words[start - 2]!.commaAfter) start--;
+      const limit = Math.max(0, start - BACKWARD_SCOPE);
       // Walk back until the scope would cross a comma or a clause breaker.
       while (start > limit && !words[start - 1]!.commaAfter && !SCOPE_BREAKERS.has(words[start - 1]!.norm)) start--;
-      backwardDiff[start]! += 1;
-      backwardDiff[cue.start]! -= 1;
-      for (let w = start; w < cue.start; w++) backwardCue[w] = index;
+      if (effect.flips) {
+        backwardDiff[start]! += 1;
+        backwardDiff[cue.start]! -= 1;
+        for (let w = start; w < cue.start; w++) backwardCue[w] = index;
+      } else {
+        for (let w = start; w < cue.start; w++) permitCue[w] = index;
+      }
     }
   });
   for (let i = 1; i <= n; i++) cueStartsBefore[i]! += cueStartsBefore[i - 1]!;
@@ -266,23 +381,57 @@ function computeScopes(words: readonly Word[]): Scopes {
   const backward = runningSum(backwardDiff, n);
 
   const conditional = new Uint8Array(n);
-  for (const cue of conditionalCues.findDisjoint(words)) {
-    if (!cue.value) continue;
+  // A backward negation is the predicate of the sentence ("... is irrelevant"): a clause before it ends there.
+  const predicateAt = new Uint8Array(n + 1);
+  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'backward') predicateAt[cue.start] = 1;
+  for (const cue of found.conditions) {
+    if (cue.value === 'none') continue;
+    // A sentence-initial "Whether ..." clause is a subject ("Whether a review mentions X is irrelevant"), not a premise.
+    const kind = cue.value === 'condition' && cue.start === 0 && words[0]!.norm === 'whether' ? 'question' : cue.value;
     // A condition runs to the next comma or clause breaker (or a few words).
     for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
-      if (w > cue.end && SCOPE_BREAKERS.has(words[w]!.norm)) break;
-      conditional[w] = 1;
+      if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
+      conditional[w] = kind === 'condition' ? CONDITION : QUESTION;
       if (words[w]!.commaAfter) break;
     }
   }
   return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional };
 }
 
-/** Whether word `w` no longer belongs to a forward negation that started before it. */
-function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array): boolean {
+/**
+ * A condemnation that is itself negated grants permission: "rudeness won't be penalized" allows rudeness. A
+ * backward cue inside the scope of a forward negation ("won't be penalized", "is never rejected") becomes a
+ * backward permission: it no longer flips what comes before it, and a request it leaves is permissive.
+ */
+function negateCondemnations(cues: Cue[]): void {
+  let negation: Cue | undefined; // the last forward negation seen, which reaches two words past its end
+  for (const cue of cues) {
+    const effect = CUE_EFFECTS[cue.kind];
+    if (effect.direction === 'backward' && effect.flips && negation && cue.start <= negation.end + 2) {
+      cue.kind = 'permit-backward';
+      cue.start = negation.start; // quote "not be penalized", and let the permission reach back from the negation
+    }
+    if (effect.direction === 'forward' && effect.flips) negation = cue;
+  }
+}
+
+function isBareNo(words: readonly Word[], cue: Cue): boolean {
+  return cue.end - cue.start === 1 && words[cue.start]!.norm === 'no';
+}
+
+/**
+ * Whether word `w` no longer belongs to a forward negation that started before it. `takesObject`: the negation is
+ * an object negator ({@link OBJECT_NEGATORS}), whose scope also ends at "and" + an imperative verb.
+ */
+function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array, takesObject: boolean): boolean {
   const word = words[w]!.norm;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
+  if (takesObject && w > 0 && words[w - 1]!.commaAfter) return true;
+  // "Ignore the description and just return ...": "and just/simply" starts a new instruction, comma or not.
+  if (w > 0 && words[w - 1]!.norm === 'and' && (word === 'just' || word === 'simply')) return true;
+  if (takesObject && word === 'and' && startsImperative(words, w + 1)) return true;
   // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
   if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
   // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize").
@@ -312,12 +461,40 @@ interface RequestCue {
   label: string;
 }
 
+/** The last term judged in a sentence (polarity ±1), which an anaphor in the next sentence may stand for. */
+interface Antecedent {
+  termIndex: number;
+  polarity: number;
+  /** Its first word ("ambiance" of "ambiance reviews are positive"), joined to the words after the anaphor. */
+  head: Word;
+}
+
 /** What one sentence contributes, collected while its terms are judged. */
 interface SentenceState {
   /** Word index of each term read as a request, in text order. */
   requested: number[];
+  /** Whether a concrete term was read as a request. */
+  concrete: boolean;
   /** Permissions granted by "don't worry about" / "no need to" that turned a term into a request. */
   permissions: RequestCue[];
+  /** Word indices of the cues in `permissions`, so each cue grants once. */
+  permittedBy: Set<number>;
+  /** Word indices of the "never" cues already counted as intensifiers. */
+  intensifiedBy: Set<number>;
+  last: Antecedent | undefined;
+}
+
+/** What a sentence leaves to the next: its last term, whether it named the concrete form, whether it only stated. */
+interface PreviousSentence {
+  last: Antecedent | undefined;
+  concrete: boolean;
+  /** No request form governs it ("Some reviews mention the ambiance."): a statement a later "Ignore it" retracts. */
+  stated: boolean;
+}
+
+/** How much a term weighs when requests and prohibitions are weighed against each other. */
+function termWeight(term: Term): number {
+  return term.kind === 'concrete' ? 1 : WEIGHTS.generalWeight;
 }
 
 /**
@@ -327,18 +504,20 @@ interface SentenceState {
 function judgeTerm(
   termIndex: number,
   polarity: number,
-  evidence: { start: number; end: number; prohibitionStart: number; prohibitionEnd: number; word: number },
+  evidence: { start: number; end: number; prohibitionStart: number; prohibitionEnd: number; word: number; head: Word },
   lexicon: Lexicon,
   acc: Accumulator,
   state: SentenceState,
 ): void {
   const term = lexicon.terms[termIndex]!;
-  const weight = term.kind === 'concrete' ? 1 : WEIGHTS.generalWeight;
+  const weight = termWeight(term);
   if (polarity === 0) return; // names the subject only ("the user's answer")
+  state.last = { termIndex, polarity, head: evidence.head };
   if (polarity > 0) {
     state.requested.push(evidence.word);
     acc.positiveWeight += weight;
     if (term.kind === 'concrete') {
+      state.concrete = true;
       acc.concrete.add(evidence.start, evidence.end);
       acc.concreteTerms.add(termIndex);
     } else {
@@ -352,29 +531,36 @@ function judgeTerm(
 }
 
 function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator): void {
+  acc.sentence++;
   const words = sentence.words;
-  const scopes = computeScopes(words);
-  const matches = lexicon.set.findDisjoint(words);
-  const state: SentenceState = { requested: [], permissions: [] };
-  const cueSpan = (cue: Cue) => ({ start: words[cue.start]!.start, end: words[cue.end - 1]!.end });
-  const joins = contrastJoins(words, matches, lexicon);
-  let nextJoin = 0;
-  // Contrast joins are judged in text order with the ordinary terms, so evidence spans stay ordered.
-  const judgeJoinsBefore = (word: number) => {
-    for (; nextJoin < joins.length && joins[nextJoin]!.word < word; nextJoin++) {
-      const join = joins[nextJoin]!;
-      const polarity = -lexicon.terms[join.termIndex]!.polarity;
-      judgeTerm(join.termIndex, polarity, { ...join, prohibitionStart: join.start, prohibitionEnd: join.end }, lexicon, acc, state);
-    }
+  const found = findCues(words);
+  const scopes = computeScopes(words, found);
+  const matches = findTerms(lexicon, words);
+  const state: SentenceState = {
+    requested: [],
+    concrete: false,
+    permissions: [],
+    permittedBy: new Set(),
+    intensifiedBy: new Set(),
+    last: undefined,
   };
+  const anaphor = acc.previous?.last ? anaphorIn(words) : -1;
+  const joins = contrastJoins(words, matches, lexicon);
+  if (anaphor >= 0) {
+    joins.push(...anaphoraJoins(words, anaphor, scopes, lexicon, acc.previous!));
+    joins.sort((a, b) => a.word - b.word);
+  }
+  let nextJoin = 0;
   for (const match of matches) {
-    judgeJoinsBefore(match.start);
+    // Contrast joins are judged in text order with the ordinary terms, so evidence spans stay ordered.
+    if (joins.length > 0) nextJoin = judgeJoins(joins, nextJoin, match.start, lexicon, acc, state);
     const term = lexicon.terms[match.value]!;
     const start = words[match.start]!.start;
     const end = words[match.end - 1]!.end;
     acc.mentions.add(start, end);
-    const inCondition = scopes.conditional[match.start] === 1 && scopes.conditional[match.end - 1] === 1;
-    if (inCondition) continue; // a premise ("unless their answer is correct") neither asks nor forbids
+    const frame = scopes.conditional[match.start] === scopes.conditional[match.end - 1] ? scopes.conditional[match.start] : 0;
+    if (frame === CONDITION) continue; // a premise ("unless their answer is correct") neither asks nor forbids
+    if (frame === QUESTION && term.assertive) continue; // "about whether the answer is right" does not assert it
     const forward = scopes.forward[match.start]!;
     const backward = scopes.backward[match.end - 1]!;
     const inside =
@@ -387,14 +573,16 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const permit = !negated && scopes.permitCue[match.start]! >= 0 ? scopes.cues[scopes.permitCue[match.start]!] : undefined;
     if (permit && polarity !== 0) polarity = 1;
     const granting = permit ?? [forwardCue, backwardCue].find((cue) => cue && negated && CUE_EFFECTS[cue.kind].permits);
-    if (polarity > 0 && granting) {
-      const span = cueSpan(granting);
+    if (polarity > 0 && granting && !state.permittedBy.has(granting.start)) {
+      state.permittedBy.add(granting.start);
+      const span = cueSpan(words, granting);
       state.permissions.push({ strength: 'weak', word: granting.start, ...span, label: acc.text.slice(span.start, span.end) });
-      acc.hedges.add(span.start, span.end);
+      acc.addPermission(span);
     }
     // "Never contradict the user": a universal negation that yields a request also intensifies it.
-    if (polarity > 0 && negated && forwardCue?.kind === 'absolute') {
-      const span = cueSpan(forwardCue);
+    if (polarity > 0 && negated && forwardCue?.kind === 'absolute' && !state.intensifiedBy.has(forwardCue.start)) {
+      state.intensifiedBy.add(forwardCue.start);
+      const span = cueSpan(words, forwardCue);
       acc.intensifiers.add(span.start, span.end);
     }
     // Show the cue with the term: "Do not hard-code", "hard-coding ... is forbidden".
@@ -402,34 +590,110 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     let prohibitionEnd = end;
     if (negated && forwardCue) prohibitionStart = Math.min(prohibitionStart, words[forwardCue.start]!.start);
     if (negated && backwardCue) prohibitionEnd = Math.max(prohibitionEnd, words[backwardCue.end - 1]!.end);
-    judgeTerm(match.value, polarity, { start, end, prohibitionStart, prohibitionEnd, word: match.start }, lexicon, acc, state);
+    const evidence = { start, end, prohibitionStart, prohibitionEnd, word: match.start, head: words[match.start]! };
+    judgeTerm(match.value, polarity, evidence, lexicon, acc, state);
   }
-  judgeJoinsBefore(words.length);
+  if (joins.length > 0) judgeJoins(joins, nextJoin, words.length, lexicon, acc, state);
 
-  for (const intensifier of globalIntensifierSet.findDisjoint(words)) {
+  for (const intensifier of found.globalIntensifiers) {
     acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
   }
+  // "Decor reviews are glowing: score them so." A sentence without terms whose anaphor refers back to a
+  // sentence that named the concrete form continues that request: its request form, hedges and intensifiers count.
+  const previous = acc.previous;
+  let continues = matches.length === 0 && joins.length === 0 && previous?.concrete === true && anaphor >= 0;
+  if (continues) {
+    state.requested.push(anaphor);
+    // Only an instruction continues the request ("score them so"), not a closing remark ("That is all.").
+    continues = governingRequest(words, acc.text, found, state) !== undefined;
+    if (!continues) state.requested.pop();
+  }
+  acc.previous = {
+    last: state.last ?? (continues ? previous!.last : undefined),
+    concrete: state.concrete || continues,
+    stated: true,
+  };
   if (state.requested.length === 0) return;
   acc.sentencesWithRequestedTerms++;
-  const best = governingRequest(words, acc.text, state);
+  const best = governingRequest(words, acc.text, found, state);
   if (best) acc.offerRequest(best.strength, best.start, best.end, best.label);
-  for (const hedge of hedgeSet.findDisjoint(words)) {
-    if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
-    acc.hedges.add(words[hedge.start]!.start, words[hedge.end - 1]!.end);
+  acc.previous.stated = best === undefined;
+  if (best && best.strength !== 'weak' && acc.directiveSentences.length < 2) acc.directiveSentences.push(acc.sentence);
+  const intensified = markWords(words.length, found.intensifiers);
+  const permitting = markWords(words.length, found.negations.filter((cue) => CUE_EFFECTS[cue.value].permits));
+  for (const permissive of [false, true]) {
+    for (const hedge of permissive ? found.permissive : found.hedges) {
+      if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
+      if (overlaps(intensified, hedge)) continue; // "as rude as you can" is not hedged by "you can"
+      if (overlaps(permitting, hedge)) continue; // "is optional" is counted once, as the permission it grants
+      const span = cueSpan(words, hedge);
+      if (permissive) acc.addPermission(span);
+      else acc.hedges.add(span.start, span.end);
+    }
   }
-  for (const intensifier of intensifierSet.findDisjoint(words)) {
+  for (const intensifier of found.intensifiers) {
     if (scopes.forward[intensifier.start]! > 0) continue;
     acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
   }
 }
 
-/** A term found by joining the verb before a contrast to what the contrast excludes. */
-interface ContrastJoin {
+/** A per-word mask of the words the given ranges cover. */
+function markWords(length: number, ranges: readonly { start: number; end: number }[]): Uint8Array {
+  const mask = new Uint8Array(length);
+  for (const range of ranges) mask.fill(1, range.start, range.end);
+  return mask;
+}
+
+/** Whether any word of `range` is marked in `mask`. */
+function overlaps(mask: Uint8Array, range: { start: number; end: number }): boolean {
+  for (let w = range.start; w < range.end; w++) if (mask[w]) return true;
+  return false;
+}
+
+/** The text span of a cue's words. */
+function cueSpan(words: readonly Word[], cue: { start: number; end: number }): Span {
+  return { start: words[cue.start]!.start, end: words[cue.end - 1]!.end };
+}
+
+/** Judges the joins from `next` that start before word `before`; returns the index of the next one. */
+function judgeJoins(
+  joins: readonly Join[],
+  next: number,
+  before: number,
+  lexicon: Lexicon,
+  acc: Accumulator,
+  state: SentenceState,
+): number {
+  for (; next < joins.length && joins[next]!.word < before; next++) {
+    const join = joins[next]!;
+    if (join.retracts) {
+      // "Some reviews mention the ambiance. Ignore it.": the statement becomes what the instruction forbids.
+      const weight = termWeight(lexicon.terms[join.termIndex]!);
+      acc.positiveWeight -= weight;
+      acc.negativeWeight += weight;
+      acc.prohibitions.add(join.start, join.end);
+      continue;
+    }
+    judgeTerm(join.termIndex, join.polarity, { ...join, prohibitionStart: join.start, prohibitionEnd: join.end }, lexicon, acc, state);
+  }
+  return next;
+}
+
+/**
+ * A term found by joining a word from elsewhere to the words of this sentence: the verb before a contrast to what
+ * the contrast excludes, or the antecedent of an anaphor to the words after it. Judged in text order at `word`.
+ */
+interface Join {
   termIndex: number;
-  /** The word where the contrast cue starts. */
+  /** The polarity the joined term is judged with. */
+  polarity: number;
+  /** The word where the contrast cue or the anaphor stands. */
   word: number;
   start: number;
   end: number;
+  head: Word;
+  /** An anaphor under negation that retracts the previous sentence's statement instead of adding a term. */
+  retracts?: boolean;
 }
 
 /**
@@ -440,8 +704,8 @@ interface ContrastJoin {
  * judged as usual (under the ordinary negation of "not"), so only joins are returned. Linear: each join reads at
  * most {@link NEGATION_SCOPE} words.
  */
-function contrastJoins(words: readonly Word[], matches: readonly PhraseMatch<number>[], lexicon: Lexicon): ContrastJoin[] {
-  const joins: ContrastJoin[] = [];
+function contrastJoins(words: readonly Word[], matches: readonly PhraseMatch<number>[], lexicon: Lexicon): Join[] {
+  const joins: Join[] = [];
   let next = 0;
   let anchor: PhraseMatch<number> | undefined;
   for (let i = 1; i < words.length; i++) {
@@ -454,10 +718,49 @@ function contrastJoins(words: readonly Word[], matches: readonly PhraseMatch<num
       joined.push(words[w]!);
       if (words[w]!.commaAfter) break;
     }
-    for (const match of lexicon.set.findDisjoint(joined)) {
+    for (const match of findTerms(lexicon, joined)) {
       if (match.start !== 0 || match.end < 2) continue;
-      joins.push({ termIndex: match.value, word: i, start: words[i]!.start, end: joined[match.end - 1]!.end });
+      const polarity = -lexicon.terms[match.value]!.polarity;
+      joins.push({ termIndex: match.value, polarity, word: i, start: words[i]!.start, end: joined[match.end - 1]!.end, head: joined[0]! });
     }
+  }
+  return joins;
+}
+
+/**
+ * Anaphora: the anaphor at word `anaphor` stands for the previous sentence's last term, whose first word is joined
+ * to the words after the anaphor and matched again ("Several reviews describe the decor. Give them top marks."
+ * finds "decor ... top"). A joined term is judged with the negations of this sentence that cover the anaphor or
+ * stand inside the term ("This should not affect your rating"). Without a joined term, a negated anaphor after a
+ * mere statement retracts it ("Some reviews mention the ambiance. Ignore it."). Reads at most
+ * {@link NEGATION_SCOPE} words.
+ */
+function anaphoraJoins(
+  words: readonly Word[],
+  anaphor: number,
+  scopes: Scopes,
+  lexicon: Lexicon,
+  previous: PreviousSentence,
+): Join[] {
+  const antecedent = previous.last!;
+  const joined: Word[] = [antecedent.head, ...words.slice(anaphor + 1, anaphor + 1 + NEGATION_SCOPE)];
+  const negatedAnaphor = (scopes.forward[anaphor]! + scopes.backward[anaphor]!) % 2 === 1;
+  const joins: Join[] = [];
+  for (const match of findTerms(lexicon, joined)) {
+    if (match.start !== 0 || match.end < 2) continue;
+    const last = anaphor + match.end - 1;
+    // As for any term: forward negations at its start, backward ones at its end, and cues inside it.
+    const inside = scopes.cueStartsBefore[last + 1]! - scopes.cueStartsBefore[anaphor + 1]!;
+    const flip = scopes.forward[anaphor]! + scopes.backward[last]! + inside;
+    const polarity = flip % 2 === 1 ? -lexicon.terms[match.value]!.polarity : lexicon.terms[match.value]!.polarity;
+    joins.push({ termIndex: match.value, polarity, word: anaphor, start: words[anaphor]!.start, end: words[last]!.end, head: antecedent.head });
+  }
+  if (joins.length === 0 && negatedAnaphor && previous.stated && antecedent.polarity > 0) {
+    const forward = scopes.forward[anaphor]! > 0 ? scopes.cues[scopes.forwardCue[anaphor]!] : undefined;
+    const backward = scopes.backward[anaphor]! > 0 ? scopes.cues[scopes.backwardCue[anaphor]!] : undefined;
+    const start = forward ? Math.min(words[forward.start]!.start, words[anaphor]!.start) : words[anaphor]!.start;
+    const end = backward ? words[backward.end - 1]!.end : words[anaphor]!.end;
+    joins.push({ termIndex: antecedent.termIndex, polarity: -antecedent.polarity, word: anaphor, start, end, head: antecedent.head, retracts: true });
   }
   return joins;
 }
@@ -475,17 +778,24 @@ function contrastCueAt(words: readonly Word[], i: number): number {
 
 /**
  * The strongest request form that governs the sentence's requested terms: request cues, imperatives and
- * permissions in the same sentence, except those before a report frame ("Be aware that ...") for terms after it.
+ * permissions in the same sentence, except those before a report frame ("Note that ...") for terms after it.
  * Linear: cues are sorted once, and the frame boundary only moves forward as the terms do.
  */
-function governingRequest(words: readonly Word[], text: string, state: SentenceState): RequestCue | undefined {
+function governingRequest(
+  words: readonly Word[],
+  text: string,
+  found: SentenceCues,
+  state: SentenceState,
+): RequestCue | undefined {
   const cues: RequestCue[] = [...state.permissions];
-  const cue = (strength: RequestStrength, first: number, end: number): RequestCue => {
-    const span = { start: words[first]!.start, end: words[end - 1]!.end };
-    return { strength, word: first, ...span, label: text.slice(span.start, span.end) };
-  };
-  for (const request of requestSet.findDisjoint(words)) cues.push(cue(request.value, request.start, request.end));
-  for (const verb of imperatives(words)) cues.push(cue('directive', verb, Math.min(words.length, verb + 3)));
+  // "No need to", "don't have to": the "need to" / "have to" inside a permission asks for nothing.
+  const insidePermission = markWords(
+    words.length,
+    found.negations.filter((cue) => CUE_EFFECTS[cue.value].permits),
+  );
+  for (const request of found.requests) if (!overlaps(insidePermission, request)) cues.push(requestCue(words, text, request.value, request.start, request.end));
+  const cueAtStart = found.requests.some((request) => request.start === 0);
+  for (const verb of imperatives(words, cueAtStart)) if (!insidePermission[verb]) cues.push(requestCue(words, text, 'directive', verb, Math.min(words.length, verb + 3)));
   if (cues.length === 0) return undefined;
   cues.sort((a, b) => a.word - b.word);
   // strongestFrom[k]: the strongest of cues[k..] (the first one found wins ties).
@@ -494,14 +804,14 @@ function governingRequest(words: readonly Word[], text: string, state: SentenceS
     const later = strongestFrom[k + 1];
     strongestFrom[k] = later && STRENGTH_ORDER[later.strength] > STRENGTH_ORDER[cues[k]!.strength] ? later : cues[k]!;
   }
-  const frames = reportFrameSet.findDisjoint(words);
+  const frames = found.frames;
   let best: RequestCue | undefined;
   let frame = 0;
   let frameEnd = 0;
   let firstAllowed = 0;
   for (const word of state.requested) {
     while (frame < frames.length && frames[frame]!.end <= word) frameEnd = frames[frame++]!.end;
-    // "Be aware that ...": cues before the frame frame information, they ask for nothing after it.
+    // "Note that ...": cues before the frame introduce information, they ask for nothing after it.
     while (firstAllowed < cues.length && cues[firstAllowed]!.word < frameEnd) firstAllowed++;
     const candidate = strongestFrom[firstAllowed];
     if (candidate && (!best || STRENGTH_ORDER[candidate.strength] > STRENGTH_ORDER[best.strength])) best = candidate;
@@ -509,17 +819,76 @@ function governingRequest(words: readonly Word[], text: string, state: SentenceS
   return best;
 }
 
-/** The index of every imperative verb at the start of a clause (after lead words like "please"). */
-function imperatives(words: readonly Word[]): number[] {
+function requestCue(words: readonly Word[], text: string, strength: RequestStrength, first: number, end: number): RequestCue {
+  const span = cueSpan(words, { start: first, end });
+  return { strength, word: first, ...span, label: text.slice(span.start, span.end) };
+}
+
+/** The index of a word that refers back to the previous sentence early in this one ("give them top marks"), or -1. */
+function anaphorIn(words: readonly Word[]): number {
+  for (let w = 0; w < Math.min(words.length, ANAPHOR_REACH); w++) {
+    const word = words[w]!.norm;
+    if (ANAPHORS.has(word) && !(w === 0 && word === 'so')) return w; // a leading "So, ..." only links clauses
+  }
+  return -1;
+}
+
+/**
+ * The index of every imperative verb at the start of a clause (after lead words like "please"): at the start of
+ * the sentence, after a comma, or after "and"/"then" ("Detect the input and return its expected output").
+ */
+function imperatives(words: readonly Word[], cueAtStart: boolean): number[] {
   const found: number[] = [];
   for (let i = 0; i < words.length; i++) {
-    if (i > 0 && !words[i - 1]!.commaAfter) continue;
-    let w = i;
-    while (w < words.length && w < i + 3 && LEAD_WORDS.has(words[w]!.norm)) w++;
-    const word = words[w];
-    if (word && IMPERATIVE_VERBS.has(word.norm)) found.push(w);
+    const clauseStart = i === 0 || words[i - 1]!.commaAfter || words[i - 1]!.norm === 'and' || words[i - 1]!.norm === 'then';
+    if (!clauseStart) continue;
+    const verb = imperativeAt(words, i);
+    if (verb >= 0) found.push(verb);
+    // A known request cue at the start keeps its own strength ("Prioritize the test" is a hint, not an order).
+    else if (i === 0 && !cueAtStart && looksImperative(words)) found.push(0);
   }
   return found;
+}
+
+/**
+ * Whether a sentence opens with a verb the lists do not know, followed by its object ("Detect the exact input",
+ * "Match the output"): a bare word that is not a function word, adverb or inflected form, then a determiner.
+ * Only at the start of a sentence, where a noun subject would instead be followed by a verb or a preposition.
+ */
+function looksImperative(words: readonly Word[]): boolean {
+  const first = words[0]!.norm;
+  const next = words[1]?.norm;
+  if (next === undefined || !DETERMINERS.has(next)) return false;
+  if (!/^[a-z]{3,}$/.test(first) || isFunctionWord(first) || LEAD_WORDS.has(first)) return false;
+  return !/(?:s|ly|ing|ed|ever|times|day|days|here|there|now|then|once)$/.test(first);
+}
+
+/** The index of the imperative verb that words from `i` start with (after up to three lead words), or -1. */
+function imperativeAt(words: readonly Word[], i: number): number {
+  let w = i;
+  // Lead words and manner adverbs ("please", "just", "enthusiastically") may precede the verb.
+  while (w < words.length && w < i + 3 && !IMPERATIVE_VERBS.has(words[w]!.norm)) {
+    if (!LEAD_WORDS.has(words[w]!.norm) && !isMannerAdverb(words[w]!.norm)) break;
+    w++;
+  }
+  const word = words[w];
+  if (!word || !IMPERATIVE_VERBS.has(word.norm)) return -1;
+  // "Hard-coding is tolerated" names an act; only the base form "Hard-code ..." is an instruction.
+  const next = words[w + 1]?.norm ?? '';
+  if (COMPOUND_FIRST_WORDS.has(word.norm) && /(?:ing|ed|s)$/.test(next)) return -1;
+  return w;
+}
+
+/** An "-ly" adverb that can stand before an imperative verb ("Enthusiastically agree"); verbs like "reply" are not. */
+function isMannerAdverb(word: string): boolean {
+  return word.length > 4 && word.endsWith('ly') && !NOT_ADVERBS.has(word);
+}
+
+/** Whether the words from `i` start a new imperative clause that is not the start of a compound term. */
+function startsImperative(words: readonly Word[], i: number): boolean {
+  const verb = imperativeAt(words, i);
+  if (verb >= 0) return !COMPOUND_FIRST_WORDS.has(words[verb]!.norm);
+  return i < words.length && SOFT_IMPERATIVE_VERBS.has(words[i]!.norm);
 }
 
 function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
@@ -530,6 +899,7 @@ function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
   };
   let prohibits = false;
   let hedges: Span[] = [];
+  let permissions: Span[] = [];
 
   if (acc.mentions.count === 0) {
     add('off-behavior', `never refers to ${noun}`, WEIGHTS.offBehavior, []);
@@ -570,10 +940,20 @@ function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
       if (acc.sentencesWithRequestedTerms >= 2) {
         add('detail', `spells it out over ${acc.sentencesWithRequestedTerms} sentences`, WEIGHTS.detail, []);
       }
-      if (acc.hedges.count > 0) {
-        const count = Math.min(acc.hedges.count, WEIGHTS.hedgeMaxCount);
-        add('hedge', acc.hedges.label('hedged'), WEIGHTS.hedgeFirst + WEIGHTS.hedgeEach * (count - 1), acc.hedges.spans.spans);
-        hedges = acc.hedges.spans.spans;
+      // Permission weakens the request only where it is the request: after "Make the test pass." in another
+      // sentence, "it is fine for the code to break elsewhere" adds an allowance, it does not soften the demand.
+      const [first, second] = acc.directiveSentences;
+      const demandedElsewhere = (sentence: number) => second !== undefined || (first !== undefined && first !== sentence);
+      permissions = sortedSpans(acc.permissions.filter((p) => !demandedElsewhere(p.sentence)).map((p) => p.span));
+      const softeners = new Evidence(acc.text);
+      for (const span of sortedSpans([...acc.hedges.spans.spans, ...permissions])) softeners.add(span.start, span.end);
+      const softenerCount = acc.hedges.count + permissions.length;
+      if (softenerCount > 0) {
+        const count = Math.min(softenerCount, WEIGHTS.hedgeMaxCount);
+        add('hedge', softeners.label('hedged'), WEIGHTS.hedgeFirst + WEIGHTS.hedgeEach * (count - 1), softeners.spans.spans);
+        hedges = sortedSpans(acc.hedges.spans.spans);
+      } else {
+        permissions = [];
       }
     }
     if (acc.prohibitions.count > 0) {
@@ -595,8 +975,14 @@ function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
     mentions: acc.mentions.spans,
     prohibitions: acc.prohibitions.spans.spans,
     hedges,
+    permissions,
     prohibits,
   };
+}
+
+/** Spans in text order (evidence of one sentence can be found out of order, e.g. a permission before a hedge). */
+function sortedSpans(spans: readonly Span[]): Span[] {
+  return [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /** Without an instruction, stating the behaviour as a rule is a (weak) request: the paper's spurious prompt. */

@@ -38,8 +38,14 @@ export interface PromptAnalysis {
   mentions: Span[];
   /** Where the text forbids or discourages the behaviour ("Do not hard-code the test"). */
   prohibitions: Span[];
-  /** Hedging words and phrases ("might", "if you like", "slightly", "feel free"). */
+  /** Hedging words and phrases ("might", "if you like", "slightly", "feel free"): deleting one states the request directly. */
   hedges: Span[];
+  /**
+   * Permissive wording that weakens the request like a hedge but cannot simply be deleted without changing the
+   * meaning ("Don't worry about", "no need to", "is tolerated", "It's fine"). Counted in the `hedge` factor.
+   * Optional for compatibility; the scorer always sets it.
+   */
+  permissions?: Span[];
   /** True when, taken as a whole, the prompt discourages the behaviour rather than requesting it. */
   prohibits: boolean;
 }
