@@ -18,8 +18,11 @@ export interface LabelledPrompt {
   behavior: BehaviorId;
   text: string;
   label: number;
-  /** `fresh` marks bench/scoring/fresh.jsonl: written after the scorer, labelled before it was run on them. */
-  split: 'dev' | 'heldout' | 'fresh';
+  /**
+   * `fresh` marks bench/scoring/fresh.jsonl (written after the first scorer, labelled before it was run on them);
+   * `blind` marks bench/scoring/blind.jsonl (written by another engineer who never saw the scorer; never tuned on).
+   */
+  split: 'dev' | 'heldout' | 'fresh' | 'blind';
   source: 'paper' | 'ours';
   why: string;
 }
@@ -180,6 +183,19 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   console.log(`\nFresh set (${fresh.length} prompts written after the first scorer; development data since the generalisation pass)`);
   for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
     const subset = behavior === 'overall' ? fresh : fresh.filter((i) => i.behavior === behavior);
+    const rho = spearman(
+      subset.map((i) => i.score),
+      subset.map((i) => i.label),
+    );
+    console.log(`${behavior.padEnd(22)} rho ${fmt(rho)}  concordance ${fmt(concordance(subset))}   n=${subset.length}`);
+  }
+
+  // The blind set is the honest test: aggregates only, never item by item, so nobody tunes on it by reading it here.
+  const blindFile = join(__dirname, 'scoring', 'blind.jsonl');
+  const blind = scoreAll(parseLabelledSet(readFileSync(blindFile, 'utf8'), blindFile, ['blind']));
+  console.log(`\nBlind set (${blind.length} prompts by another engineer who never saw the scorer; never tuned on)`);
+  for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
+    const subset = behavior === 'overall' ? blind : blind.filter((i) => i.behavior === behavior);
     const rho = spearman(
       subset.map((i) => i.score),
       subset.map((i) => i.label),
