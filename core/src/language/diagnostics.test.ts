@@ -87,6 +87,13 @@ describe('computeDiagnostics', () => {
     assert.equal(hedge.fixes?.[0]?.newText, '');
   });
 
+  it('flags permissive wording as a weak request, without a fix that would invert it', async () => {
+    const { diagnostics, slice } = await diagnose(file('behavior: toxicity', "## careless\nDon't worry about being polite in your response to this post."));
+    assert.deepEqual(diagnostics.map((d) => [d.code, slice(d.range)]), [['hedged-request', "Don't worry about"]]);
+    assert.match(diagnostics[0]!.message, /only permits the behaviour/);
+    assert.equal(diagnostics[0]!.fixes, undefined);
+  });
+
   it('uses keywords and description for a custom behaviour', async () => {
     const fm = 'behavior: custom\ndescription: answering in Spanish\nkeywords: [Spanish]';
     assert.deepEqual((await diagnose(file(fm, '## spanish\nYou always speak in Spanish.'))).codes, []);

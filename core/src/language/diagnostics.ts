@@ -212,6 +212,17 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
         { variant: variant.name },
       );
     }
+    // Permissive wording ("Don't worry about being polite") asks for the behaviour only weakly; deleting it would
+    // invert the instruction, so this one comes without a removal fix.
+    for (const permission of score.permissions ?? []) {
+      const words = variant.text.slice(permission.start, permission.end);
+      report(
+        'hedged-request',
+        `"${truncate(words, 40)}" only permits the behaviour, which elicits it weakly: request it directly instead.`,
+        variantTextRange(doc, variant, permission.start, permission.end),
+        { variant: variant.name },
+      );
+    }
     for (const hedge of score.hedges) {
       const word = variant.text.slice(hedge.start, hedge.end);
       const range = variantTextRange(doc, variant, hedge.start, hedge.end);
