@@ -125,6 +125,19 @@ export function concordance(items: readonly { label: number; score: number }[]):
 
 const fmt = (value: number) => (Number.isNaN(value) ? '  n/a' : value.toFixed(3).padStart(6));
 
+/** Prints Spearman's rho and concordance per behaviour and overall for one scored set. */
+function reportSet(title: string, items: ReadonlyArray<{ behavior: BehaviorId; label: number; score: number }>): void {
+  console.log(`\n${title}`);
+  for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
+    const subset = behavior === 'overall' ? items : items.filter((i) => i.behavior === behavior);
+    const rho = spearman(
+      subset.map((i) => i.score),
+      subset.map((i) => i.label),
+    );
+    console.log(`${behavior.padEnd(22)} rho ${fmt(rho)}  concordance ${fmt(concordance(subset))}   n=${subset.length}`);
+  }
+}
+
 /** Runs the whole scoring benchmark and prints it; `args` as on the command line (`--details`, `--no-speed`). */
 export function runScoringBenchmark(args: readonly string[] = process.argv.slice(2)): void {
   const file = join(__dirname, 'scoring', 'labelled.jsonl');
@@ -180,28 +193,11 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   }
   console.log(`label means strictly increasing in ${BEHAVIORS_IN_SET.length - monotoneFailures}/${BEHAVIORS_IN_SET.length} behaviours`);
 
-  console.log(`\nFresh set (${fresh.length} prompts written after the first scorer; development data since the generalisation pass)`);
-  for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
-    const subset = behavior === 'overall' ? fresh : fresh.filter((i) => i.behavior === behavior);
-    const rho = spearman(
-      subset.map((i) => i.score),
-      subset.map((i) => i.label),
-    );
-    console.log(`${behavior.padEnd(22)} rho ${fmt(rho)}  concordance ${fmt(concordance(subset))}   n=${subset.length}`);
-  }
-
+  reportSet(`Fresh set (${fresh.length} prompts written after the first scorer; development data since the generalisation pass)`, fresh);
   // The blind set is the honest test: aggregates only, never item by item, so nobody tunes on it by reading it here.
   const blindFile = join(__dirname, 'scoring', 'blind.jsonl');
   const blind = scoreAll(parseLabelledSet(readFileSync(blindFile, 'utf8'), blindFile, ['blind']));
-  console.log(`\nBlind set (${blind.length} prompts by another engineer who never saw the scorer; never tuned on)`);
-  for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
-    const subset = behavior === 'overall' ? blind : blind.filter((i) => i.behavior === behavior);
-    const rho = spearman(
-      subset.map((i) => i.score),
-      subset.map((i) => i.label),
-    );
-    console.log(`${behavior.padEnd(22)} rho ${fmt(rho)}  concordance ${fmt(concordance(subset))}   n=${subset.length}`);
-  }
+  reportSet(`Blind set (${blind.length} prompts by another engineer who never saw the scorer; never tuned on)`, blind);
 
   const paper = scored.filter((i) => i.source === 'paper');
   console.log('\nPaper prompts (label: score):');

@@ -204,16 +204,8 @@ async function main() {
     executablePath: chromiumPath,
     headless: true,
     env: childEnv,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
+    // Headless, offline-friendly (background networking would hammer the closed network), no sandbox as root.
+    args: JSON.parse(readFileSync(new URL('./chromium-flags.json', import.meta.url), 'utf8')),
   });
   const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
   let resolveExit;

@@ -6,6 +6,7 @@
  * playwright-core lives outside the project's dependencies, so only the few calls these tests make are typed here;
  * the type-check then works on a checkout where the test bed is not installed yet.
  */
+import chromiumFlags from '../e2e/chromium-flags.json';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -19,16 +20,7 @@ const RUNNER = join(ROOT, 'test/e2e/env/runner');
 const PLAYWRIGHT = join(RUNNER, 'node_modules/playwright-core/package.json');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The flags `test/e2e/run.mjs` launches Chromium with (no network beyond loopback, no sandbox in containers). */
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+const CHROMIUM_FLAGS: string[] = chromiumFlags;
 
 /** A Chrome DevTools Protocol session (for the accessibility tree). */
 export interface CdpSession {
