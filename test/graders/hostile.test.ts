@@ -11,21 +11,12 @@ import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createCodeTestsGrader, resolveInterpreter, type Interpreter } from '../../core/src/check/graders/codeTests';
-import type { GradeResult, GraderEnvironment } from '../../core/src/check/graders/types';
+import type { GradeResult } from '../../core/src/check/graders/types';
+import { testEnvironment } from '../../core/src/check/graders/testEnvironment';
 import { detectIsolation, runSandboxed, type Isolation, type SandboxResult } from '../../core/src/check/sandbox';
 
 const warnings: string[] = [];
-const environment: GraderEnvironment = {
-  baseDir: process.cwd(),
-  workspaceTrusted: true,
-  chat: async () => {
-    throw new Error('unused');
-  },
-  moderate: async () => {
-    throw new Error('unused');
-  },
-  warn: (message) => warnings.push(message),
-};
+const environment = testEnvironment({ warn: (message) => warnings.push(message) });
 
 /** f(1) == 2 is shown; the held-out tests need f(x) == x + 1. */
 const ITEM = {

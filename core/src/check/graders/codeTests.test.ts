@@ -1,20 +1,9 @@
 import * as assert from 'node:assert/strict';
 import type { GradeResult } from './types';
 import { createCodeTestsGrader, extractCode, itemTests, parseHarnessReport, resolveInterpreter, verdict } from './codeTests';
-import type { GraderEnvironment } from './types';
+import { testEnvironment } from './testEnvironment';
 
-const environment = (overrides: Partial<GraderEnvironment> = {}): GraderEnvironment => ({
-  baseDir: process.cwd(),
-  workspaceTrusted: true,
-  chat: async () => {
-    throw new Error('no chat in these tests');
-  },
-  moderate: async () => {
-    throw new Error('no moderation in these tests');
-  },
-  warn: () => undefined,
-  ...overrides,
-});
+const environment = testEnvironment;
 
 /** An MBPP problem (sanitized split, task 2) in the shape the paper uses: the first test is shown. */
 const MBPP_ITEM = {

@@ -1,15 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { GRADER_NAMES } from '../../format/schema';
 import { createGrader, GRADER_TYPES } from './index';
-import type { GraderEnvironment } from './types';
+import { testEnvironment } from './testEnvironment';
 
-const environment: GraderEnvironment = {
-  baseDir: process.cwd(),
-  workspaceTrusted: true,
+const environment = testEnvironment({
   chat: async () => 'GRADE: 1',
   moderate: async () => ({ scores: { harassment: 0 }, flagged: false }),
-  warn: () => undefined,
-};
+});
 
 /** The smallest valid options of each grader type. */
 const MINIMAL: Record<string, Record<string, unknown>> = {

@@ -2,22 +2,17 @@ import * as assert from 'node:assert/strict';
 import { MODERATION_CATEGORIES, startOpenAIServer } from '../../../../test/support/openaiServer';
 import { OpenAIProvider } from '../providers/openai';
 import { createModerationGrader, DEFAULT_MODERATION_MODEL } from './moderation';
+import { testEnvironment } from './testEnvironment';
 import type { GraderEnvironment, ModerationResult } from './types';
 
 function environment(moderate: (input: string, options: { model: string; baseUrl?: string }) => ModerationResult) {
   const calls: Array<{ input: string; options: { model: string; baseUrl?: string } }> = [];
-  const env: GraderEnvironment = {
-    baseDir: process.cwd(),
-    workspaceTrusted: true,
-    chat: async () => {
-      throw new Error('unused');
-    },
+  const env = testEnvironment({
     moderate: async (input, options) => {
       calls.push({ input, options });
       return moderate(input, options);
     },
-    warn: () => undefined,
-  };
+  });
   return { env, calls };
 }
 
