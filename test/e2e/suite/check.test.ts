@@ -122,7 +122,7 @@ describe('elicitation checks', function () {
       },
       [vscode.languages.onDidChangeDiagnostics, (await extensionApi()).server.onDidChangeState],
     );
-    assert.match(lens.command!.title, /^measured 100% \[\d+%–100%\] n=6$/);
+    assert.match(lens.command!.title, /^measured 100% \[\d+%, 100%\] \(6\/6\), lift \+100 pts \[\+\d+, \+100\]$/);
     assert.equal(lens.command!.command, 'inoculate.showResults');
   });
 
