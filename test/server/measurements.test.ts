@@ -58,7 +58,7 @@ describe('measurements in the language server', () => {
       assert.ok((await titles()).includes('measured 35% [10%, 60%] (7/20), lift +30 pts [+10, +50]'), (await titles()).join(' | '));
       assert.ok((await titles()).includes('▶ Check'), 'a trusted workspace offers checks');
       const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } })) as Hover;
-      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \[10%, 60%\] \(7\/20\)\*\*.*test-model/);
+      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \[10%, 60%\] \(7\/20\), lift \+30 pts \[\+10, \+50\]\*\* on `test-model`/);
 
       const summaryPath = writeSummary(workspace, 12, 'an older text');
       const refreshed = client.nextCodeLensRefresh();
