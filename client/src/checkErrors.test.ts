@@ -6,7 +6,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { OpenAIProvider } from '../../core/src/check/providers/openai';
 import { providerMessages, type ProviderError } from '../../core/src/check/providers/types';
 import { startOpenAIServer } from '../../test/support/openaiServer';
-import { editorCheckError, editorWording, endpointSourceText, type CheckErrorContext } from './checkErrors';
+import { editorCheckError, editorWording, endpointSourceText, notificationSafe, type CheckErrorContext } from './checkErrors';
 import { connectionErrorText, probeConnection, probeTarget } from './connectionProbe';
 
 const CLI_TERMS = /--base-url|--model|--concurrency|OPENAI_BASE_URL|fetch failed/;
@@ -133,5 +133,13 @@ describe('check errors in the editor', function () {
     const shown = editorCheckError({ kind: 'network', message: providerMessages.network('https://judge.example/v1', 'ENOTFOUND') }, context('http://127.0.0.1:8000/v1'));
     assert.match(shown.message, /^Could not reach https:\/\/judge\.example\/v1\. .*It is the grader’s endpoint/);
     assert.deepEqual(shown.actions, ['Open File', 'Show Output']);
+  });
+
+  it('makes text from an endpoint inert in a notification (no links, no control characters)', () => {
+    const hostile = 'The endpoint failed (500): [Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D) \u001b[2J now';
+    const safe = notificationSafe(hostile);
+    assert.doesNotMatch(safe, /\]\(/);
+    assert.doesNotMatch(safe, /\u001b/);
+    assert.match(safe, /\[Fix it\] \(command:/, 'the words stay readable');
   });
 });

@@ -74,6 +74,15 @@ export function editorWording(message: string): string {
   return text;
 }
 
+/**
+ * Text from an endpoint, a model or a file made inert for a notification: VS Code turns `[label](target)` in a
+ * notification into a link (`command:` targets included), and an error body is the endpoint's to write. The bracket
+ * and parenthesis are kept apart, and control characters go.
+ */
+export function notificationSafe(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/\]\s*\(/g, '] (');
+}
+
 /** The first http(s) URL a message names (the endpoint it is about), if any. */
 function endpointIn(message: string): string | undefined {
   return /\bhttps?:\/\/[^\s()'"`]+/.exec(message)?.[0]?.replace(/[.,:;]+$/, '');

@@ -23,7 +23,7 @@ import { analyzePrompt } from '../../core/src/scoring/score';
 import { MeasurementsChangedNotification, VariantAtRequest } from '../../server/src/protocol';
 import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyKind } from './apiKeyStore';
 import { checkConfirmation, graderCalls } from './checkConfirmation';
-import { editorCheckError, editorWording, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
+import { editorCheckError, editorWording, notificationSafe, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
 import { CANCEL_CHECK_COMMAND, type CheckRuns } from './checkRuns';
 import { consentKey, readScopedCheckSettings, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
@@ -132,7 +132,7 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
     );
   } catch (error) {
     if (error instanceof CheckSetupError) {
-      void vscode.window.showErrorMessage(`Inoculate: cannot check: ${editorWording(error.message)}`);
+      void vscode.window.showErrorMessage(notificationSafe(`Inoculate: cannot check: ${editorWording(error.message)}`));
       return undefined;
     }
     throw error;
@@ -212,7 +212,7 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
       (error: unknown) => {
         const message = editorWording(error instanceof Error ? error.message : String(error));
         deps.output.error(`Check of ${paths.relativeFile} could not run: ${message}`);
-        void vscode.window.showErrorMessage(`Inoculate: the check could not run: ${message}`, 'Show Output').then((choice) => (choice ? deps.output.show(true) : undefined));
+        void vscode.window.showErrorMessage(notificationSafe(`Inoculate: the check could not run: ${message}`), 'Show Output').then((choice) => (choice ? deps.output.show(true) : undefined));
         return undefined;
       },
     )
@@ -251,7 +251,9 @@ async function report(deps: RunCheckDependencies, uri: vscode.Uri, variant: stri
   } else if (counts.failed > 0) {
     void vscode.window
       .showWarningMessage(
-        `Inoculate: ${counts.failed} of ${counts.total} samples of ${file} could not be obtained or graded; the first: ${editorWording(outcome.firstFailure ?? 'unknown')}. Run again to retry them.`,
+        notificationSafe(
+          `Inoculate: ${counts.failed} of ${counts.total} samples of ${file} could not be obtained or graded; the first: ${editorWording(outcome.firstFailure ?? 'unknown')}. Run again to retry them.`,
+        ),
         'Show Output',
       )
       .then(showOutput);
@@ -268,7 +270,7 @@ async function showCheckError(deps: RunCheckDependencies, uri: vscode.Uri, varia
   const shown = editorCheckError(error, { ...context, reachability });
   deps.output.error(`Check of ${file} stopped: ${shown.message}`);
   if (shown.message !== error.message) deps.output.error(`  (the engine said: ${error.message})`);
-  void vscode.window.showErrorMessage(`Inoculate: the check of ${file} stopped. ${shown.message}`, ...shown.actions).then(async (choice) => {
+  void vscode.window.showErrorMessage(notificationSafe(`Inoculate: the check of ${file} stopped. ${shown.message}`), ...shown.actions).then(async (choice) => {
     switch (choice) {
       case 'Show Output':
         deps.output.show(true);
