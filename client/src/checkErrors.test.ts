@@ -74,6 +74,14 @@ describe('check errors in the editor', function () {
     assert.match(connectionErrorText('ETIMEDOUT', 'h', 1), /timed out/);
   });
 
+  it("says when fetch itself refuses the port (its 'bad ports', e.g. 6000), which it reports only as 'fetch failed'", async () => {
+    const error = await failure(new OpenAIProvider({ baseUrl: 'http://127.0.0.1:6000/v1' }), 'complete');
+    assert.equal(error.kind, 'network');
+    const shown = editorCheckError(error, context('http://127.0.0.1:6000/v1', { reachability: await probeConnection('http://127.0.0.1:6000/v1') }));
+    assert.match(shown.message, /port 6000 is one that fetch never connects to .*serve the endpoint on another port/);
+    assert.doesNotMatch(shown.message, CLI_TERMS);
+  });
+
   it("sends the moderation grader's missing route to a moderation endpoint, not to baseUrl", async () => {
     const server: Server = createHttpServer((_request, response) => {
       response.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Not Found', type: 'invalid_request_error' } }));

@@ -6,6 +6,16 @@
 import { lookup } from 'node:dns/promises';
 import { connect } from 'node:net';
 
+/**
+ * Ports that `fetch` refuses to connect to (the WHATWG Fetch standard's "bad ports"; Node's fetch and the editor's
+ * follow it): a server there is never reached, whatever a TCP probe finds, and the error says only "fetch failed".
+ */
+const FETCH_BLOCKED_PORTS = new Set([
+  1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123,
+  135, 137, 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995,
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080,
+]);
+
 /** The address of `baseUrl` to try, e.g. `{ host: '127.0.0.1', port: 8000 }`; undefined for a URL that is not http(s). */
 export function probeTarget(baseUrl: string): { host: string; port: number } | undefined {
   let url: URL;
@@ -46,6 +56,9 @@ export function connectionErrorText(code: string | undefined, host: string, port
 export async function probeConnection(baseUrl: string, timeoutMs = 3000): Promise<string | undefined> {
   const target = probeTarget(baseUrl);
   if (!target) return undefined;
+  if (FETCH_BLOCKED_PORTS.has(target.port)) {
+    return `port ${target.port} is one that fetch never connects to (blocked for safety, as in browsers): serve the endpoint on another port`;
+  }
   try {
     await lookup(target.host);
   } catch (error) {
