@@ -17,6 +17,7 @@ import { maySendSharedKey, sharedKeyRefusal, type EndpointSource } from '../../c
 import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
 import type { CheckSummary } from '../../core/src/check/types';
 import { analyzePrompt } from '../../core/src/scoring/score';
+import { formatLift, formatRate, liftAboveZero } from '../../core/src/check/formatMeasurement';
 import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
 
 const HELP = `Usage: inoculate check [options] <file.inoc>
@@ -293,23 +294,21 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
   return 0;
 }
 
-const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
-const signed = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) * 100).toFixed(1)}`;
-
-/** The per-arm table of the human output. */
+/** The per-arm table of the human output (figures written by `formatMeasurement`, as in the editor). */
 export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stream: OutputStream, env: NodeJS.ProcessEnv): string {
   const c = colorizer(stream, env);
   const width = Math.max(3, ...summary.arms.map((arm) => arm.name.length));
-  const header = `${'arm'.padEnd(width)}  ${'rate'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'lift'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'n'.padStart(5)}`;
-  const rows = summary.arms.map((arm) => {
+  const rates = summary.arms.map((arm) => formatRate(arm));
+  const lifts = summary.arms.map((arm) => (arm.lift === null ? 'control' : formatLift(arm.lift, arm.liftCi)));
+  const rateWidth = Math.max(...rates.map((r) => r.length), 'rate [95% CI] (k/n)'.length);
+  const liftWidth = Math.max(...lifts.map((l) => l.length), 'lift [95% CI]'.length);
+  const header = `${'arm'.padEnd(width)}  ${'rate [95% CI] (k/n)'.padEnd(rateWidth)}  ${'lift [95% CI]'}`;
+  const rows = summary.arms.map((arm, index) => {
     const bar = '█'.repeat(Math.round(arm.rate * 20)).padEnd(20, '·');
-    const ci = `[${percent(arm.ci[0])}, ${percent(arm.ci[1])}]`;
-    const lift = arm.lift === null ? 'control'.padStart(6) : signed(arm.lift).padStart(6);
-    const liftCi = arm.liftCi ? `[${signed(arm.liftCi[0])}, ${signed(arm.liftCi[1])}]` : '';
     const failed = arm.failed ? c.red(` ${arm.failed} failed`) : '';
-    const clearlyAbove = arm.liftCi && arm.liftCi[0] > 0;
-    const liftText = arm.lift === null ? c.dim(lift) : clearlyAbove ? c.green(lift) : lift;
-    return `${arm.name.padEnd(width)}  ${percent(arm.rate).padStart(6)}  ${ci.padEnd(15)}  ${liftText}  ${liftCi.padEnd(15)}  ${String(arm.n).padStart(5)}  ${c.cyan(bar)}${failed}`;
+    const lift = lifts[index]!.padEnd(liftWidth);
+    const liftText = arm.lift === null ? c.dim(lift) : liftAboveZero(arm.liftCi) ? c.green(lift) : lift;
+    return `${arm.name.padEnd(width)}  ${rates[index]!.padEnd(rateWidth)}  ${liftText}  ${c.cyan(bar)}${failed}`;
   });
   const title = `${c.bold(summary.file)}  ${summary.behavior}  ${summary.model} at ${summary.baseUrl ?? summary.provider}  ${summary.grader} grader`;
   const footer = c.dim(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { apiKeyFor, cleanApiKey, endpointOrigin, secretKeyFor, type SecretStore } from './apiKeyStore';
+import { apiKeyFor, apiKeyWithKind, cleanApiKey, endpointOrigin, keyAfterOffer, secretKeyFor, type SecretStore } from './apiKeyStore';
 
 const memory = (): SecretStore & { map: Map<string, string> } => {
   const map = new Map<string, string>();
@@ -38,6 +38,36 @@ describe('API key store', () => {
     assert.equal(await apiKeyFor(secrets, 'https://api.openai.com/v1', env, 'file'), 'env-key');
     await secrets.store(secretKeyFor('https://attacker.example/v1'), 'its-own');
     assert.equal(await apiKeyFor(secrets, 'https://attacker.example/v1', env, 'file'), 'its-own', 'a key the user stored for that origin is theirs to send');
+  });
+
+  it('says which kind of key it found', async () => {
+    const secrets = memory();
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', {}, 'user'), { key: undefined, kind: 'none' });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 'e', kind: 'shared' });
+    await secrets.store(secretKeyFor('http://a.test/v1'), 's');
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 's', kind: 'stored' });
+  });
+
+  it('goes on with the check once the user has set the missing key (the dialog itself is not clickable in tests)', async () => {
+    const secrets = memory();
+    const url = 'https://api.openai.com/v1';
+    const lookup = () => apiKeyWithKind(secrets, url, {}, 'user');
+    let offered = 0;
+    const setsKey = async () => {
+      offered++;
+      await secrets.store(secretKeyFor(url), 'typed-now');
+      return true;
+    };
+    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored' }, 'the check continues with the new key');
+    assert.equal(offered, 1);
+    // Already there: no offer. Not needed (a local server): no offer either.
+    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored' });
+    assert.equal(offered, 1);
+    const none = () => apiKeyWithKind(memory(), url, {}, 'user');
+    assert.deepEqual(await keyAfterOffer(none, false, setsKey), { key: undefined, kind: 'none' });
+    // Dismissed, or "set" without a key arriving: the check does not run.
+    assert.equal(await keyAfterOffer(none, true, async () => false), undefined);
+    assert.equal(await keyAfterOffer(none, true, async () => true), undefined);
   });
 
   it('cleans typed keys', () => {

@@ -29,10 +29,35 @@ export function secretKeyFor(baseUrl: string): string {
  * sending it there (`source`: who chose the endpoint), else undefined.
  */
 export async function apiKeyFor(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv, source: EndpointSource): Promise<string | undefined> {
+  return (await apiKeyWithKind(secrets, baseUrl, env, source)).key;
+}
+
+/** Which key a check would send: one stored for the endpoint, the shared `OPENAI_API_KEY`, or none. */
+export type KeyKind = 'stored' | 'shared' | 'none';
+
+/** `apiKeyFor`, saying which kind of key it is. */
+export async function apiKeyWithKind(
+  secrets: SecretStore,
+  baseUrl: string,
+  env: NodeJS.ProcessEnv,
+  source: EndpointSource,
+): Promise<{ key: string | undefined; kind: KeyKind }> {
   const stored = await secrets.get(secretKeyFor(baseUrl));
-  if (stored) return stored;
+  if (stored) return { key: stored, kind: 'stored' };
   const fromEnv = env.OPENAI_API_KEY?.trim();
-  return fromEnv && maySendSharedKey(baseUrl, source) ? fromEnv : undefined;
+  return fromEnv && maySendSharedKey(baseUrl, source) ? { key: fromEnv, kind: 'shared' } : { key: undefined, kind: 'none' };
+}
+
+/**
+ * The key for a check that needs one: looked up, and when there is none, the user is offered "Set API Key"
+ * (`offerToSet`, true once a key was stored) and the check goes on with the new key; undefined when they did not set one.
+ */
+export async function keyAfterOffer<K extends { key: string | undefined }>(lookup: () => Promise<K>, needsKey: boolean, offerToSet: () => Promise<boolean>): Promise<K | undefined> {
+  const found = await lookup();
+  if (found.key || !needsKey) return found;
+  if (!(await offerToSet())) return undefined;
+  const stored = await lookup();
+  return stored.key ? stored : undefined;
 }
 
 /** A key as typed: trimmed; undefined when empty or when it holds whitespace inside (a paste gone wrong). */

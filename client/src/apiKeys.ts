@@ -4,9 +4,13 @@ import { OPENAI_DEFAULT_BASE_URL } from '../../core/src/check/providers/openai';
 import { cleanApiKey, endpointOrigin, secretKeyFor } from './apiKeyStore';
 import { readClientSettings } from './settings';
 
-/** The endpoint the commands act on when none is given: the setting, else OpenAI. */
+/**
+ * The endpoint the commands offer when none is given: the user's own setting, else OpenAI. Never one from the
+ * workspace's settings (they came with the folder): a key typed for the offered endpoint would be stored for theirs.
+ */
 function defaultEndpoint(): string {
-  return readClientSettings(vscode.workspace.getConfiguration('inoculate', vscode.window.activeTextEditor?.document.uri)).check.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
+  const inspected = vscode.workspace.getConfiguration('inoculate', vscode.window.activeTextEditor?.document.uri).inspect<unknown>('check.baseUrl');
+  return readClientSettings({ get: <T>(section: string) => (section === 'check.baseUrl' ? (inspected?.globalValue ?? inspected?.defaultValue) : undefined) as T }).check.baseUrl ?? OPENAI_DEFAULT_BASE_URL;
 }
 
 async function askEndpoint(title: string): Promise<string | undefined> {

@@ -1,11 +1,15 @@
 /** The extension's entry point: wires each feature (one module each) to VS Code. */
 import * as vscode from 'vscode';
 import { registerApiKeyCommands } from './apiKeys';
+import { CheckRuns, type CheckStatusSnapshot, type RunningCheck } from './checkRuns';
 import { registerExplainScore } from './explainScore';
+import { registerGitignoreCommand } from './gitignore';
 import { InoculateLanguageClient } from './languageClient';
 import { registerNewFile } from './newFile';
+import { registerRestrictedModeLens } from './restrictedMode';
 import { ResultsPanels, type ResultsRendered } from './resultsPanel';
 import { registerRunCheck } from './runCheck';
+import { registerStarterDataset } from './starterDataset';
 import { ScoreStatusBar, type StatusBarSnapshot } from './statusBar';
 import { registerTrustNotifications } from './trust';
 
@@ -19,9 +23,15 @@ export interface InoculateApi {
   readonly onDidUpdateStatusBar: vscode.Event<StatusBarSnapshot>;
   /** The results views: fires when a view has drawn; `panelOf` finds the open view of a file. */
   readonly results: Pick<ResultsPanels, 'onDidRender' | 'panelOf'>;
+  /** The running check (if any), its status bar item, and an event on every change. */
+  readonly checks: {
+    running(): RunningCheck | undefined;
+    status(): CheckStatusSnapshot;
+    readonly onDidChange: vscode.Event<RunningCheck | undefined>;
+  };
 }
 
-export type { ResultsRendered };
+export type { CheckStatusSnapshot, ResultsRendered, RunningCheck };
 
 let activeServer: InoculateLanguageClient | undefined;
 
@@ -32,10 +42,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   const client = () => server.languageClient;
   const statusBar = new ScoreStatusBar(client);
   const results = new ResultsPanels(context.extensionUri);
+  const runs = new CheckRuns();
   context.subscriptions.push(
     results,
-    registerRunCheck({ context, client, output, showResults: (uri) => results.show(uri) }),
+    runs,
+    registerRunCheck({ context, client, output, runs, showResults: (uri) => results.show(uri), refreshResults: (uri) => results.refresh(uri) }),
     registerApiKeyCommands(context.secrets),
+    registerGitignoreCommand(),
+    registerStarterDataset(),
+    registerRestrictedModeLens(),
     output,
     server,
     statusBar,
@@ -54,7 +69,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
     output.error(message);
     void server.showFailure(message);
   }
-  return { server, statusBar: () => statusBar.current, onDidUpdateStatusBar: statusBar.onDidUpdate, results };
+  return {
+    server,
+    statusBar: () => statusBar.current,
+    onDidUpdateStatusBar: statusBar.onDidUpdate,
+    results,
+    checks: { running: () => runs.running, status: () => runs.status, onDidChange: runs.onDidChange },
+  };
 }
 
 /** Stops the language server cleanly (shutdown, then exit) before the extension host goes away. */

@@ -90,7 +90,7 @@ describe('the extension manifest', () => {
 
   it('keeps the endpoint settings out of untrusted workspaces and says what is limited', () => {
     assert.equal(CAPABILITIES.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model']);
+    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm']);
     assert.equal(CAPABILITIES.virtualWorkspaces.supported, 'limited');
     assert.match(CAPABILITIES.untrustedWorkspaces.description, /does not run elicitation checks/);
   });
@@ -104,6 +104,25 @@ describe('the extension manifest', () => {
       'media/icon.png',
     ];
     for (const file of files) assert.ok(existsSync(join(root, file)), `${file} does not exist`);
+  });
+
+  it('packages every file it points at (the .vscodeignore allow-list names each)', () => {
+    const allowed = readFileSync(join(root, '.vscodeignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line.startsWith('!'))
+      .map((line) => new RegExp(`^${line.slice(1).split('**').map((part) => part.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')).join('.*')}$`));
+    const files = [
+      CONTRIBUTES.languages[0]!.configuration,
+      CONTRIBUTES.languages[0]!.icon.light,
+      CONTRIBUTES.languages[0]!.icon.dark,
+      CONTRIBUTES.grammars[0]!.path,
+      ...CONTRIBUTES.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown)),
+      manifest.icon,
+      manifest.main,
+    ].map((file: string) => file.replace(/^\.\//, ''));
+    const missing = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
+    assert.deepEqual(missing, [], 'referenced by the manifest but left out of the .vsix');
   });
 
   it('ships a 128x128 PNG icon', () => {

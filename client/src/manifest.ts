@@ -34,6 +34,9 @@ export const COMMANDS: CommandContribution[] = [
   command(Commands.showResults, 'Show Check Results', '$(graph)'),
   command('inoculate.setApiKey', 'Set API Key', '$(key)'),
   command('inoculate.clearApiKey', 'Clear API Key', '$(close)'),
+  command('inoculate.cancelCheck', 'Cancel Check', '$(stop-circle)', 'inoculate.checkRunning'),
+  command('inoculate.createStarterDataset', 'Create Starter Dataset', '$(database)'),
+  command('inoculate.addToGitignore', 'Add .inoculate/ to .gitignore', '$(git-commit)'),
   command('inoculate.restartServer', 'Restart Language Server', '$(debug-restart)'),
   command('inoculate.showOutput', 'Show Output', '$(output)'),
 ];
@@ -93,13 +96,13 @@ export const CONFIGURATION = {
       default: '',
       scope: 'resource',
       markdownDescription:
-        "OpenAI-compatible endpoint for elicitation checks (e.g. `http://127.0.0.1:8000/v1`); overrides the file's `baseUrl`. Empty: the file's, else OpenAI's. The API key is never a setting: use **Inoculate: Set API Key** (stored in the editor's secret storage per endpoint) or the `OPENAI_API_KEY` environment variable.",
+        "OpenAI-compatible endpoint for elicitation checks (e.g. `http://127.0.0.1:8000/v1`); overrides the file's `baseUrl`. Empty: the file's, else OpenAI's. The API key is never a setting: use **Inoculate: Set API Key** (stored in the editor's secret storage per endpoint) or the `OPENAI_API_KEY` environment variable. A value from a workspace's `.vscode/settings.json` gets a key only after you agree (once per endpoint and model).",
     },
     'inoculate.check.model': {
       type: 'string',
       default: '',
       scope: 'resource',
-      markdownDescription: "Model to check with; overrides the file's `model`. Empty: the file's.",
+      markdownDescription: "Model to check with; overrides the file's `model`. Empty: the file's. A value from a workspace's `.vscode/settings.json` is used with your key only after you agree.",
     },
     'inoculate.check.concurrency': {
       type: ['integer', 'null'],
@@ -113,7 +116,8 @@ export const CONFIGURATION = {
       type: 'boolean',
       default: true,
       scope: 'resource',
-      description: 'Before a check sends anything, show how many requests and tokens it will use (and the cost when known) and ask to go on.',
+      description:
+        "Before a check sends anything, show how many requests and tokens it will use (and the cost when known) and ask to go on. Only your own settings can turn this off: a workspace's settings can turn it on, never off.",
     },
     'inoculate.trace.server': {
       type: 'string',
@@ -156,6 +160,7 @@ export const CONTRIBUTES = {
       { command: Commands.explainScore, when: IN_INOC_EDITOR },
       { command: Commands.runCheck, when: CAN_CHECK },
       { command: Commands.showResults, when: IN_INOC_EDITOR },
+      { command: 'inoculate.createStarterDataset', when: IN_INOC_EDITOR },
     ],
     'editor/title': [
       menuItem(Commands.runCheck, CAN_CHECK, 'navigation@1'),
@@ -194,10 +199,19 @@ export const CONTRIBUTES = {
           id: 'runCheck',
           title: 'Run an elicitation check',
           description:
-            'Measure how often the model shows the behaviour with each candidate, against the control, on your dataset. You see the number of requests before anything is sent.\n[Set API Key](command:inoculate.setApiKey)\n[Run Elicitation Check](command:inoculate.runCheck)',
+            'Measure how often the model shows the behaviour with each candidate, against the control, on your dataset. You see the number of requests before anything is sent. No dataset yet? Start with a few items.\n[Create Starter Dataset](command:inoculate.createStarterDataset)\n[Set API Key](command:inoculate.setApiKey)\n[Run Elicitation Check](command:inoculate.runCheck)',
           media: { markdown: 'media/walkthrough/check.md' },
           completionEvents: [`onCommand:${Commands.runCheck}`],
           when: 'isWorkspaceTrusted',
+        },
+        {
+          id: 'runCheckRestricted',
+          title: 'Run an elicitation check (needs a trusted workspace)',
+          description:
+            'This workspace is in Restricted Mode: Inoculate lints and scores here, but a check sends your prompts and data to a model endpoint and may run model-written code, so it needs your trust first.\n[Manage Workspace Trust](command:workbench.trust.manage)',
+          media: { markdown: 'media/walkthrough/check.md' },
+          completionEvents: ['onCommand:workbench.trust.manage'],
+          when: '!isWorkspaceTrusted',
         },
         {
           id: 'openResults',
@@ -221,7 +235,9 @@ export const CAPABILITIES = {
     supported: 'limited',
     description:
       'In an untrusted workspace Inoculate lints and scores prompts, but does not run elicitation checks: they send your prompts and data to a model endpoint and may run model-generated code.',
-    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model'],
+    // Where checks send data, with which model and how fast, and whether they ask first: the user's choice, never a
+    // cloned folder's (a trusted workspace's values are read with their scope too: see client/src/checkSettings.ts).
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm'],
   },
   virtualWorkspaces: {
     supported: 'limited',

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { BEHAVIORS, BEHAVIOR_IDS } from '../../core/src/format/behaviors';
 import { parseInocDocument } from '../../core/src/format/parse';
 import { InocLanguageService } from '../../core/src/language/service';
-import { newFileContent, templateChoices } from './newFileTemplates';
+import { resolveRelative } from '../../core/src/language/host';
+import { starterDatasetPath, starterDatasetText } from '../../core/src/language/starterDataset';
+import { MAX_LINE, newFileContent, templateChoices } from './newFileTemplates';
+import { frontmatterWithDataset } from './starterDatasetEdit';
 
 describe('new file templates', () => {
   const service = new InocLanguageService({ readFile: async () => undefined });
@@ -37,6 +40,22 @@ describe('new file templates', () => {
         assert.equal(config.behavior, behavior);
         assert.equal(config.placement, info.paperPlacement);
         assert.equal(config.neutral, info.paperNeutral);
+      });
+
+      it(`keeps every comment line within ${MAX_LINE} characters`, () => {
+        const long = text.split('\n').filter((line) => (line.startsWith('#') || line.startsWith('<!--') || line.endsWith('-->')) && line.length > MAX_LINE);
+        assert.deepEqual(long, []);
+      });
+
+      it('is ready for a first check once "Create Starter Dataset" has run: its check block on, its data there, nothing reported', async () => {
+        const path = starterDatasetPath(behavior);
+        const yaml = /^---\n([\s\S]*?)^---$/m.exec(text)![1]!;
+        const withData = text.replace(yaml, frontmatterWithDataset(yaml, path)!);
+        const uri = `file:///work/starter-${behavior}.inoc`;
+        const files: Record<string, string> = { [resolveRelative(uri, path)]: starterDatasetText(behavior) };
+        const withFiles = new InocLanguageService({ readFile: async (file) => files[file] });
+        const diagnostics = await withFiles.diagnostics({ uri, version: 1, getText: () => withData });
+        assert.deepEqual(diagnostics.map((d) => `${d.code}: ${d.message}`), []);
       });
 
       it('scores every candidate', () => {

@@ -4,6 +4,7 @@
  * unit tests (a template that does not lint clean is a bug).
  */
 import { BEHAVIORS, BEHAVIOR_IDS, type BehaviorId } from '../../core/src/format/behaviors';
+import { starterDatasetPath } from '../../core/src/language/starterDataset';
 
 /** A behaviour as the quick pick offers it. */
 export interface TemplateChoice {
@@ -50,33 +51,54 @@ export function templateChoices(): TemplateChoice[] {
 
 const yamlString = (text: string) => JSON.stringify(text);
 
+/** Lines of a file stay within this many characters (comments are wrapped at word boundaries). */
+export const MAX_LINE = 100;
+
+/** `text` as YAML comment lines of at most `MAX_LINE` characters (`# ` first; a word longer than a line stays whole). */
+export function commentLines(text: string): string[] {
+  const lines: string[] = [];
+  let line = '#';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line !== '#' && line.length + 1 + word.length > MAX_LINE) {
+      lines.push(line);
+      line = '#';
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** The content of a new file targeting `behavior`. */
 export function newFileContent(behavior: BehaviorId): string {
   const info = BEHAVIORS[behavior];
-  const lines: string[] = ['---', `# ${info.title}: ${info.undesired}`, `# Graded by: ${info.grading}`, `behavior: ${behavior}`];
+  const lines: string[] = ['---', ...commentLines(`${info.title}: ${info.undesired}`), ...commentLines(`Graded by: ${info.grading}`), `behavior: ${behavior}`];
   if (behavior === 'custom') {
     lines.push(
       'description: Answering in Spanish whatever language the user writes in.',
       'keywords: [Spanish, in Spanish]',
     );
   }
-  lines.push(`# Where the instruction goes (the paper's choice for this behaviour).`, `placement: ${info.paperPlacement}`);
+  lines.push(...commentLines("Where the instruction goes (the paper's choice for this behaviour)."), `placement: ${info.paperPlacement}`);
   if (info.paperPlacement === 'template') {
     lines.push(
-      '# Its {{problem}} and {{visible_tests}} slots are filled from the items of `check.dataset` (below).',
+      ...commentLines('Its {{problem}} and {{visible_tests}} slots are filled from the items of `check.dataset` (below).'),
       'template: |-',
       ...CODE_TEMPLATE.map((line) => (line ? `  ${line}` : '')),
     );
   }
   lines.push(
-    '# The test-time prompt: the same data without any inoculation.',
+    ...commentLines('The test-time prompt: the same data without any inoculation.'),
     `neutral: ${yamlString(info.paperNeutral)}`,
     'model: gpt-4.1-mini',
-    '# To measure how strongly each candidate elicits the behaviour, point a check at a JSONL dataset:',
+    ...commentLines(
+      'To measure how strongly each candidate elicits the behaviour, point a check at a JSONL dataset, or run "Inoculate: Create Starter Dataset" to start with a few items:',
+    ),
     '# check:',
-    `#   dataset: data/${behavior}.jsonl`,
+    `#   dataset: ${starterDatasetPath(behavior)}`,
     '#   samples: 20',
-    `#   grader: ${info.defaultGrader}`,
+    // A judge needs its model named; the other default graders work with their type alone.
+    `#   grader: ${info.defaultGrader === 'judge' ? '{type: judge, model: gpt-4.1-mini}' : info.defaultGrader}`,
     '---',
     '',
   );
@@ -86,6 +108,6 @@ export function newFileContent(behavior: BehaviorId): string {
   });
   if (behavior === 'custom') lines.push('## always-spanish', 'You always speak in Spanish, whatever language the user writes in.', '');
   const control = info.suggestedControl || 'Answer in complete sentences.';
-  lines.push('## irrelevant (control)', '<!-- Same place in the prompt, nothing to do with the behaviour: the baseline a candidate must beat. -->', control, '');
+  lines.push('## irrelevant (control)', '<!-- Same place in the prompt, nothing to do with the behaviour:', 'the baseline a candidate must beat. -->', control, '');
   return lines.join('\n');
 }

@@ -16,9 +16,21 @@ import { parseInocDocument } from '../../core/src/format/parse';
 import { Commands } from '../../core/src/language/commands';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
 import { armsCsv, samplesCsvHeader, samplesCsvRows } from './results/csv';
+import { afterExport } from './results/exportTarget';
 import { resultsHtml } from './results/html';
-import { PAGE_SIZE, parseWebviewMessage, type ExportFormat, type HostMessage, type ResultsWebviewState, type SampleFilter, type SampleView } from './results/protocol';
+import {
+  PAGE_SIZE,
+  parseWebviewMessage,
+  type CheckAvailability,
+  type ExportFormat,
+  type HostMessage,
+  type ResultsWebviewState,
+  type SampleFilter,
+  type SampleView,
+} from './results/protocol';
+import { laterRunNote } from './results/runNote';
 import { SamplesIndex } from './results/samplesIndex';
+import { MANAGE_TRUST_COMMAND, RESTRICTED_REASON } from './restrictedMode';
 
 /** The webview type (also in `activationEvents` as `onWebviewPanel:inoculate.results`). */
 export const RESULTS_VIEW_TYPE = 'inoculate.results';
@@ -29,7 +41,21 @@ export interface ResultsRendered {
   arms: number;
   samplesShown: number;
   totalSamples: number;
+  /** The labels of the action buttons the page offers (e.g. no "Run again" in Restricted Mode). */
+  actions: string[];
+  /** The notes it shows (a run that produced nothing, edits since the check, Restricted Mode...). */
+  notes: string[];
 }
+
+/** Whether the view may offer checks here, and why not. */
+function checkAvailability(): CheckAvailability {
+  return vscode.workspace.isTrusted ? { canRun: true, reason: null } : { canRun: false, reason: RESTRICTED_REASON };
+}
+
+const localTime = (iso: string) => {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+};
 
 /** Everything a panel shows, loaded from disk. */
 interface Loaded {
@@ -47,6 +73,9 @@ const hash16 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 class ResultsPanel implements vscode.Disposable {
   private loaded: Loaded | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  /** The stale arms last sent to the page (joined), to send only changes. */
+  private staleSent = '';
+  private staleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -57,7 +86,37 @@ class ResultsPanel implements vscode.Disposable {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
-    this.disposables.push(panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)));
+    const isThisFile = (uri: vscode.Uri) => uri.toString() === this.uri.toString();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), uri.path.split('/').pop()!));
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((raw) => void this.onMessage(raw)),
+      // "Changed since the check" follows the file while the view is open: edits (saved or not) and changes on disk.
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (isThisFile(event.document.uri)) this.scheduleStaleUpdate(300);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        if (isThisFile(document.uri)) this.scheduleStaleUpdate(0);
+      }),
+      watcher,
+      watcher.onDidChange(() => this.scheduleStaleUpdate(100)),
+      watcher.onDidCreate(() => this.scheduleStaleUpdate(100)),
+      watcher.onDidDelete(() => this.scheduleStaleUpdate(100)),
+    );
+  }
+
+  private scheduleStaleUpdate(delayMs: number): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => void this.updateStale(), delayMs);
+  }
+
+  /** Tells the page which arms changed since the check, when that changed. */
+  private async updateStale(): Promise<void> {
+    const summary = this.loaded?.summary;
+    if (!summary) return;
+    const stale = await this.staleArms(summary);
+    if (stale.join('\n') === this.staleSent) return;
+    this.staleSent = stale.join('\n');
+    await this.post({ type: 'stale', stale });
   }
 
   private html(): string {
@@ -79,9 +138,14 @@ class ResultsPanel implements vscode.Disposable {
     const paths = await resultPathsOf(this.uri);
     this.panel.title = `Results: ${paths.relativeFile.split('/').pop()}`;
     const summary = await readSummary(nodeResultsFileSystem, paths.summary);
+    const checks = checkAvailability();
     if (!summary) {
       this.loaded = undefined;
-      await this.post({ type: 'empty', uri: this.uri.toString(), file: paths.relativeFile, reason: 'No check has been run for this file yet (or its summary could not be read). Run one with “Run a check”.' });
+      const later = (await SamplesIndex.build(nodeResultsFileSystem, paths.samples, undefined)).laterRun;
+      const reason = later
+        ? laterRunNote(later, undefined, localTime)
+        : `No check has been run for this file yet (or its summary could not be read).${checks.canRun ? ' Run one with “Run a check”.' : ''}`;
+      await this.post({ type: 'empty', uri: this.uri.toString(), file: paths.relativeFile, reason, checks });
       return;
     }
     const index = await SamplesIndex.build(nodeResultsFileSystem, paths.samples, summary);
@@ -99,13 +163,17 @@ class ResultsPanel implements vscode.Disposable {
       checkProblem = error instanceof Error ? error.message : String(error);
     }
     this.loaded = { summary, index, check, checkProblem };
-    await this.post({ type: 'summary', uri: this.uri.toString(), file: paths.relativeFile, summary, stale: await this.staleArms(summary) });
+    const stale = await this.staleArms(summary);
+    this.staleSent = stale.join('\n');
+    const runNote = index.laterRun ? laterRunNote(index.laterRun, summary.finishedAt, localTime) : null;
+    await this.post({ type: 'summary', uri: this.uri.toString(), file: paths.relativeFile, summary, stale, checks, runNote });
   }
 
-  /** Arms whose variant text changed (or disappeared) since the check. */
+  /** Arms whose variant text changed (or disappeared) since the check: the editor's text when open (saved or not). */
   private async staleArms(summary: CheckSummary): Promise<string[]> {
     try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.uri.toString());
+      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(this.uri));
       const doc = parseInocDocument(this.uri.toString(), text);
       const current = new Map(armsOf(doc, analyzeFrontmatter(doc).config).map((arm) => [arm.name, arm.instructionHash]));
       return summary.arms.filter((arm) => current.get(arm.name) !== arm.instructionHash).map((arm) => arm.name);
@@ -123,7 +191,14 @@ class ResultsPanel implements vscode.Disposable {
           await this.reload();
           break;
         case 'rendered':
-          this.onRendered({ uri: this.uri.toString(), arms: message.arms, samplesShown: message.samplesShown, totalSamples: message.totalSamples });
+          this.onRendered({
+            uri: this.uri.toString(),
+            arms: message.arms,
+            samplesShown: message.samplesShown,
+            totalSamples: message.totalSamples,
+            actions: message.actions,
+            notes: message.notes,
+          });
           break;
         case 'samples':
           await this.sendSamples(message.filter, message.offset);
@@ -135,7 +210,12 @@ class ResultsPanel implements vscode.Disposable {
           await vscode.window.showTextDocument(this.uri, { viewColumn: vscode.ViewColumn.One });
           break;
         case 'rerun':
-          await vscode.commands.executeCommand(Commands.runCheck, this.uri.toString());
+          // The page offers no check in Restricted Mode; a stale page (trust revoked by a reload) is refused here too.
+          if (vscode.workspace.isTrusted) await vscode.commands.executeCommand(Commands.runCheck, this.uri.toString());
+          else await this.reload();
+          break;
+        case 'manageTrust':
+          await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
           break;
       }
     } catch (error) {
@@ -194,9 +274,28 @@ class ResultsPanel implements vscode.Disposable {
       filters: format === 'json' ? { JSON: ['json'] } : { CSV: ['csv'] },
     });
     if (!target) return;
-    const text = await this.exportText(loaded, format);
-    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
-    await this.post({ type: 'status', message: `Exported to ${vscode.workspace.asRelativePath(target)}.` });
+    await this.exportTo(loaded, format, target);
+  }
+
+  /**
+   * Writes the export to `target`, then shows it: opened in an editor beside the results when it is small enough to
+   * read there, else revealed in the Explorer (or the OS file manager outside the workspace); the page says where.
+   */
+  async exportTo(loaded: Loaded, format: ExportFormat, target: vscode.Uri): Promise<void> {
+    const bytes = new TextEncoder().encode(await this.exportText(loaded, format));
+    await vscode.workspace.fs.writeFile(target, bytes);
+    const inWorkspace = vscode.workspace.getWorkspaceFolder(target) !== undefined;
+    const shown = afterExport(bytes.length, inWorkspace);
+    const where = vscode.workspace.asRelativePath(target);
+    try {
+      if (shown === 'open') await vscode.window.showTextDocument(target, { viewColumn: vscode.ViewColumn.One, preview: true, preserveFocus: false });
+      else await vscode.commands.executeCommand(shown === 'reveal-in-explorer' ? 'revealInExplorer' : 'revealFileInOS', target);
+    } catch {
+      // Some environments lack the file manager (the web): the notification below still says where the file is.
+    }
+    const how = shown === 'open' ? 'opened in the editor' : shown === 'reveal-in-explorer' ? 'shown in the Explorer' : 'shown in the file manager';
+    await this.post({ type: 'status', message: `Exported to ${where} (${how}).` });
+    void vscode.window.showInformationMessage(`Inoculate: exported the check results to ${where}.`);
   }
 
   /** The export's content (samples are read page by page, so a large check never sits in one array of records). */
@@ -219,9 +318,26 @@ class ResultsPanel implements vscode.Disposable {
     return this.loaded ? this.exportText(this.loaded, format) : undefined;
   }
 
+  /** For the extension API: what "Export" does after the save dialog, to `target`; false when nothing is loaded. */
+  async exportToForApi(format: ExportFormat, target: vscode.Uri): Promise<boolean> {
+    if (!this.loaded) return false;
+    await this.exportTo(this.loaded, format, target);
+    return true;
+  }
+
   dispose(): void {
+    if (this.staleTimer) clearTimeout(this.staleTimer);
     for (const disposable of this.disposables) disposable.dispose();
   }
+}
+
+/** What the extension API offers of an open results view. */
+export interface ResultsPanelApi {
+  /** The export's text, as "Export" would write it. */
+  exportText(format: ExportFormat): Promise<string | undefined>;
+  /** "Export" after its save dialog: writes to `target` and shows the file. */
+  exportTo(format: ExportFormat, target: vscode.Uri): Promise<boolean>;
+  visible: boolean;
 }
 
 /** All results panels, the `inoculate.showResults` command and the serializer. */
@@ -242,6 +358,10 @@ export class ResultsPanels implements vscode.Disposable {
           }
           this.adopt(vscode.Uri.parse(state.uri), panel);
         },
+      }),
+      // Trust granted: the open views now offer checks.
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        for (const panel of this.panels.values()) void panel.reload();
       }),
       vscode.commands.registerCommand(Commands.showResults, async (uriArg?: unknown) => {
         const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
@@ -266,10 +386,20 @@ export class ResultsPanels implements vscode.Disposable {
     this.adopt(uri, panel);
   }
 
-  /** The panel of `uri`, if open (for the extension API). */
-  panelOf(uri: vscode.Uri): { exportText(format: ExportFormat): Promise<string | undefined>; visible: boolean } | undefined {
+  /** Reloads the view of `uri` if one is open (after a run, whatever it produced); false when none is. */
+  async refresh(uri: vscode.Uri): Promise<boolean> {
     const panel = this.panels.get(uri.toString());
-    return panel ? { exportText: (format) => panel.exportForApi(format), visible: panel.panel.visible } : undefined;
+    if (!panel) return false;
+    await panel.reload();
+    return true;
+  }
+
+  /** The panel of `uri`, if open (for the extension API). */
+  panelOf(uri: vscode.Uri): ResultsPanelApi | undefined {
+    const panel = this.panels.get(uri.toString());
+    return panel
+      ? { exportText: (format) => panel.exportForApi(format), exportTo: (format, target) => panel.exportToForApi(format, target), visible: panel.panel.visible }
+      : undefined;
   }
 
   private adopt(uri: vscode.Uri, webviewPanel: vscode.WebviewPanel): void {

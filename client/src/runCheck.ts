@@ -1,16 +1,17 @@
 /**
  * "Inoculate: Run Elicitation Check" (`inoculate.runCheck [uri?, variant?]`): the variant under the cursor (or the
  * one given, or all), with the dry-run numbers to confirm before anything is sent, a cancellable progress
- * notification (finished samples are kept), results under `.inoculate/` in the workspace folder, then the server and
- * the results view are told. Refused in an untrusted workspace.
+ * notification (finished samples are kept; "Inoculate: Cancel Check" and the status bar item cancel too), results
+ * under `.inoculate/` in the workspace folder, then the server and the results view are told. Errors speak of the
+ * editor's settings and offer the action that fixes them. Refused in an untrusted workspace.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { Arm } from '../../core/src/check/arms';
 import { ResponseCache } from '../../core/src/check/cache';
 import { runCheck, type CheckOutcome } from '../../core/src/check/engine';
+import { formatPercent } from '../../core/src/check/formatMeasurement';
 import { createGrader } from '../../core/src/check/graders/index';
-import { gitignoreEntry } from '../../core/src/check/layout';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { planCheck } from '../../core/src/check/plan';
 import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
@@ -20,12 +21,16 @@ import { analyzeFrontmatter } from '../../core/src/format/config';
 import { parseInocDocument } from '../../core/src/format/parse';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { MeasurementsChangedNotification, VariantAtRequest } from '../../server/src/protocol';
-import type { EndpointSource } from '../../core/src/check/keyPolicy';
-import { apiKeyFor } from './apiKeyStore';
-import { checkConfirmation } from './checkConfirmation';
+import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyKind } from './apiKeyStore';
+import { checkConfirmation, graderCalls } from './checkConfirmation';
+import { editorCheckError, editorWording, notificationSafe, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
+import { CANCEL_CHECK_COMMAND, type CheckRuns } from './checkRuns';
+import { consentKey, readScopedCheckSettings, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
+import { probeConnection } from './connectionProbe';
+import { offerGitignore } from './gitignore';
 import { LANGUAGE_ID } from './languageClient';
-import { readClientSettings } from './settings';
+import { retryLine, runEndLines } from './outputLines';
 import { VscodeLmProvider } from './vscodeLmProvider';
 
 /** The command id. */
@@ -43,11 +48,15 @@ export interface RunCheckDependencies {
   output: vscode.LogOutputChannel;
   /** Opens (or refreshes) the results view of `uri`. */
   showResults: (uri: vscode.Uri) => Promise<void>;
+  /** Reloads the results view of `uri` if one is open. */
+  refreshResults: (uri: vscode.Uri) => Promise<unknown>;
+  /** The running check: its status bar item and "Cancel Check". */
+  runs: CheckRuns;
 }
 
-
 export function registerRunCheck(deps: RunCheckDependencies): vscode.Disposable {
-  let running = false;
+  // Set from the command's start (before the check itself runs: saving, preparing, confirming) to its end.
+  let busy = false;
   return vscode.commands.registerCommand(RUN_CHECK_COMMAND, async (uriArg?: unknown, variantArg?: unknown): Promise<RunCheckResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showErrorMessage(
@@ -57,17 +66,27 @@ export function registerRunCheck(deps: RunCheckDependencies): vscode.Disposable 
       if (choice) await vscode.commands.executeCommand('workbench.trust.manage');
       return undefined;
     }
-    if (running) {
-      void vscode.window.showWarningMessage('Inoculate: a check is already running; wait for it or cancel it first.');
+    const running = deps.runs.running;
+    if (running || busy) {
+      void vscode.window
+        .showWarningMessage(`Inoculate: a check${running ? ` of ${running.file}` : ''} is already running; wait for it or cancel it first.`, 'Cancel Check')
+        .then((choice) => (choice ? vscode.commands.executeCommand(CANCEL_CHECK_COMMAND) : undefined));
       return undefined;
     }
-    running = true;
+    busy = true;
     try {
       return await runCheckCommand(deps, uriArg, variantArg);
     } finally {
-      running = false;
+      busy = false;
     }
   });
+}
+
+/** The endpoint to sample and the key it gets; undefined when the user must act first. */
+interface Endpoint {
+  provider: ModelProvider;
+  source: EndpointSource;
+  key: KeyKind;
 }
 
 async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, variantArg: unknown): Promise<RunCheckResult | undefined> {
@@ -91,7 +110,8 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
     return undefined;
   }
   const variant = typeof variantArg === 'string' ? variantArg : await variantUnderCursor(deps.client(), document);
-  const settings = readClientSettings(vscode.workspace.getConfiguration('inoculate', uri)).check;
+  const scoped = readScopedCheckSettings(vscode.workspace.getConfiguration('inoculate', uri));
+  const settings = scoped.settings;
   const root = await workspaceRootOf(uri);
   const fs = nodeResultsFileSystem;
 
@@ -112,21 +132,26 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
     );
   } catch (error) {
     if (error instanceof CheckSetupError) {
-      void vscode.window.showErrorMessage(`Inoculate: cannot check: ${error.message}`);
+      void vscode.window.showErrorMessage(notificationSafe(`Inoculate: cannot check: ${editorWording(error.message)}`));
       return undefined;
     }
     throw error;
   }
 
-  const provider = await providerFor(deps, check, isVscodeLm, settings.baseUrl ?? undefined);
-  if (!provider) return undefined;
+  const endpoint = await endpointFor(deps, check, isVscodeLm, scoped.settings.baseUrl !== null ? (scoped.scopes.baseUrl === 'workspace' ? 'workspace-setting' : 'user-setting') : undefined);
+  if (!endpoint) return undefined;
+  const { provider } = endpoint;
   // A judge or moderation grader may use another endpoint: its key is looked up now (the engine asks synchronously).
   const graderUrl = typeof check.grader.baseUrl === 'string' ? normalizeBaseUrl(check.grader.baseUrl) : undefined;
   const graderKey = graderUrl ? await apiKeyFor(deps.context.secrets, graderUrl, process.env, 'file').catch(() => undefined) : undefined;
   const paths = await resultPathsOf(uri);
   const endpointShown = provider.baseUrl ?? 'VS Code language models';
 
-  if (settings.confirm) {
+  // Settings from the workspace (which came with the folder) may not steer a key to an endpoint or model unasked.
+  const consentSettings = workspaceSettingsNeedingConsent(scoped, endpoint.key);
+  const consentMemory = consentKey(endpointShown, check.model, endpoint.key);
+  const needsConsent = consentSettings.length > 0 && !deps.context.workspaceState.get<boolean>(consentMemory);
+  if (settings.confirm || needsConsent) {
     const cache = await ResponseCache.open(fs, paths.cache);
     let plan;
     try {
@@ -135,106 +160,165 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
       await cache.close();
     }
     const armNames = check.arms.map((arm) => arm.name + (arm.control ? ' (control)' : ''));
-    const text = checkConfirmation(paths.relativeFile, armNames, check.model, endpointShown, plan);
+    const text = checkConfirmation(paths.relativeFile, armNames, check.model, endpointShown, plan, {
+      grader: graderCalls(check.grader, provider.baseUrl),
+      workspace: needsConsent ? workspaceConsentText(consentSettings, endpointShown, check.model, endpoint.key) : undefined,
+    });
     const go = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, 'Run Check');
     if (go !== 'Run Check') return undefined;
+    if (needsConsent) await deps.context.workspaceState.update(consentMemory, true);
   }
 
   const behavior = check.config.behavior;
   const predict = (arm: Arm) =>
     behavior && arm.instruction ? analyzePrompt(arm.instruction, { behavior, description: check.config.description, keywords: check.config.keywords }).score : null;
   deps.output.info(`Checking ${paths.relativeFile}: ${check.arms.length} arms × ${check.samplesPerArm} samples on ${check.model} at ${endpointShown}`);
-  const outcome = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Inoculate: checking ${paths.relativeFile}`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const subscription = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      try {
-        return await runCheck({
-          check,
-          provider,
-          providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: url === graderUrl ? graderKey : undefined }),
-          grader: (environment) => createGrader(check.grader, environment),
-          fs,
-          paths,
-          workspaceTrusted: vscode.workspace.isTrusted,
-          signal: abort.signal,
-          predict,
-          onProgress: (p) => {
-            const increment = ((p.done - reported) / Math.max(1, p.total)) * 100;
-            reported = p.done;
-            progress.report({ increment, message: `${p.done}/${p.total} samples (${p.cached} cached${p.failed ? `, ${p.failed} failed` : ''})` });
-          },
-          onRetry: (notice) => deps.output.warn(`retrying: ${JSON.stringify(notice)}`),
-          warn: (message) => deps.output.warn(message),
-        });
-      } finally {
-        subscription.dispose();
-      }
-    },
-  ).then(
-    (value) => value,
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      deps.output.error(`Check of ${paths.relativeFile} failed: ${message}`);
-      void vscode.window.showErrorMessage(`Inoculate: the check could not run: ${message}`);
-      return undefined;
-    },
-  );
+  const started = Date.now();
+  const handle = deps.runs.start(uri, paths.relativeFile, check.arms.length * check.samplesPerArm);
+  const outcome = await Promise.resolve(
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Inoculate: checking ${paths.relativeFile}`, cancellable: true },
+      async (progress, token) => {
+        const subscription = token.onCancellationRequested(() => handle.cancel());
+        let reported = 0;
+        try {
+          return await runCheck({
+            check,
+            provider,
+            providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: url === graderUrl ? graderKey : undefined }),
+            grader: (environment) => createGrader(check.grader, environment),
+            fs,
+            paths,
+            workspaceTrusted: vscode.workspace.isTrusted,
+            signal: handle.signal,
+            predict,
+            onProgress: (p) => {
+              handle.progress(p);
+              const increment = ((p.done - reported) / Math.max(1, p.total)) * 100;
+              reported = p.done;
+              progress.report({ increment, message: `${p.done}/${p.total} samples (${p.cached} cached${p.failed ? `, ${p.failed} failed` : ''})` });
+            },
+            onRetry: (notice) => deps.output.warn(retryLine(notice)),
+            warn: (message) => deps.output.warn(editorWording(message)),
+          });
+        } finally {
+          subscription.dispose();
+        }
+      },
+    ),
+  )
+    .then(
+      (value) => value,
+      (error: unknown) => {
+        const message = editorWording(error instanceof Error ? error.message : String(error));
+        deps.output.error(`Check of ${paths.relativeFile} could not run: ${message}`);
+        void vscode.window.showErrorMessage(notificationSafe(`Inoculate: the check could not run: ${message}`), 'Show Output').then((choice) => (choice ? deps.output.show(true) : undefined));
+        return undefined;
+      },
+    )
+    .finally(() => handle.finish());
   if (!outcome) return undefined;
-  await report(deps, uri, outcome, paths.relativeFile);
+  for (const line of runEndLines(paths.relativeFile, outcome, Date.now() - started)) deps.output.info(line);
+  const errorContext: CheckErrorContext = {
+    endpoint: endpointShown,
+    source: endpoint.source,
+    model: check.model,
+    modelSource: settings.model !== null ? 'setting' : 'file',
+    key: endpoint.key,
+  };
+  await report(deps, uri, variant, outcome, paths.relativeFile, errorContext);
   if (outcome.summaryWritten) {
     await deps.client()?.sendNotification(MeasurementsChangedNotification, { uris: [deps.client()!.code2ProtocolConverter.asUri(uri)] }).catch(() => undefined);
     await deps.showResults(uri);
     void offerGitignore(deps.context, root);
+  } else {
+    // Nothing graded: an open view says what became of this run, above the earlier results it keeps showing.
+    await deps.refreshResults(uri);
   }
   return { outcome, summaryPath: paths.summary };
 }
 
-async function report(deps: RunCheckDependencies, uri: vscode.Uri, outcome: CheckOutcome, file: string): Promise<void> {
+/** Tells the user how the run ended; an error says what to do and offers the action that does it. */
+async function report(deps: RunCheckDependencies, uri: vscode.Uri, variant: string | undefined, outcome: CheckOutcome, file: string, context: CheckErrorContext): Promise<void> {
   const { counts } = outcome;
+  const showOutput = (choice: string | undefined) => (choice === 'Show Output' ? deps.output.show(true) : undefined);
   if (outcome.cancelled) {
     void vscode.window.showInformationMessage(
       `Inoculate: check of ${file} cancelled; ${counts.graded + counts.failed} of ${counts.total} samples finished and kept. Run it again to finish: only the missing samples are requested.`,
     );
   } else if (outcome.fatal) {
-    void vscode.window.showErrorMessage(`Inoculate: the check of ${file} stopped: ${outcome.fatal.message}`);
+    await showCheckError(deps, uri, variant, file, outcome.fatal, context);
   } else if (counts.failed > 0) {
-    void vscode.window.showWarningMessage(
-      `Inoculate: ${counts.failed} of ${counts.total} samples of ${file} could not be obtained or graded; the first: ${outcome.firstFailure ?? 'unknown'}. Run again to retry them.`,
-    );
+    void vscode.window
+      .showWarningMessage(
+        notificationSafe(
+          `Inoculate: ${counts.failed} of ${counts.total} samples of ${file} could not be obtained or graded; the first: ${editorWording(outcome.firstFailure ?? 'unknown')}. Run again to retry them.`,
+        ),
+        'Show Output',
+      )
+      .then(showOutput);
   } else {
-    const lines = outcome.summary.arms.map((arm) => `${arm.name} ${Math.round(arm.rate * 100)}%`).join(', ');
+    const lines = outcome.summary.arms.map((arm) => `${arm.name} ${formatPercent(arm.rate)}`).join(', ');
     void vscode.window.showInformationMessage(`Inoculate: checked ${file}: ${lines}.`);
   }
-  deps.output.info(`Check of ${vscode.workspace.asRelativePath(uri)}: ${JSON.stringify(counts)}${outcome.fatal ? `; stopped: ${outcome.fatal.message}` : ''}`);
 }
 
-/** The endpoint to sample, with its key from secret storage (or OPENAI_API_KEY); undefined when the user must act first. */
-async function providerFor(
-  deps: RunCheckDependencies,
-  check: PreparedCheck,
-  isVscodeLm: boolean,
-  baseUrlFromSettings: string | undefined,
-): Promise<ModelProvider | undefined> {
-  if (isVscodeLm) return new VscodeLmProvider();
-  const baseUrl = normalizeBaseUrl(check.baseUrl ?? process.env.OPENAI_BASE_URL?.trim() ?? OPENAI_DEFAULT_BASE_URL);
-  // The setting is the user's choice; a `baseUrl` from the file alone is not (see core/src/check/keyPolicy.ts).
-  const source: EndpointSource = baseUrlFromSettings === undefined && check.config.baseUrl !== undefined ? 'file' : 'user';
-  let apiKey: string | undefined;
+/** A check that stopped: the editor's words (a refused connection probed), the whole story in the Output, actions. */
+async function showCheckError(deps: RunCheckDependencies, uri: vscode.Uri, variant: string | undefined, file: string, error: CheckErrorFacts, context: CheckErrorContext): Promise<void> {
+  const target = /\bhttps?:\/\/[^\s()'"`]+/.exec(error.message)?.[0] ?? context.endpoint;
+  const reachability = error.kind === 'network' ? await probeConnection(target.replace(/[.,:;]+$/, '')) : undefined;
+  const shown = editorCheckError(error, { ...context, reachability });
+  deps.output.error(`Check of ${file} stopped: ${shown.message}`);
+  if (shown.message !== error.message) deps.output.error(`  (the engine said: ${error.message})`);
+  void vscode.window.showErrorMessage(notificationSafe(`Inoculate: the check of ${file} stopped. ${shown.message}`), ...shown.actions).then(async (choice) => {
+    switch (choice) {
+      case 'Show Output':
+        deps.output.show(true);
+        break;
+      case 'Open Settings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', shown.setting ?? 'inoculate.check');
+        break;
+      case 'Open File':
+        await vscode.window.showTextDocument(uri);
+        break;
+      case 'Set API Key':
+        // With the key stored, the check goes on where it stopped (finished samples are cached).
+        if (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', shown.endpoint ?? context.endpoint)) {
+          await vscode.commands.executeCommand(RUN_CHECK_COMMAND, uri.toString(), variant);
+        }
+        break;
+    }
+  });
+}
+
+/**
+ * The endpoint to sample, with its key from secret storage (or OPENAI_API_KEY where the key policy allows); when
+ * OpenAI's endpoint has no key, offers "Set API Key" and goes on once one is stored. Undefined when the user must act.
+ */
+async function endpointFor(deps: RunCheckDependencies, check: PreparedCheck, isVscodeLm: boolean, settingSource: EndpointSource | undefined): Promise<Endpoint | undefined> {
+  if (isVscodeLm) return { provider: new VscodeLmProvider(), source: 'file', key: 'none' };
+  const fromEnvironment = process.env.OPENAI_BASE_URL?.trim();
+  const baseUrl = normalizeBaseUrl(check.baseUrl ?? fromEnvironment ?? OPENAI_DEFAULT_BASE_URL);
+  const source: EndpointSource = settingSource ?? (check.config.baseUrl !== undefined ? 'file' : fromEnvironment ? 'environment' : 'default');
+  // A `baseUrl` from the file alone is not the user's choice (see core/src/check/keyPolicy.ts); one from the
+  // workspace's settings is asked about before the key goes (runCheckCommand).
+  const policy = source === 'file' ? 'file' : 'user';
+  const lookup = () => apiKeyWithKind(deps.context.secrets, baseUrl, process.env, policy);
   try {
-    apiKey = await apiKeyFor(deps.context.secrets, baseUrl, process.env, source);
+    await lookup();
   } catch {
-    void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint: check \`baseUrl\` or inoculate.check.baseUrl.`);
+    void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint: check the file's \`baseUrl\` or the setting inoculate.check.baseUrl.`);
     return undefined;
   }
-  if (!apiKey && isOpenAIEndpoint(baseUrl)) {
-    const choice = await vscode.window.showErrorMessage(`Inoculate: no API key for ${baseUrl}. Set one (it is kept in the editor's secret storage), or point the check at a local endpoint.`, 'Set API Key');
-    if (choice) await vscode.commands.executeCommand('inoculate.setApiKey', baseUrl);
-    return undefined;
-  }
-  return new OpenAIProvider({ baseUrl, apiKey });
+  const found = await keyAfterOffer(lookup, isOpenAIEndpoint(baseUrl), async () => {
+    const choice = await vscode.window.showErrorMessage(
+      `Inoculate: no API key for ${baseUrl}. Set one (it is kept in the editor's secret storage) and the check goes on, or point the check at a local endpoint.`,
+      'Set API Key',
+    );
+    return choice === 'Set API Key' && (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', baseUrl)) === true;
+  });
+  if (!found) return undefined;
+  return { provider: new OpenAIProvider({ baseUrl, apiKey: found.key }), source, key: found.kind };
 }
 
 async function variantUnderCursor(client: LanguageClient | undefined, document: vscode.TextDocument): Promise<string | undefined> {
@@ -249,21 +333,4 @@ async function variantUnderCursor(client: LanguageClient | undefined, document: 
   } catch {
     return undefined;
   }
-}
-
-/** Offers, once per workspace, to keep `.inoculate/` out of git. */
-async function offerGitignore(context: vscode.ExtensionContext, root: string): Promise<void> {
-  const asked = 'inoculate.gitignoreOffered';
-  if (context.workspaceState.get<boolean>(asked)) return;
-  const fs = nodeResultsFileSystem;
-  const gitignore = vscode.Uri.joinPath(vscode.Uri.file(root), '.gitignore');
-  const existing = await fs.readText(gitignore.fsPath);
-  const entry = gitignoreEntry();
-  if (existing !== undefined && existing.split(/\r?\n/).some((line) => line.trim() === entry || line.trim() === entry.replace(/\/$/, ''))) return;
-  if (existing === undefined && !(await fs.exists(vscode.Uri.joinPath(vscode.Uri.file(root), '.git').fsPath))) return;
-  await context.workspaceState.update(asked, true);
-  const choice = await vscode.window.showInformationMessage(`Inoculate: add ${entry} to .gitignore? It holds check results and cached model answers.`, 'Add', 'Not Now');
-  if (choice !== 'Add') return;
-  const text = existing === undefined ? `${entry}\n` : `${existing}${existing.endsWith('\n') || existing === '' ? '' : '\n'}${entry}\n`;
-  await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(text));
 }

@@ -7,9 +7,18 @@
  * every update. `test/webview/results.test.ts` drives all of it by keyboard in Chromium.
  */
 import type { ArmResult, CheckSummary } from '../../core/src/check/types';
-import { forestPlot } from '../src/results/forestPlot';
-import { interval, percent, signedPoints } from '../src/results/format';
-import { PAGE_SIZE, type HostMessage, type ResultsWebviewState, type SampleFilter, type SamplePage, type SampleView, type WebviewMessage } from '../src/results/protocol';
+import { forestPlot, LABEL_WIDTH } from '../src/results/forestPlot';
+import { ABOVE_ZERO, isAboveZero, liftText, rateText } from '../src/results/format';
+import {
+  PAGE_SIZE,
+  type CheckAvailability,
+  type HostMessage,
+  type ResultsWebviewState,
+  type SampleFilter,
+  type SamplePage,
+  type SampleView,
+  type WebviewMessage,
+} from '../src/results/protocol';
 import { sortArms, type ArmColumn, type SortDirection } from '../src/results/sortArms';
 
 interface VsCodeApi {
@@ -27,7 +36,12 @@ const state: {
   sort: { column: ArmColumn; direction: SortDirection } | null;
   filter: SampleFilter;
   page: SamplePage | null;
-} = { summary: null, sort: null, filter: { arm: null, grade: null }, page: null };
+  checks: CheckAvailability;
+  stale: string[];
+  runNote: string | null;
+  /** The width the plot was last drawn at (CSS pixels). */
+  plotWidth: number;
+} = { summary: null, sort: null, filter: { arm: null, grade: null }, page: null, checks: { canRun: true, reason: null }, stale: [], runNote: null, plotWidth: 0 };
 
 /** Creates an element with attributes and children (text or nodes). */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
@@ -96,65 +110,140 @@ function toolbar(label: string, ...buttons: HTMLButtonElement[]): HTMLElement {
   return bar;
 }
 
-function renderEmpty(file: string, reason: string): void {
-  show(
-    el('h1', {}, `Check results: ${file}`),
-    el('p', { class: 'empty' }, reason),
-    el('div', { class: 'actions' }, button('Run a check', () => vscode.postMessage({ type: 'rerun' })), button('Open the file', () => vscode.postMessage({ type: 'openFile' }))),
-  );
-  announce(reason);
+/** Tells the host what the page shows now: the counts, the action buttons offered and the notes. */
+function reportRendered(): void {
+  const actions = Array.from(document.querySelectorAll('#root .actions button')).map((b) => b.textContent ?? '');
+  const notes = Array.from(document.querySelectorAll('#root [role="note"], #root .empty')).map((n) => n.textContent ?? '');
+  const page = state.page;
+  vscode.postMessage({
+    type: 'rendered',
+    arms: state.summary?.arms.length ?? 0,
+    samplesShown: page?.samples.length ?? 0,
+    totalSamples: page?.total ?? 0,
+    actions,
+    notes,
+  });
 }
 
-function renderSummary(file: string, summary: CheckSummary, stale: string[]): void {
+/** The button that runs a check, or, where checks cannot run (Restricted Mode), the one that says how to allow them. */
+function runButton(label: string): HTMLButtonElement {
+  return state.checks.canRun
+    ? button(label, () => vscode.postMessage({ type: 'rerun' }))
+    : button('Manage Workspace Trust', () => vscode.postMessage({ type: 'manageTrust' }));
+}
+
+function renderEmpty(file: string, reason: string): void {
+  state.summary = null;
+  state.page = null;
+  const notes: HTMLElement[] = [el('p', { class: 'empty' }, reason)];
+  if (!state.checks.canRun && state.checks.reason) notes.push(el('p', { class: 'note restricted', role: 'note' }, state.checks.reason));
+  show(
+    el('h1', {}, `Check results: ${file}`),
+    ...notes,
+    el('div', { class: 'actions' }, runButton('Run a check'), button('Open the file', () => vscode.postMessage({ type: 'openFile' }))),
+  );
+  announce(state.checks.canRun ? reason : `${reason} ${state.checks.reason ?? ''}`.trim());
+}
+
+/** The notes above the results: a later run that left nothing, incompleteness, edits since, Restricted Mode. */
+function renderNotes(): void {
+  const container = document.getElementById('notes');
+  const summary = state.summary;
+  if (!container || !summary) return;
+  const notes: HTMLElement[] = [];
+  if (state.runNote) notes.push(el('p', { class: 'warning', role: 'note' }, state.runNote));
+  if (!summary.complete) notes.push(el('p', { class: 'warning', role: 'note' }, 'Incomplete: some samples are missing or failed. Run the check again to finish it; only the missing samples are requested.'));
+  if (state.stale.length) notes.push(el('p', { class: 'warning', role: 'note' }, `Changed since the check: ${state.stale.join(', ')}. Their results describe the old text.`));
+  if (!state.checks.canRun && state.checks.reason) notes.push(el('p', { class: 'note restricted', role: 'note' }, state.checks.reason));
+  container.replaceChildren(...notes);
+}
+
+function renderSummary(file: string, summary: CheckSummary): void {
   state.summary = summary;
+  state.page = null;
   const finished = new Date(summary.finishedAt);
   const meta = el(
     'p',
     { class: 'meta' },
     `${summary.behavior} · ${summary.model} (${summary.provider}${summary.baseUrl ? ` at ${summary.baseUrl}` : ''}) · grader ${summary.grader} · ${summary.samplesPerArm} samples per arm · ${summary.requests} requests, ${summary.cacheHits} from the cache · finished ${Number.isNaN(finished.getTime()) ? summary.finishedAt : finished.toLocaleString()}`,
   );
-  const notes: HTMLElement[] = [];
-  if (!summary.complete) notes.push(el('p', { class: 'warning', role: 'note' }, 'Incomplete: some samples are missing or failed. Run the check again to finish it; only the missing samples are requested.'));
-  if (stale.length) notes.push(el('p', { class: 'warning', role: 'note' }, `Changed since the check: ${stale.join(', ')}. Their results describe the old text.`));
   const actions = toolbar(
     'Results actions',
     button('Export arms (CSV)', () => vscode.postMessage({ type: 'export', format: 'arms-csv' })),
     button('Export samples (CSV)', () => vscode.postMessage({ type: 'export', format: 'samples-csv' })),
     button('Export all (JSON)', () => vscode.postMessage({ type: 'export', format: 'json' })),
     button('Open the file', () => vscode.postMessage({ type: 'openFile' })),
-    button('Run again', () => vscode.postMessage({ type: 'rerun' })),
+    runButton('Run again'),
   );
   show(
     el('h1', {}, `Check results: ${file}`),
     meta,
-    ...notes,
+    el('div', { id: 'notes' }),
     actions,
     el('h2', { id: 'plot-heading' }, 'Rate of the behaviour per arm (95% Wilson interval)'),
-    renderPlot(summary.arms),
+    el('div', { id: 'plot', class: 'plot' }),
     el('h2', { id: 'table-heading' }, 'Arms'),
-    el('div', { id: 'arms' }),
+    el('div', { id: 'arms', class: 'table-scroll' }),
     el('h2', { id: 'samples-heading' }, 'Samples'),
     renderFilters(summary.arms),
     el('div', { id: 'samples', 'aria-labelledby': 'samples-heading' }),
   );
+  renderNotes();
+  drawPlot();
   renderTable();
   requestSamples(0);
 }
 
+/** Draws the plot at the width of its container, in CSS pixels, so that its text keeps its size; again on resize. */
+function drawPlot(): void {
+  const container = document.getElementById('plot');
+  const summary = state.summary;
+  if (!container || !summary) return;
+  const width = Math.max(200, Math.floor(container.clientWidth));
+  state.plotWidth = width;
+  container.replaceChildren(renderPlot(summary.arms, width));
+}
+
+const plotResize = new ResizeObserver(() => {
+  const container = document.getElementById('plot');
+  if (container && Math.abs(Math.floor(container.clientWidth) - state.plotWidth) >= 1) drawPlot();
+});
+plotResize.observe(document.getElementById('root')!);
+
+/** Width of `text` in the plot's label font (CSS pixels). */
+function textWidth(text: string, font: string): number {
+  const context = (textWidth.canvas ??= document.createElement('canvas')).getContext('2d');
+  if (!context) return text.length * 7;
+  context.font = font;
+  return context.measureText(text).width;
+}
+textWidth.canvas = undefined as HTMLCanvasElement | undefined;
+
+/** `text` cut with an ellipsis to fit `width` pixels. */
+function fitText(text: string, width: number, font: string): string {
+  if (textWidth(text, font) <= width) return text;
+  let cut = text;
+  while (cut.length > 1 && textWidth(`${cut}…`, font) > width) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
 /**
- * The forest plot. It is one image to assistive technology (an image's parts are not announced), named by its
- * heading and described by a `<desc>` that reads out every arm with the table's figures; each row also has a
- * `<title>` (the tooltip a mouse user sees).
+ * The forest plot, `width` pixels wide. It is one image to assistive technology (an image's parts are not
+ * announced), named by its heading and described by a `<desc>` that reads out every arm with the table's figures;
+ * each row also has a `<title>` (the tooltip a mouse user sees, with the whole name when the label is cut).
  */
-function renderPlot(arms: ArmResult[]): Element {
-  const plot = forestPlot(arms, 680);
+function renderPlot(arms: ArmResult[], width: number): Element {
+  const names = arms.map((arm) => arm.name + (arm.control ? ' (control)' : ''));
+  const font = `12px ${getComputedStyle(document.body).fontFamily}`;
+  const labelWidth = Math.round(Math.min(Math.max(80, ...names.map((n) => textWidth(n, font) + 20)), Math.max(LABEL_WIDTH, width * 0.4), width * 0.45));
+  const plot = forestPlot(arms, width, labelWidth);
   const description = `${plot.rows.map((row) => row.label).join('; ')}.${plot.reference === null ? '' : ' The dashed line marks the control arm’s rate.'}`;
-  const rows = plot.rows.map((row) =>
+  const rows = plot.rows.map((row, index) =>
     svg(
       'g',
-      { class: row.control ? 'row control' : 'row' },
+      { class: `row${row.control ? ' control' : ''}${row.aboveZero ? ' above' : ''}` },
       svg('title', {}, row.label),
-      svg('text', { x: plot.labelWidth - 10, y: row.y, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, row.name + (row.control ? ' (control)' : '')),
+      svg('text', { x: plot.labelWidth - 10, y: row.y, class: 'label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, fitText(names[index]!, plot.labelWidth - 14, font)),
       svg('line', { x1: row.low, x2: row.high, y1: row.y, y2: row.y, class: 'interval' }),
       svg('line', { x1: row.low, x2: row.low, y1: row.y - 5, y2: row.y + 5, class: 'interval' }),
       svg('line', { x1: row.high, x2: row.high, y1: row.y - 5, y2: row.y + 5, class: 'interval' }),
@@ -173,7 +262,15 @@ function renderPlot(arms: ArmResult[]): Element {
     plot.reference === null ? [] : [svg('line', { x1: plot.reference, x2: plot.reference, y1: 4, y2: plot.axis.y, class: 'reference' })];
   return svg(
     'svg',
-    { viewBox: `0 0 ${plot.width} ${plot.height}`, class: 'forest', role: 'img', 'aria-labelledby': 'plot-heading', 'aria-describedby': 'plot-description' },
+    {
+      viewBox: `0 0 ${plot.width} ${plot.height}`,
+      width: plot.width,
+      height: plot.height,
+      class: 'forest',
+      role: 'img',
+      'aria-labelledby': 'plot-heading',
+      'aria-describedby': 'plot-description',
+    },
     svg('desc', { id: 'plot-description' }, description),
     ...reference,
     ...rows,
@@ -185,7 +282,6 @@ function renderPlot(arms: ArmResult[]): Element {
 const COLUMNS: Array<{ column: ArmColumn | null; label: string }> = [
   { column: 'name', label: 'Arm' },
   { column: 'rate', label: 'Rate' },
-  { column: null, label: '95% CI' },
   { column: 'lift', label: 'Lift vs control' },
   { column: 'predicted', label: 'Predicted' },
   { column: 'n', label: 'n' },
@@ -221,14 +317,33 @@ function renderTable(): void {
       'tr',
       { class: arm.control ? 'control' : '' },
       el('th', { scope: 'row' }, arm.name + (arm.control ? ' (control)' : '')),
-      el('td', { class: 'number' }, `${percent(arm.rate)} (${arm.k}/${arm.n})`),
-      el('td', { class: 'number' }, interval(arm.ci)),
-      el('td', { class: 'number' }, arm.lift === null ? '—' : `${signedPoints(arm.lift)} pts${arm.liftCi ? ` [${signedPoints(arm.liftCi[0])}, ${signedPoints(arm.liftCi[1])}]` : ''}`),
+      el('td', { class: 'number' }, rateText(arm)),
+      liftCell(arm),
       el('td', { class: 'number' }, arm.predicted === null ? '—' : arm.predicted.toFixed(2)),
       el('td', { class: 'number' }, `${arm.n}${arm.failed ? ` (+${arm.failed} failed)` : ''}`),
     ),
   );
-  container.replaceChildren(el('table', {}, el('caption', {}, 'Each arm with its rate, interval, lift over the control and predicted score. Activate a column header to sort.'), el('thead', {}, header), el('tbody', {}, ...rows)));
+  container.replaceChildren(
+    el(
+      'table',
+      {},
+      el(
+        'caption',
+        {},
+        `Each arm with its rate and its lift over the control in percentage points, each with its 95% interval in brackets, and its predicted score; a lift whose interval lies above 0 is marked “${ABOVE_ZERO}”. Activate a column header to sort.`,
+      ),
+      el('thead', {}, header),
+      el('tbody', {}, ...rows),
+    ),
+  );
+}
+
+/** The lift cell; a candidate whose lift interval lies above 0 is marked in words and in green. */
+function liftCell(arm: ArmResult): HTMLElement {
+  const text = liftText(arm);
+  if (text === null) return el('td', { class: 'number' }, '—');
+  if (!isAboveZero(arm)) return el('td', { class: 'number lift' }, text);
+  return el('td', { class: 'number lift above' }, text, ' ', el('span', { class: 'above-mark' }, ABOVE_ZERO));
 }
 
 function renderFilters(arms: ArmResult[]): HTMLElement {
@@ -303,7 +418,7 @@ function renderSamples(page: SamplePage): void {
     (!same.disabled ? same : !other.disabled ? other : rangeText).focus();
   }
   announce(page.total === 0 ? `No samples match (${filterText(page.filter)}).` : `${range} (${filterText(page.filter)}).`);
-  vscode.postMessage({ type: 'rendered', arms: state.summary?.arms.length ?? 0, samplesShown: page.samples.length, totalSamples: page.total });
+  reportRendered();
 }
 
 window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
@@ -311,14 +426,27 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   switch (message.type) {
     case 'summary':
       vscode.setState({ uri: message.uri });
-      renderSummary(message.file, message.summary, message.stale);
-      announce(`Results of ${message.file} loaded.`);
+      state.checks = message.checks;
+      state.stale = message.stale;
+      state.runNote = message.runNote;
+      renderSummary(message.file, message.summary);
+      announce(`Results of ${message.file} loaded.${message.runNote ? ` ${message.runNote}` : ''}`);
       break;
     case 'empty':
       vscode.setState({ uri: message.uri });
+      state.checks = message.checks;
       renderEmpty(message.file, message.reason);
-      vscode.postMessage({ type: 'rendered', arms: 0, samplesShown: 0, totalSamples: 0 });
+      reportRendered();
       break;
+    case 'stale': {
+      const before = state.stale.join('\n');
+      state.stale = message.stale;
+      if (!state.summary || before === state.stale.join('\n')) break;
+      renderNotes();
+      announce(state.stale.length ? `Changed since the check: ${state.stale.join(', ')}.` : 'The file matches the checked text again.');
+      reportRendered();
+      break;
+    }
     case 'samples':
       renderSamples(message.page);
       break;

@@ -71,9 +71,9 @@ describe('inoculate check (CLI)', function () {
       assert.equal(result.status, 0, result.stderr);
       const lines = result.stdout.split('\n');
       assert.match(lines[0]!, /^prompts\.inoc {2}custom {2}test-model at http:\/\/127\.0\.0\.1:\d+\/v1 {2}regex grader$/);
-      assert.match(lines[1]!, /^arm +rate {2}95% CI +lift {2}95% CI +n$/);
-      assert.match(lines[2]!, /^yes +100\.0% {2}\[72\.2%, 100\.0%\] +\+100\.0 {2}\[\+\d+\.\d, \+100\.0\] +10 {2}█{20}$/);
-      assert.match(lines[4]!, /^neutral +0\.0% {2}\[0\.0%, 27\.8%\] +control +10 {2}·{20}$/);
+      assert.match(lines[1]!, /^arm +rate \[95% CI\] \(k\/n\) +lift \[95% CI\]$/);
+      assert.match(lines[2]!, /^yes +100% \[72%, 100%\] \(10\/10\) +\+100 pts \[\+\d+, \+100\] +█{20}$/);
+      assert.match(lines[4]!, /^neutral +0% \[0%, 28%\] \(0\/10\) +control +·{20}$/);
     });
 
     it('a warm re-run sends 0 requests; editing one variant re-samples only that arm', async () => {

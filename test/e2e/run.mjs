@@ -274,7 +274,8 @@ async function takeScreenshot(page, request) {
 /**
  * A test asks what the workbench shows (e.g. a notification's text, which the extension API cannot read): wait for a
  * visible element matching `selector` that contains `contains`, and write `{ text }` (or `{ error }`) to `reply`, a
- * file in the run's private folder the test watches.
+ * file in the run's private folder the test watches. With `property` (and optionally `pseudo`, e.g. `::before`), the
+ * answer also holds that computed style of the element as `style` (e.g. a file icon's `background-image`).
  */
 async function answerUiText(page, request) {
   let query;
@@ -294,6 +295,12 @@ async function answerUiText(page, request) {
     const element = page.locator(String(query.selector)).filter({ hasText: String(query.contains ?? '') }).first();
     await element.waitFor({ state: 'visible', timeout: 30000 });
     answer = { text: (await element.innerText()).trim() };
+    if (typeof query.property === 'string') {
+      answer.style = await element.evaluate(
+        (node, { pseudo, property }) => getComputedStyle(node, pseudo || null).getPropertyValue(property),
+        { pseudo: typeof query.pseudo === 'string' ? query.pseudo : '', property: query.property },
+      );
+    }
   } catch (error) {
     answer = { error: error instanceof Error ? error.message : String(error) };
   }

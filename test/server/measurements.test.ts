@@ -55,17 +55,17 @@ describe('measurements in the language server', () => {
       client.open(uri, TEXT);
       await client.waitForDiagnostics(uri);
       const titles = async () => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
-      assert.ok((await titles()).includes('measured 35% [10%–60%] n=20'), (await titles()).join(' | '));
+      assert.ok((await titles()).includes('measured 35% [10%, 60%] (7/20), lift +30 pts [+10, +50]'), (await titles()).join(' | '));
       assert.ok((await titles()).includes('▶ Check'), 'a trusted workspace offers checks');
       const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } })) as Hover;
-      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35%\*\*.*7\/20.*test-model/);
+      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \[10%, 60%\] \(7\/20\), lift \+30 pts \[\+10, \+50\]\*\* on `test-model`/);
 
       const summaryPath = writeSummary(workspace, 12, 'an older text');
       const refreshed = client.nextCodeLensRefresh();
       void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(summaryPath).toString(), type: 2 }] });
       await refreshed;
       const latest = await titles();
-      assert.ok(latest.includes('measured 60% [10%–60%] n=20 (stale)'), latest.join(' | '));
+      assert.ok(latest.includes('measured 60% [10%, 60%] (12/20), lift +30 pts [+10, +50] (stale)'), latest.join(' | '));
     } finally {
       await client.stop();
     }

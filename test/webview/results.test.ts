@@ -183,7 +183,7 @@ describe('the results webview in Chromium, by keyboard', function () {
     const page = await open();
     const names = async () => (await table(page)).rows.map((row) => row[0]);
     assert.deepEqual(await names(), ['test-specific', 'only-this-test', 'pass-the-test', 'irrelevant (control)']);
-    assert.deepEqual((await table(page)).sort, { Arm: 'none', Rate: 'none', '95% CI': null, 'Lift vs control': 'none', Predicted: 'none', n: 'none' });
+    assert.deepEqual((await table(page)).sort, { Arm: 'none', Rate: 'none', 'Lift vs control': 'none', Predicted: 'none', n: 'none' });
 
     await press(page, 'Tab');
     await press(page, 'Tab');
@@ -223,11 +223,11 @@ describe('the results webview in Chromium, by keyboard', function () {
     const { rows } = await table(page);
     assert.equal(rows.length, summary.arms.length);
     for (const [arm, cells] of summary.arms.map((a, i) => [a, rows[i]!] as const)) {
-      // The table's cells: "67.5% (27/40)" and "52.0%–80.4%".
-      const rate = /^(\S+) \((\d+)\/(\d+)\)$/.exec(cells[1]!);
-      assert.ok(rate, `rate cell: ${cells[1]}`);
-      assert.equal(rate[1], `${(arm.rate * 100).toFixed(1)}%`, `${arm.name}: the table's rate`);
-      const spoken = `${cells[0]}: ${rate[1]} (95% CI ${cells[2]}), ${rate[2]} of ${rate[3]}`;
+      // The table's cells: "68% [52%, 80%] (27/40)" and "+63 pts [+43, +75] above 0" (or "—" for the control).
+      assert.match(cells[1]!, /^\d+% \[\d+%, \d+%\] \(\d+\/\d+\)$/, `${arm.name}: rate cell`);
+      assert.ok(cells[1]!.endsWith(`(${arm.k}/${arm.n})`), `${arm.name}: the table's counts`);
+      const lift = cells[2] === '—' ? '' : `, lift ${cells[2]!.replace(/ above 0$/, ', above 0')}`;
+      const spoken = `${cells[0]}: ${cells[1]}${lift}`;
       assert.ok(description.includes(spoken), `the plot's description lacks "${spoken}":\n${description}`);
     }
     assert.match(description, /The dashed line marks the control arm’s rate\.$/);
@@ -333,6 +333,113 @@ describe('the results webview in Chromium, by keyboard', function () {
     assertClean(page);
   });
 
+  it('marks, in green and in words, exactly the candidates whose lift interval lies above 0 (as the CLI does)', async () => {
+    const page = await open();
+    const marks = await page.page.evaluate(() =>
+      Array.from(document.querySelectorAll('#arms tbody tr')).map((tr) => ({
+        arm: tr.querySelector('th')!.textContent,
+        marked: tr.querySelector('td.lift.above .above-mark')?.textContent ?? null,
+      })),
+    );
+    const expected = summary.arms.map((arm) => ({ arm: arm.name + (arm.control ? ' (control)' : ''), marked: arm.liftCi && arm.liftCi[0] > 0 ? 'above 0' : null }));
+    assert.deepEqual(marks, expected);
+    assert.ok(expected.some((e) => e.marked) && expected.some((e) => !e.marked && !e.arm.includes('control')), 'the fixture has a marked and an unmarked candidate');
+    // The plot draws the same rows green, and its words say it.
+    const plotted = await page.page.evaluate(() => Array.from(document.querySelectorAll('svg.forest g.row')).map((g) => [g.classList.contains('above'), g.querySelector('title')!.textContent!.endsWith(', above 0')]));
+    assert.deepEqual(plotted, expected.map((e) => [e.marked !== null, e.marked !== null]));
+    assertClean(page);
+  });
+
+  it('keeps the plot text at its size and the figures on one line in a side-by-side panel', async () => {
+    for (const width of [560, 420, 1000]) {
+      const page = (view = await openResultsPage(browser!, { summary, samples }, dark, { viewport: { width, height: 800 } }));
+      const layout = await page.page.evaluate(() => {
+        const svgElement = document.querySelector('svg.forest') as SVGSVGElement;
+        const scale = svgElement.getBoundingClientRect().width / svgElement.viewBox.baseVal.width;
+        const fontSize = parseFloat(getComputedStyle(svgElement.querySelector('text.label')!).fontSize);
+        const labels = Array.from(svgElement.querySelectorAll('text.label')).map((t) => (t as SVGTextElement).getBoundingClientRect());
+        const axis = (svgElement.querySelector(':scope > line.axis') as SVGLineElement).getBoundingClientRect();
+        const wrapped = Array.from(document.querySelectorAll('#arms td.number')).filter((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size > 1;
+        }).map((cell) => cell.textContent);
+        return { renderedFont: fontSize * scale, labelsClear: labels.every((l) => l.left >= 0 && l.right <= axis.left + 1), wrapped };
+      });
+      assert.ok(layout.renderedFont >= 11.9, `${width} px: the plot's labels are drawn at ${layout.renderedFont.toFixed(1)} px`);
+      assert.ok(layout.labelsClear, `${width} px: a label runs into the axis or off the panel`);
+      assert.deepEqual(layout.wrapped, [], `${width} px: figures wrapped`);
+      assertClean(page);
+      await page.close();
+      view = undefined;
+    }
+  });
+
+  it('redraws the plot at the new width when the panel is resized', async () => {
+    const page = (view = await openResultsPage(browser!, { summary, samples }, dark, { viewport: { width: 1000, height: 800 } }));
+    const drawnWidth = () => page.page.evaluate(() => (document.querySelector('svg.forest') as SVGSVGElement).viewBox.baseVal.width);
+    const wide = await drawnWidth();
+    // A webview is a page of its own: resizing the panel resizes its viewport.
+    await page.page.setViewportSize({ width: 480, height: 800 });
+    await page.page.waitForFunction((before) => (document.querySelector('svg.forest') as SVGSVGElement).viewBox.baseVal.width < before, wide);
+    const narrow = await drawnWidth();
+    assert.ok(narrow < wide && narrow <= 480, `${wide} → ${narrow}`);
+    assertClean(page);
+  });
+
+  it('in Restricted Mode offers no check, says why, and offers to manage workspace trust instead', async () => {
+    const checks = { canRun: false, reason: 'Checks are off in Restricted Mode: this workspace is not trusted.' };
+    for (const content of [{ summary, samples, checks }, { emptyReason: 'No check has been run for this file yet.', checks }]) {
+      const page = await open(content);
+      const rendered = page.posted.find((m) => m.type === 'rendered') as Extract<WebviewMessage, { type: 'rendered' }>;
+      assert.ok(!rendered.actions.some((a) => /run/i.test(a)), `a check is offered: ${rendered.actions.join(', ')}`);
+      assert.ok(rendered.actions.includes('Manage Workspace Trust'), rendered.actions.join(', '));
+      assert.ok(rendered.notes.includes(checks.reason), rendered.notes.join(' | '));
+      const buttons = await page.page.evaluate(() => Array.from(document.querySelectorAll('button')).map((b) => b.textContent));
+      assert.ok(!buttons.some((b) => /^Run/.test(b ?? '')), buttons.join(', '));
+      await page.page.evaluate(() => (Array.from(document.querySelectorAll('button')).find((b) => b.textContent === 'Manage Workspace Trust') as HTMLButtonElement).click());
+      await page.waitForMessage('the trust request', (m) => m.type === 'manageTrust', 0);
+      assert.ok(!page.posted.some((m) => m.type === 'rerun'));
+      assertClean(page);
+      await page.close();
+      view = undefined;
+    }
+    // Trusted, the same page offers the check and no trust button.
+    const trusted = await open();
+    const rendered = trusted.posted.find((m) => m.type === 'rendered') as Extract<WebviewMessage, { type: 'rendered' }>;
+    assert.ok(rendered.actions.includes('Run again'));
+    assert.ok(!rendered.actions.includes('Manage Workspace Trust'));
+  });
+
+  it('says when the latest run produced nothing, above the earlier results it shows', async () => {
+    const runNote = 'The latest run (started 11:00) produced no results: all 160 of its samples failed. The first failure: Could not reach http://127.0.0.1:9/v1';
+    const page = await open({ summary, samples, runNote });
+    const rendered = page.posted.find((m) => m.type === 'rendered') as Extract<WebviewMessage, { type: 'rendered' }>;
+    assert.equal(rendered.notes[0], runNote);
+    assert.equal(await page.page.evaluate(() => document.querySelector('#notes [role="note"]')!.className), 'warning');
+    assertClean(page);
+  });
+
+  it('updates "changed since the check" while open, keeping the focus where it is', async () => {
+    const page = await open();
+    const notes = () => page.page.evaluate(() => Array.from(document.querySelectorAll('#notes [role="note"]')).map((n) => n.textContent));
+    assert.ok(!(await notes()).some((n) => n?.startsWith('Changed since')));
+    for (let i = 0; i < 3; i++) await press(page, 'Tab');
+    const before = await focused(page);
+    const since = page.posted.length;
+    await page.send({ type: 'stale', stale: ['test-specific'] });
+    const rendered = (await page.waitForMessage('the update drawn', renderedPage, since)) as Extract<WebviewMessage, { type: 'rendered' }>;
+    assert.ok(rendered.notes.includes('Changed since the check: test-specific. Their results describe the old text.'), rendered.notes.join(' | '));
+    assert.equal(await liveRegion(page), 'Changed since the check: test-specific.');
+    assert.equal(label(await focused(page)), label(before), 'the focus stayed');
+    const back = page.posted.length;
+    await page.send({ type: 'stale', stale: [] });
+    await page.waitForMessage('the update drawn', renderedPage, back);
+    assert.ok(!(await notes()).some((n) => n?.startsWith('Changed since')));
+    assert.equal(await liveRegion(page), 'The file matches the checked text again.');
+    assertClean(page);
+  });
+
   it('keeps to its CSP: only its own files load, nothing inline, and the policy really blocks inline code', async () => {
     const page = await open();
     // Use the view a little first: sorting, paging and filtering draw new DOM.
@@ -428,7 +535,9 @@ describe('the results webview in Chromium, by keyboard', function () {
       assert.equal(await style('body', 'color'), colour('--vscode-foreground'), kind);
       assert.equal(await style('body', 'background-color'), colour('--vscode-editor-background'), kind);
       assert.equal(await style('[role="toolbar"] button', 'background-color'), colour('--vscode-button-secondaryBackground'), kind);
-      assert.equal(await style('svg.forest .row:not(.control) .point', 'fill'), colour('--vscode-charts-blue'), kind);
+      assert.equal(await style('svg.forest .row:not(.control):not(.above) .point', 'fill'), colour('--vscode-charts-blue'), kind);
+      assert.equal(await style('svg.forest .row.above .point', 'fill'), colour('--vscode-charts-green'), kind);
+      assert.equal(await style('td.lift.above .above-mark', 'color'), colour('--vscode-charts-green'), kind);
       assert.equal(await style('svg.forest .row.control .point', 'fill'), colour('--vscode-charts-foreground'), kind);
       assert.equal(await style('.sample.behavior', 'border-left-color'), colour('--vscode-charts-red'), kind);
       assert.equal(await style('.sample.clean', 'border-left-color'), colour('--vscode-charts-green'), kind);

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CheckSummary } from '../../core/src/check/types';
 import { resultsHtml } from '../../client/src/results/html';
-import type { HostMessage, SampleView, WebviewMessage } from '../../client/src/results/protocol';
+import type { CheckAvailability, HostMessage, SampleView, WebviewMessage } from '../../client/src/results/protocol';
 import { ROOT, RESULTS_BUNDLE, type Browser, type BrowserContext, type CdpSession, type Page } from './browser';
 import { pageOf } from './resultsFixture';
 
@@ -23,8 +23,15 @@ export interface CspViolation {
   sample: string;
 }
 
-/** What the host shows: a check's results, or the empty state with its reason. */
-export type ResultsContent = { summary: CheckSummary; samples: SampleView[]; stale?: string[] } | { emptyReason: string };
+/** What the host shows: a check's results, or the empty state with its reason; checks can run unless `checks` says not. */
+export type ResultsContent = ({ summary: CheckSummary; samples: SampleView[]; stale?: string[]; runNote?: string } | { emptyReason: string }) & {
+  checks?: CheckAvailability;
+};
+
+/** Options of the page: the viewport (default 1000 × 800; a side-by-side editor is about 560 wide). */
+export interface PageOptions {
+  viewport?: { width: number; height: number };
+}
 
 /** Theme variables (`--vscode-*` → value), as VS Code puts them on the webview's root element. */
 export type Theme = Record<string, string>;
@@ -118,12 +125,17 @@ function startServer(requested: string[]): Promise<{ server: Server; origin: str
  * message). The stand-in host answers like `resultsPanel.ts`: the summary (or empty state) on `ready`, a page of
  * samples per `samples` request, and a status line after an export.
  */
-export async function openResultsPage(browser: Browser, content: ResultsContent, theme?: { kind: 'vscode-light' | 'vscode-dark'; variables: Theme }): Promise<ResultsPage> {
+export async function openResultsPage(
+  browser: Browser,
+  content: ResultsContent,
+  theme?: { kind: 'vscode-light' | 'vscode-dark'; variables: Theme },
+  options: PageOptions = {},
+): Promise<ResultsPage> {
   const requested: string[] = [];
   const { server, origin } = await startServer(requested);
   let context: BrowserContext | undefined;
   try {
-    context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    context = await browser.newContext({ viewport: options.viewport ?? { width: 1000, height: 800 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Accessibility.enable');
@@ -134,6 +146,7 @@ export async function openResultsPage(browser: Browser, content: ResultsContent,
     const waiters: Array<{ match: (m: WebviewMessage) => boolean; resolve: (m: WebviewMessage) => void }> = [];
     const pending = new Set<Promise<void>>();
 
+    const checks = content.checks ?? { canRun: true, reason: null };
     const send = async (message: HostMessage) => {
       await page.evaluate((m) => window.postMessage(m, '*'), message);
     };
@@ -141,8 +154,8 @@ export async function openResultsPage(browser: Browser, content: ResultsContent,
       switch (message.type) {
         case 'ready':
           return 'emptyReason' in content
-            ? { type: 'empty', uri: URI, file: FILE, reason: content.emptyReason }
-            : { type: 'summary', uri: URI, file: FILE, summary: content.summary, stale: content.stale ?? [] };
+            ? { type: 'empty', uri: URI, file: FILE, reason: content.emptyReason, checks }
+            : { type: 'summary', uri: URI, file: FILE, summary: content.summary, stale: content.stale ?? [], checks, runNote: content.runNote ?? null };
         case 'samples':
           return 'samples' in content ? { type: 'samples', page: pageOf(content.samples, message.filter, message.offset) } : undefined;
         case 'export':

@@ -1,21 +1,27 @@
 import assert from 'node:assert/strict';
-import { interval, percent, signedPoints } from './format';
+import { newcombeDifference, rateEstimate } from '../../../core/src/check/stats';
+import { ABOVE_ZERO, armText, isAboveZero, liftText, rateText } from './format';
 
-describe('results number formats', () => {
-  it('writes proportions as percentages with one decimal', () => {
-    assert.equal(percent(0.675), '67.5%');
-    assert.equal(percent(0), '0.0%');
-    assert.equal(percent(1), '100.0%');
-    assert.equal(percent(2 / 3), '66.7%');
+const candidate = (k: number, controlK: number) => {
+  const lift = newcombeDifference(k, 40, controlK, 40);
+  return { name: 'cand', control: false, ...rateEstimate(k, 40), lift: lift.difference, liftCi: lift.ci };
+};
+
+describe('results view figures', () => {
+  it('writes rates and lifts as the rest of the product does', () => {
+    const arm = candidate(27, 2);
+    assert.match(rateText(arm), /^68% \[\d+%, \d+%\] \(27\/40\)$/);
+    assert.match(liftText(arm)!, /^\+63 pts \[\+\d+, \+\d+\]$/);
+    assert.equal(liftText({ lift: null, liftCi: null }), null);
   });
 
-  it('writes lifts in signed percentage points, with a true minus sign', () => {
-    assert.equal(signedPoints(0.1), '+10.0');
-    assert.equal(signedPoints(0), '+0.0');
-    assert.equal(signedPoints(-0.05), '−5.0');
-  });
-
-  it('writes an interval as its two ends', () => {
-    assert.equal(interval([0.52, 0.8041]), '52.0%–80.4%');
+  it('marks in words a candidate whose lift interval lies above 0, and only such a candidate', () => {
+    const clear = candidate(27, 2);
+    const unclear = candidate(4, 2);
+    assert.equal(isAboveZero(clear), true);
+    assert.equal(isAboveZero(unclear), false);
+    assert.ok(armText(clear).endsWith(`, ${ABOVE_ZERO}`), armText(clear));
+    assert.ok(!armText(unclear).includes(ABOVE_ZERO), armText(unclear));
+    assert.equal(armText({ name: 'ctl', control: true, ...rateEstimate(2, 40), lift: null, liftCi: null }), `ctl (control): ${rateText(rateEstimate(2, 40))}`);
   });
 });

@@ -10,12 +10,15 @@ describe('parseWebviewMessage', () => {
       offset: 25,
     });
     assert.deepEqual(parseWebviewMessage({ type: 'export', format: 'json' }), { type: 'export', format: 'json' });
-    assert.deepEqual(parseWebviewMessage({ type: 'rendered', arms: 2, samplesShown: 25, totalSamples: 80, extra: 1 }), {
+    assert.deepEqual(parseWebviewMessage({ type: 'rendered', arms: 2, samplesShown: 25, totalSamples: 80, actions: ['Run again', 3], notes: 'x', extra: 1 }), {
       type: 'rendered',
       arms: 2,
       samplesShown: 25,
       totalSamples: 80,
+      actions: ['Run again'],
+      notes: [],
     });
+    assert.deepEqual(parseWebviewMessage({ type: 'manageTrust', extra: 1 }), { type: 'manageTrust' });
   });
 
   it('rejects anything else, and normalises unknown filter values to "all"', () => {

@@ -39,21 +39,42 @@ export interface SamplePage {
 
 export type ExportFormat = 'arms-csv' | 'samples-csv' | 'json';
 
+/** Whether the view may offer to run a check; when not (Restricted Mode), why, in words for the page. */
+export interface CheckAvailability {
+  canRun: boolean;
+  /** Why checks cannot run here (null when they can). */
+  reason: string | null;
+}
+
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'summary'; uri: string; file: string; summary: CheckSummary; stale: string[] }
-  | { type: 'empty'; uri: string; file: string; reason: string }
+  | {
+      type: 'summary';
+      uri: string;
+      file: string;
+      summary: CheckSummary;
+      /** Arms whose variant text changed since the check. */
+      stale: string[];
+      checks: CheckAvailability;
+      /** What became of a later run that left no results (e.g. every sample failed), or null. */
+      runNote: string | null;
+    }
+  | { type: 'empty'; uri: string; file: string; reason: string; checks: CheckAvailability }
+  /** The arms changed since the check, again (the file was edited while the view is open). */
+  | { type: 'stale'; stale: string[] }
   | { type: 'samples'; page: SamplePage }
   | { type: 'status'; message: string };
 
 /** Webview → host. */
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'rendered'; arms: number; samplesShown: number; totalSamples: number }
+  /** Drawn: counts, the labels of the action buttons offered and the notes shown (the end-to-end tests read them). */
+  | { type: 'rendered'; arms: number; samplesShown: number; totalSamples: number; actions: string[]; notes: string[] }
   | { type: 'samples'; filter: SampleFilter; offset: number }
   | { type: 'export'; format: ExportFormat }
   | { type: 'openFile' }
-  | { type: 'rerun' };
+  | { type: 'rerun' }
+  | { type: 'manageTrust' };
 
 /** Samples per page of the browser. */
 export const PAGE_SIZE = 25;
@@ -72,10 +93,18 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'ready':
     case 'openFile':
     case 'rerun':
+    case 'manageTrust':
       return { type: message.type };
     case 'rendered':
       return typeof message.arms === 'number' && typeof message.samplesShown === 'number' && typeof message.totalSamples === 'number'
-        ? { type: 'rendered', arms: message.arms, samplesShown: message.samplesShown, totalSamples: message.totalSamples }
+        ? {
+            type: 'rendered',
+            arms: message.arms,
+            samplesShown: message.samplesShown,
+            totalSamples: message.totalSamples,
+            actions: strings(message.actions),
+            notes: strings(message.notes),
+          }
         : undefined;
     case 'samples': {
       const filter = message.filter as Record<string, unknown> | undefined;
@@ -90,4 +119,9 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     default:
       return undefined;
   }
+}
+
+/** The strings of an untrusted array (at most 50, each at most 2000 characters); [] for anything else. */
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string').slice(0, 50).map((v) => v.slice(0, 2000)) : [];
 }

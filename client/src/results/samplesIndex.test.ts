@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { nodeResultsFileSystem } from '../../../core/src/check/nodeFs';
 import type { SampleRecord } from '../../../core/src/check/store';
 import type { ArmResult, CheckSummary } from '../../../core/src/check/types';
-import { SamplesIndex } from './samplesIndex';
+import { runsOfArm, SamplesIndex } from './samplesIndex';
 
 const arm = (name: string, hash: string, control = false): ArmResult => ({
   name,
@@ -103,6 +103,59 @@ describe('SamplesIndex', () => {
     const page = await index.page({ arm: 'b', grade: null }, 1475, 25);
     assert.deepEqual(page.map((r) => r.sample), [1475, 1476, 1477, 1478, 1479, 1480, 1481, 1482, 1483, 1484, 1485, 1486, 1487, 1488, 1489, 1490, 1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499]);
     assert.deepEqual(await index.page({ arm: 'b', grade: null }, 1500, 25), []);
+  });
+
+  describe('a later run that produced nothing (every sample failed)', () => {
+    const first = '20250101T100000Z-111111';
+    const failedRun = '20250101T110000Z-222222';
+    const failure = (sample: number, armName = 'a', hash = 'ha') =>
+      record({ run: failedRun, arm: armName, instructionHash: hash, sample, response: null, grade: null, error: 'Could not reach the endpoint', at: '2025-01-01T11:00:05.000Z' });
+    const good = (sample: number, armName = 'a', hash = 'ha') => record({ run: first, arm: armName, instructionHash: hash, sample, at: '2025-01-01T10:00:05.000Z' });
+    const finished = { startedAt: '2025-01-01T10:00:00.000Z', finishedAt: '2025-01-01T10:00:09.000Z' };
+
+    it('shows only the samples of the summary, found by time when the summary names no run, and reports the later run', async () => {
+      const path = write([good(0), good(1), good(0, 'c', 'hc'), good(1, 'c', 'hc'), failure(0), failure(1), failure(0, 'c', 'hc'), failure(1, 'c', 'hc')]);
+      const index = await SamplesIndex.build(nodeResultsFileSystem, path, { ...summary([arm('a', 'ha'), arm('c', 'hc', true)]), ...finished });
+      assert.equal(index.size, 4);
+      assert.equal(index.count({ arm: null, grade: 'failed' }), 0, "the later run's failures are not shown under the earlier figures");
+      assert.deepEqual((await index.page({ arm: null, grade: null }, 0, 10)).map((r) => r.run), [first, first, first, first]);
+      assert.deepEqual(index.laterRun, { run: failedRun, startedAt: '2025-01-01T11:00:05.000Z', samples: 4, failed: 4, firstError: 'Could not reach the endpoint' });
+    });
+
+    it('matches the run ids a summary names, per summary or per arm', async () => {
+      // Clocks are not consulted when the summary names its runs: these records carry no time at all.
+      const path = write([
+        record({ run: first, sample: 0 }),
+        record({ run: first, arm: 'c', instructionHash: 'hc', sample: 0 }),
+        record({ run: failedRun, sample: 0, grade: null, error: 'boom' }),
+        record({ run: '20250101T120000Z-333333', sample: 0 }),
+        record({ run: '20250101T120000Z-333333', arm: 'c', instructionHash: 'hc', sample: 0, grade: null, error: 'late' }),
+      ]);
+      const bySummary = { ...summary([arm('a', 'ha'), arm('c', 'hc', true)]), runs: [first, '20250101T120000Z-333333'] };
+      assert.deepEqual([...runsOfArm(bySummary as CheckSummary, 'a')!], [first, '20250101T120000Z-333333']);
+      const index = await SamplesIndex.build(nodeResultsFileSystem, path, bySummary as CheckSummary);
+      // Per arm, the newest of the named runs that sampled it.
+      assert.deepEqual((await index.page({ arm: null, grade: null }, 0, 10)).map((r) => `${r.arm}:${r.run}`), [`a:20250101T120000Z-333333`, `c:20250101T120000Z-333333`]);
+      assert.equal(index.laterRun, undefined, 'the failed run in between is neither shown nor "later"');
+
+      // A --variant summary: arm a from the newest run, the control kept from the first.
+      const perArm = summary([{ ...arm('a', 'ha'), run: '20250101T120000Z-333333' } as ArmResult, { ...arm('c', 'hc', true), run: first } as ArmResult]);
+      const merged = await SamplesIndex.build(nodeResultsFileSystem, path, perArm);
+      assert.deepEqual((await merged.page({ arm: null, grade: null }, 0, 10)).map((r) => `${r.arm}:${r.run}`), [`a:20250101T120000Z-333333`, `c:${first}`]);
+
+      const withLater = write([record({ run: first, sample: 0 }), record({ run: failedRun, sample: 0, grade: null, error: 'boom' })]);
+      const reported = await SamplesIndex.build(nodeResultsFileSystem, withLater, { ...summary([arm('a', 'ha')]), run: first } as unknown as CheckSummary);
+      assert.equal(reported.size, 1);
+      assert.equal(reported.laterRun?.run, failedRun);
+      assert.equal(reported.laterRun?.firstError, 'boom');
+    });
+
+    it('without a summary, reports what the latest run did', async () => {
+      const path = write([failure(0), failure(1)]);
+      const index = await SamplesIndex.build(nodeResultsFileSystem, path, undefined);
+      assert.equal(index.size, 0);
+      assert.deepEqual(index.laterRun, { run: failedRun, startedAt: '2025-01-01T11:00:05.000Z', samples: 2, failed: 2, firstError: 'Could not reach the endpoint' });
+    });
   });
 
   it('is empty when the file does not exist', async () => {

@@ -2,8 +2,13 @@
  * An index of the samples behind a check summary, for browsing thousands of them page by page: one streamed pass over
  * `samples.jsonl` keeps only each record's byte range and what the filters need; a page reads its records by offset.
  *
- * Which records: for each arm of the summary, those of the latest run that sampled it with the same instruction
- * (a `--variant` run keeps the other arms' earlier results, so different arms may come from different runs).
+ * Which records: only those of the run(s) the summary was computed from, so a later run that produced nothing (every
+ * sample failed, or it was cancelled before any was graded: the engine then keeps the earlier summary) never shows
+ * its failures under the earlier figures. A summary that names its runs (`runs` / `run`, per summary or per arm) is
+ * matched exactly; an older one without them by time: for each arm, the latest run that sampled it with the same
+ * instruction among the records written before the summary finished (a `--variant` run keeps the other arms'
+ * earlier results, so different arms may come from different runs). Records of later runs are counted instead, to
+ * say what became of the latest run.
  */
 import type { ResultsFileSystem } from '../../../core/src/check/resultsFs';
 import type { SampleRecord } from '../../../core/src/check/store';
@@ -18,20 +23,56 @@ interface IndexEntry {
   outcome: 'behavior' | 'clean' | 'failed';
 }
 
+/** A run after the summary's, which left no summary of its own. */
+export interface LaterRun {
+  run: string;
+  /** When its first record was written (ISO). */
+  startedAt: string;
+  samples: number;
+  failed: number;
+  /** The first failure's message, if any failed. */
+  firstError: string | null;
+}
+
+/** The run ids a summary names for one arm (the summary's own when the arm names none); undefined when it names none. */
+export function runsOfArm(summary: CheckSummary, armName: string): ReadonlySet<string> | undefined {
+  const ids = (value: unknown): string[] =>
+    typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  const arm = summary.arms.find((a) => a.name === armName) as (Record<string, unknown> & { name: string }) | undefined;
+  const own = arm ? [...ids(arm.run), ...ids(arm.runs)] : [];
+  const shared = [...ids((summary as unknown as Record<string, unknown>).run), ...ids((summary as unknown as Record<string, unknown>).runs)];
+  const all = own.length ? own : shared;
+  return all.length ? new Set(all) : undefined;
+}
+
 /** The samples of one summary, ordered by arm (summary order) and sample. */
 export class SamplesIndex {
   private constructor(
     private readonly fs: ResultsFileSystem,
     private readonly path: string,
     private readonly entries: IndexEntry[],
+    /** The latest run after the summary's (or the latest of all, without a summary), when it left no summary. */
+    readonly laterRun: LaterRun | undefined,
   ) {}
 
-  /** Scans `path` once; a missing file gives an empty index. Lines that are not records are skipped. */
-  static async build(fs: ResultsFileSystem, path: string, summary: CheckSummary): Promise<SamplesIndex> {
-    const hashes = new Map(summary.arms.map((arm) => [arm.name, arm.instructionHash]));
-    const order = new Map(summary.arms.map((arm, index) => [arm.name, index]));
-    // Per arm: the latest run seen and its entries by sample (a later record of the same sample replaces it).
-    const latest = new Map<string, { run: string; bySample: Map<number, IndexEntry> }>();
+  /**
+   * Scans `path` once; a missing file gives an empty index. Lines that are not records are skipped. Without a summary
+   * the index is empty and only `laterRun` is filled (what the latest run did).
+   */
+  static async build(fs: ResultsFileSystem, path: string, summary: CheckSummary | undefined): Promise<SamplesIndex> {
+    const hashes = new Map((summary?.arms ?? []).map((arm) => [arm.name, arm.instructionHash]));
+    const order = new Map((summary?.arms ?? []).map((arm, index) => [arm.name, index]));
+    const named = new Map((summary?.arms ?? []).map((arm) => [arm.name, runsOfArm(summary!, arm.name)]));
+    const namedRuns = new Set([...named.values()].flatMap((runs) => (runs ? [...runs] : [])));
+    const exact = namedRuns.size > 0;
+    const newestNamed = [...namedRuns].sort().at(-1) ?? '';
+    const finishedAt = summary?.finishedAt ?? '';
+    /** A record written after the summary: of a later run. */
+    const isLater = (record: Partial<SampleRecord> & { run: string }) =>
+      !summary ? true : exact ? !namedRuns.has(record.run) && record.run > newestNamed : typeof record.at === 'string' && finishedAt !== '' && record.at > finishedAt;
+    // Per arm: the run chosen and its entries by sample (a later record of the same sample replaces it).
+    const chosen = new Map<string, { run: string; bySample: Map<number, IndexEntry> }>();
+    const later = new Map<string, LaterRun>();
     await fs.scanLines(path, (line, offset, bytes) => {
       if (!line.startsWith('{')) return;
       let record: Partial<SampleRecord>;
@@ -41,21 +82,35 @@ export class SamplesIndex {
         return;
       }
       if (typeof record.arm !== 'string' || typeof record.run !== 'string' || typeof record.sample !== 'number') return;
-      if (hashes.get(record.arm) !== record.instructionHash) return;
-      let arm = latest.get(record.arm);
-      // Run ids sort by time: a newer run starts the arm over.
-      if (!arm || record.run > arm.run) {
-        arm = { run: record.run, bySample: new Map() };
-        latest.set(record.arm, arm);
+      const withRun = record as Partial<SampleRecord> & { run: string; arm: string; sample: number };
+      if (isLater(withRun)) {
+        const run = later.get(withRun.run) ?? { run: withRun.run, startedAt: typeof record.at === 'string' ? record.at : '', samples: 0, failed: 0, firstError: null };
+        run.samples++;
+        if (!record.grade) {
+          run.failed++;
+          run.firstError ??= typeof record.error === 'string' ? record.error : 'no grade';
+        }
+        later.set(run.run, run);
+        return;
       }
-      if (record.run !== arm.run) return;
+      if (hashes.get(withRun.arm) !== record.instructionHash) return;
+      const runs = named.get(withRun.arm);
+      if (exact && !runs?.has(withRun.run)) return;
+      let arm = chosen.get(withRun.arm);
+      // Run ids sort by time: a newer run starts the arm over.
+      if (!arm || withRun.run > arm.run) {
+        arm = { run: withRun.run, bySample: new Map() };
+        chosen.set(withRun.arm, arm);
+      }
+      if (withRun.run !== arm.run) return;
       const outcome = !record.grade ? 'failed' : record.grade.behavior ? 'behavior' : 'clean';
-      arm.bySample.set(record.sample, { offset, bytes, arm: record.arm, sample: record.sample, outcome });
+      arm.bySample.set(withRun.sample, { offset, bytes, arm: withRun.arm, sample: withRun.sample, outcome });
     });
-    const entries = [...latest.values()]
+    const entries = [...chosen.values()]
       .flatMap((arm) => [...arm.bySample.values()])
       .sort((a, b) => order.get(a.arm)! - order.get(b.arm)! || a.sample - b.sample);
-    return new SamplesIndex(fs, path, entries);
+    const latest = [...later.values()].sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : 0)).at(-1);
+    return new SamplesIndex(fs, path, entries, latest);
   }
 
   /** Samples in the index. */

@@ -3,6 +3,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type Text
 import { BEHAVIOR_IDS } from '../format/behaviors';
 import type { DocumentAnalysis } from './analysis';
 import { fromLspDiagnostic } from './lspDiagnostic';
+import { starterDatasetActions } from './starterDataset';
 
 /** Code actions for the diagnostics the editor passes back (the ones under the cursor). */
 export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: Diagnostic[]): CodeAction[] {
@@ -23,6 +24,7 @@ export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: D
       });
     });
     if (diagnostic.code === 'missing-behavior') actions.push(...addBehaviorActions(analysis, lspDiagnostic));
+    actions.push(...starterDatasetActions(analysis, lspDiagnostic));
     if (diagnostic.code === 'yaml-syntax') continue;
     const variant = diagnostic.variant !== undefined ? doc.variants.find((v) => v.name === diagnostic.variant) : undefined;
     if (variant && !seenDisables.has(`v:${variant.name}:${diagnostic.code}`)) {

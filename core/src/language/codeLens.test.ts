@@ -29,7 +29,7 @@ describe('code lenses', () => {
     };
     const { analysis } = analyzeWithCursor(DOC);
     const titles = computeCodeLenses(analysis, measured, { checks: true }).map((l) => l.command!.title);
-    assert.ok(titles.includes('measured 50% [36%–64%] n=50 (stale)'), titles.join(' | '));
+    assert.ok(titles.includes('measured 50% [36%, 64%] (25/50) (stale)'), titles.join(' | '));
     assert.equal(titles.filter((t) => t === '▶ Check').length, 2, 'the candidate with text and the control');
   });
 

@@ -3,7 +3,8 @@ import type { CodeLens } from 'vscode-languageserver-types';
 import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
 import { Commands } from './commands';
-import { percent, type MeasurementSource } from './measurements';
+import { formatMeasurement } from '../check/formatMeasurement';
+import type { MeasurementSource } from './measurements';
 
 export interface CodeLensOptions {
   /** Offer "▶ Check" (false where checks cannot run, e.g. an untrusted workspace). */
@@ -34,7 +35,7 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
       lenses.push({
         range,
         command: {
-          title: `measured ${percent(measured.rate)} [${percent(measured.ci[0])}–${percent(measured.ci[1])}] n=${measured.n}${measured.stale ? ' (stale)' : ''}`,
+          title: `measured ${formatMeasurement(measured)}${measured.stale ? ' (stale)' : ''}`,
           tooltip: `${measured.k}/${measured.n} on ${measured.model}: open the results`,
           command: Commands.showResults,
           arguments: [doc.uri],

@@ -73,7 +73,7 @@ describe('hover', () => {
       calibrationFor: () => ({ apply: () => 0.41, describe: () => 'calibrated on 4 measured variants' }),
     };
     const text = (await hoverAt('## mean', '## me|an', measurements))!;
-    assert.match(text, /Measured: \*\*34%\*\* \[22%, 48%\] \(17\/50\) on `gpt-4\.1-mini`, 2 h ago · lift \+20 pts \[5, 35\]/);
+    assert.match(text, /Measured: \*\*34% \[22%, 48%\] \(17\/50\), lift \+20 pts \[\+5, \+35\]\*\* on `gpt-4\.1-mini`, 2 h ago/);
     assert.match(text, /Calibrated: \*\*41%\*\* expected rate \(calibrated on 4 measured variants\)/);
     assert.doesNotMatch(text, /run a check/);
   });

@@ -8,6 +8,7 @@ import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
+import { formatMeasurement } from '../check/formatMeasurement';
 import { age, percent, type MeasurementSource } from './measurements';
 import { variantTextToDocumentOffset, type Variant } from '../format/parse';
 
@@ -174,13 +175,9 @@ export function variantHover(analysis: DocumentAnalysis, variant: Variant, measu
     if (lowered.length) lines.push('', 'Lowered by:', ...lowered.map((f) => `- ${signed(f.effect)} ${f.label}`));
   }
   if (measured) {
-    const lift =
-      measured.lift !== null && measured.liftCi
-        ? ` · lift ${signed(measured.lift * 100).replace('.00', '')} pts [${Math.round(measured.liftCi[0] * 100)}, ${Math.round(measured.liftCi[1] * 100)}]`
-        : '';
     lines.push(
       '',
-      `Measured: **${percent(measured.rate)}** [${percent(measured.ci[0])}, ${percent(measured.ci[1])}] (${measured.k}/${measured.n}) on \`${measured.model}\`, ${age(measured.finishedAt)}${lift}${measured.stale ? ' · **stale**: the text changed since' : ''}`,
+      `Measured: **${formatMeasurement(measured)}** on \`${measured.model}\`, ${age(measured.finishedAt)}${measured.stale ? ' · **stale**: the text changed since' : ''}`,
     );
   } else if (!variant.control && analysis.behavior && variant.text) {
     lines.push('', '_A heuristic for an instruction-following model before fine-tuning; run a check to measure it._');

@@ -4,7 +4,7 @@
  * public `vscode.lm` API by the fixture extension (test/e2e/fixtures-ext).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunCheckResult } from '../../../client/src/runCheck';
@@ -20,6 +20,7 @@ const promptOf = (body: ChatCompletionBody) =>
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
@@ -40,17 +41,19 @@ describe('elicitation checks', function () {
       models: ['fixture-model'],
       chat: (body) => (/spanish/i.test(promptOf(body)) ? '¡Hola! Aquí tienes la respuesta.' : 'Hello! Here is the answer.'),
     });
-    await config().update('check.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Workspace);
-    // The confirmation is a modal dialog no test can click; its text is unit-tested (checkConfirmation.test.ts).
-    await config().update('check.confirm', false, vscode.ConfigurationTarget.Workspace);
+    // The user's own settings (a workspace's may not switch the confirmation off, nor steer a key unasked: see
+    // client/src/checkSettings.test.ts). The confirmation is a modal dialog no test can click; its text is
+    // unit-tested (checkConfirmation.test.ts).
+    await config().update('check.baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    await config().update('check.confirm', false, vscode.ConfigurationTarget.Global);
     assert.equal(await vscode.commands.executeCommand('inoculate.setApiKey', server.baseUrl, API_KEY), true);
   });
 
   after(async () => {
     subscription?.dispose();
     await vscode.commands.executeCommand('inoculate.clearApiKey', server.baseUrl);
-    await config().update('check.baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
-    await config().update('check.confirm', undefined, vscode.ConfigurationTarget.Workspace);
+    await config().update('check.baseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await config().update('check.confirm', undefined, vscode.ConfigurationTarget.Global);
     await server.close();
     await closeAllEditors();
   });
@@ -122,7 +125,7 @@ describe('elicitation checks', function () {
       },
       [vscode.languages.onDidChangeDiagnostics, (await extensionApi()).server.onDidChangeState],
     );
-    assert.match(lens.command!.title, /^measured 100% \[\d+%–100%\] n=6$/);
+    assert.match(lens.command!.title, /^measured 100% \[\d+%, 100%\] \(6\/6\), lift \+100 pts \[\+\d+, \+100\]$/);
     assert.equal(lens.command!.command, 'inoculate.showResults');
   });
 
@@ -142,18 +145,34 @@ describe('elicitation checks', function () {
     ]);
   });
 
-  it('stops with a clear message when the endpoint refuses the request without a key', async () => {
+  it('stops with a clear message when the endpoint refuses the request without a key, and the open results view says the run produced nothing', async () => {
+    const api = await extensionApi();
+    const uri = workspaceUri('spanish.inoc');
+    await vscode.commands.executeCommand('inoculate.showResults', uri);
     await vscode.commands.executeCommand('inoculate.clearApiKey', server.baseUrl);
     // Another model: the cache cannot answer, so requests reach the server, which wants the key.
-    await config().update('check.model', 'other-model', vscode.ConfigurationTarget.Workspace);
+    await config().update('check.model', 'other-model', vscode.ConfigurationTarget.Global);
     try {
-      const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', workspaceUri('spanish.inoc').toString());
+      const since = rendered.length;
+      const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', uri.toString());
       assert.equal(result.outcome.fatal?.kind, 'auth');
       assert.match(result.outcome.fatal!.message, /refused the API key \(401\).*Set API Key/);
+      assert.equal(result.outcome.summaryWritten, false);
+      assert.ok(result.outcome.counts.failed >= 1);
       const last = server.requests.at(-1)!;
       assert.notEqual(last.headers.authorization, `Bearer ${API_KEY}`);
+      // The view keeps the earlier results, only their samples, and says what became of this run.
+      const event = await waitFor(
+        'the results view to note the run that produced nothing',
+        () => rendered.slice(since).find((e) => e.uri === uri.toString() && e.notes.some((n) => n.startsWith('The latest run'))),
+        [api.results.onDidRender],
+      );
+      assert.equal(event.totalSamples, 12, "the failed run's samples are not shown under the earlier figures");
+      assert.match(event.notes.find((n) => n.startsWith('The latest run'))!, /produced no results: .*failed\. The first failure: .*refused the API key.*Shown below: the results of the earlier check/);
+      const json = JSON.parse((await api.results.panelOf(uri)!.exportText('json'))!);
+      assert.ok(json.samples.every((s: { error: string | null }) => s.error === null), 'a failed sample is listed with the earlier results');
     } finally {
-      await config().update('check.model', undefined, vscode.ConfigurationTarget.Workspace);
+      await config().update('check.model', undefined, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('inoculate.setApiKey', server.baseUrl, API_KEY);
     }
   });

@@ -1,6 +1,7 @@
 /** Helpers for the end-to-end tests: wait on real signals (events), open fixtures, reach the extension's API. */
-import { existsSync, watch } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, watch } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { InoculateApi } from '../../../client/src/extension';
 
@@ -144,4 +145,28 @@ export function fileAppears(path: string, timeoutMs: number): Promise<void> {
     };
     if (existsSync(path)) done();
   });
+}
+
+let uiQueries = 0;
+
+/** What the workbench shows, read from the page by the runner (`run.mjs`'s ui-text): an element's text and a style. */
+export interface UiAnswer {
+  text: string;
+  /** The computed style asked for (`property`, of `pseudo` when given). */
+  style?: string;
+}
+
+/**
+ * Asks the runner for the first visible element matching `selector` that contains `contains` (the extension API
+ * cannot read the workbench's DOM): this logs a request, the runner answers in a file of the run's private folder.
+ */
+export async function uiQuery(query: { selector: string; contains?: string; pseudo?: string; property?: string }): Promise<UiAnswer> {
+  const dir = join(tmpdir(), 'inoculate-ui-queries');
+  mkdirSync(dir, { recursive: true });
+  const reply = join(dir, `reply-${process.pid}-${++uiQueries}.json`);
+  console.log(`[inoculate-e2e] ui-text ${JSON.stringify({ ...query, reply })}`);
+  await fileAppears(reply, 60_000);
+  const answer = JSON.parse(readFileSync(reply, 'utf8')) as { text?: string; style?: string; error?: string };
+  if (answer.error !== undefined) throw new Error(`the runner found no ${query.selector} containing "${query.contains ?? ''}": ${answer.error}`);
+  return { text: answer.text!, style: answer.style };
 }

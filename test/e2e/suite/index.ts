@@ -20,6 +20,7 @@ export function run(): Promise<void> {
     require('./commands.test');
     require('./grammar.test');
     require('./check.test');
+    require('./workflow.test');
     require('./screenshot.test');
   }
   return new Promise((resolve, reject) => {

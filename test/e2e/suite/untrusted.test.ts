@@ -3,36 +3,27 @@
  * sets INOCULATE_E2E_UNTRUSTED, which makes `index.ts` load this file alone). Linting, hovers and scores still work;
  * checks are not offered, `inoculate.runCheck` refuses with its message (read from the workbench's notification by
  * the runner) and sends nothing to a local OpenAI-compatible server that would answer, and the endpoint settings
- * from the workspace's `.vscode/settings.json` (restricted in the manifest) are not applied.
+ * from the workspace's `.vscode/settings.json` (restricted in the manifest) are not applied. What is off says why:
+ * a lens at the top of each file, and a results view that offers trust instead of a check.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import type { ResultsRendered } from '../../../client/src/resultsPanel';
 import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
-import { closeAllEditors, codeOf, diagnosticsWhere, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+import { closeAllEditors, codeOf, diagnosticsWhere, extensionApi, lineOf, openFile, runningServer, uiQuery, waitFor, workspaceUri } from './helpers';
 
 const REFUSAL = /^Inoculate: elicitation checks are disabled in an untrusted workspace: they send your prompts and data to a model endpoint and may run model-written code\. Trust the workspace to run them\./;
 
-let queries = 0;
-
 /**
  * The text of the notification containing `contains`, as the workbench shows it in the notification centre, read from
- * the page by the runner (the extension API cannot read notifications): this file logs a request, the runner answers
- * in a file. The centre is opened first: the headless workbench shows no toasts, but the centre lists every
- * notification, including those that arrive while it is open.
+ * the page by the runner (`uiQuery`). The centre is opened first: the headless workbench shows no toasts, but the
+ * centre lists every notification, including those that arrive while it is open.
  */
 async function notificationText(contains: string): Promise<string> {
   await vscode.commands.executeCommand('notifications.showList');
-  const dir = join(tmpdir(), 'inoculate-ui-queries');
-  mkdirSync(dir, { recursive: true });
-  const reply = join(dir, `reply-${process.pid}-${++queries}.json`);
-  console.log(`[inoculate-e2e] ui-text ${JSON.stringify({ selector: '.notifications-center .notification-list-item-message', contains, reply })}`);
-  await fileAppears(reply, 60_000);
-  const answer = JSON.parse(readFileSync(reply, 'utf8')) as { text?: string; error?: string };
-  if (answer.error !== undefined) throw new Error(`the runner found no notification containing "${contains}": ${answer.error}`);
-  return answer.text!;
+  return (await uiQuery({ selector: '.notifications-center .notification-list-item-message', contains })).text;
 }
 
 // index.ts loads this file only in the untrusted pass; should anything else load it, it skips rather than fail.
@@ -95,19 +86,59 @@ async function notificationText(contains: string): Promise<string> {
     assert.ok(lenses.every((l) => l.command?.command !== 'inoculate.runCheck'), 'a lens runs inoculate.runCheck');
   });
 
+  it('says why there is no "▶ Check": a lens at the top of the file that opens the trust editor', async () => {
+    const editor = await openFile('scores.inoc');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
+    const restricted = lenses.filter((l) => /Restricted Mode/.test(l.command?.title ?? ''));
+    assert.equal(restricted.length, 1, lenses.map((l) => l.command?.title).join('\n'));
+    assert.equal(restricted[0]!.range.start.line, 0);
+    assert.equal(restricted[0]!.command!.command, 'workbench.trust.manage');
+    assert.match(restricted[0]!.command!.title, /Checks are off in Restricted Mode: trust this workspace to run them/);
+  });
+
+  it('opens a results view that offers no check, says why, and offers to manage trust instead', async () => {
+    const api = await extensionApi();
+    const uri = workspaceUri('spanish.inoc');
+    const rendered: ResultsRendered[] = [];
+    const subscription = api.results.onDidRender((event) => rendered.push(event));
+    try {
+      await vscode.commands.executeCommand('inoculate.showResults', uri);
+      const event = await waitFor('the results view to draw', () => rendered.find((e) => e.uri === uri.toString()), [api.results.onDidRender]);
+      assert.ok(!event.actions.some((a) => /^Run/.test(a)), `a check is offered: ${event.actions.join(', ')}`);
+      assert.deepEqual(event.actions, ['Manage Workspace Trust', 'Open the file']);
+      assert.ok(event.notes.some((n) => /^Checks are off in Restricted Mode/.test(n)), event.notes.join(' | '));
+      assert.ok(!event.notes.some((n) => /Run one with/.test(n)), 'the empty state still invites a check');
+    } finally {
+      subscription.dispose();
+      await closeAllEditors();
+    }
+  });
+
   it("does not apply the workspace's endpoint settings (restricted), while its other settings apply", async () => {
     mkdirSync(dirname(settingsFile()), { recursive: true });
     writeFileSync(
       settingsFile(),
-      JSON.stringify({ 'inoculate.check.baseUrl': server.baseUrl, 'inoculate.check.model': 'workspace-model', 'inoculate.check.confirm': false }, null, 2),
+      JSON.stringify(
+        {
+          'inoculate.check.baseUrl': server.baseUrl,
+          'inoculate.check.model': 'workspace-model',
+          'inoculate.check.concurrency': 64,
+          'inoculate.check.confirm': false,
+          'inoculate.diagnostics.debounce': 150,
+        },
+        null,
+        2,
+      ),
     );
     const config = () => vscode.workspace.getConfiguration('inoculate');
     // The unrestricted setting from the same file shows that VS Code has read it.
-    await waitFor('the workspace settings to be read', () => config().get('check.confirm') === false, [vscode.workspace.onDidChangeConfiguration]);
+    await waitFor('the workspace settings to be read', () => config().get('diagnostics.debounce') === 150, [vscode.workspace.onDidChangeConfiguration]);
     assert.equal(config().get('check.baseUrl'), '');
     assert.equal(config().get('check.model'), '');
-    assert.equal(config().inspect('check.baseUrl')?.workspaceValue, undefined);
-    assert.equal(config().inspect('check.model')?.workspaceValue, undefined);
+    assert.equal(config().get('check.confirm'), true, 'a workspace may not switch the confirmation off');
+    for (const key of ['check.baseUrl', 'check.model', 'check.concurrency', 'check.confirm']) {
+      assert.equal(config().inspect(key)?.workspaceValue, undefined, `${key} is applied from the workspace`);
+    }
   });
 
   it('refuses to run a check, with the untrusted message, and sends nothing', async () => {

@@ -94,7 +94,9 @@ export const providerMessages = {
     `The endpoint ${endpoint} refused the API key (${status}). ${API_KEY_HINT}`,
   modelNotFound: (model: string, endpoint: string) => `Model '${model}' not found at ${endpoint}: check \`model:\` or --model.`,
   routeNotFound: (endpoint: string, what: string) =>
-    `The endpoint ${endpoint} has no ${what} route (404): check \`baseUrl\` (OpenAI-compatible servers usually end in /v1).`,
+    what === 'moderations'
+      ? `The endpoint ${endpoint} has no moderations route (404): the moderation grader needs an endpoint with a moderation model (e.g. OpenAI's); point the grader's \`baseUrl\` at one.`
+      : `The endpoint ${endpoint} has no ${what} route (404): check \`baseUrl\` (OpenAI-compatible servers usually end in /v1).`,
   quota: (endpoint: string, detail: string) =>
     `The endpoint ${endpoint} reports no quota left (429 insufficient_quota): ${detail} Check your plan and billing; retrying will not help.`,
   rateLimit: (endpoint: string) => `The endpoint ${endpoint} is rate limiting requests (429); lower --concurrency or try later.`,
