@@ -3,12 +3,14 @@
 #   python3     runs model-generated code for the code-tests grader and the example datasets' checks
 #   bubblewrap  the sandbox for that code (bwrap)
 #   chromium, libkrb5-dev, pkg-config   the real-VS-Code end-to-end tests (browser; code-server's native addons)
+#   neovim      a real LSP client other than VS Code (test/server/neovim.test.ts, with docs/editors.md's config)
 # Idempotent: when everything is there it only checks.
 set -euo pipefail
 log() { echo "[system deps] $*" >&2; }
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
 for package in bubblewrap libkrb5-dev pkg-config; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
