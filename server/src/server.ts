@@ -342,8 +342,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onNotification(
     WorkspaceTrustNotification,
     whenInitialized((params) => {
-      if (params.trusted === workspaceTrusted) return;
-      workspaceTrusted = params.trusted;
+      const trusted = params?.trusted === true;
+      if (trusted === workspaceTrusted) return;
+      workspaceTrusted = trusted;
       // Trust changes what may be read (datasets outside the workspace) and offered ("▶ Check").
       applyWorkspaceAccess();
       revalidateAll();

@@ -28,10 +28,10 @@ export interface CompletionOptions {
   clientCommands: ReadonlySet<string>;
 }
 
-/** What VS Code's client declares; the default for direct callers (tests, the CLI). */
-export const VSCODE_COMPLETION_OPTIONS: CompletionOptions = { snippets: true, clientCommands: new Set(['editor.action.triggerSuggest']) };
-
 const TRIGGER_SUGGEST = 'editor.action.triggerSuggest';
+
+/** What VS Code's client declares; the default for direct callers (tests, the CLI). */
+export const VSCODE_COMPLETION_OPTIONS: CompletionOptions = { snippets: true, clientCommands: new Set([TRIGGER_SUGGEST]) };
 
 /** Completion items at `position`. */
 export async function computeCompletions(
