@@ -13,7 +13,7 @@ const HARNESS = join(__dirname, 'neovim/harness.lua');
 const SERVER_LINE = "local inoculate_server = '/path/to/inoculate/dist/server.js'";
 
 /** The Neovim 0.7 block of docs/editors.md, pointed at the built server. */
-export function neovimConfigFromDocs(serverPath: string): string {
+function neovimConfigFromDocs(serverPath: string): string {
   const docs = readFileSync(DOCS, 'utf8');
   const block = /<!-- neovim-0\.7-config: begin[^>]*-->\n```lua\n([\s\S]*?)```\n<!-- neovim-0\.7-config: end -->/.exec(docs);
   assert.ok(block, 'docs/editors.md has no marked Neovim 0.7 block');
