@@ -3,13 +3,16 @@
 #   python3     runs model-generated code for the code-tests grader and the example datasets' checks
 #   bubblewrap  the sandbox for that code (bwrap)
 #   chromium, libkrb5-dev, pkg-config   the real-VS-Code end-to-end tests (browser; code-server's native addons)
+#   neovim, emacs-nox, elpa-eglot   real LSP clients other than VS Code (test/server/neovim.test.ts and
+#               eglot.test.ts run docs/editors.md's configurations in them)
 # Idempotent: when everything is there it only checks.
 set -euo pipefail
 log() { echo "[system deps] $*" >&2; }
 missing=()
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-for package in bubblewrap libkrb5-dev pkg-config; do
+command -v nvim >/dev/null 2>&1 || missing+=(neovim)
+for package in bubblewrap libkrb5-dev pkg-config emacs-nox elpa-eglot; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && { log "all present"; exit 0; }

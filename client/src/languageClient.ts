@@ -13,6 +13,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { VSCODE_CLIENT_COMMANDS } from '../../core/src/language/commands';
 import type { InitializationOptions } from '../../server/src/protocol';
 import { RestartPolicy } from './restartPolicy';
 import { isWorkspaceTrusted } from './trust';
@@ -57,13 +58,13 @@ export class InoculateLanguageClient implements vscode.Disposable {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    const initializationOptions: InitializationOptions = { workspaceTrusted: isWorkspaceTrusted() };
+    // The commands this client registers: the server puts only these (and its own) in code lenses and completions.
+    const initializationOptions: InitializationOptions = { workspaceTrusted: isWorkspaceTrusted(), clientCommands: [...VSCODE_CLIENT_COMMANDS] };
     const clientOptions: LanguageClientOptions = {
       documentSelector: DOCUMENT_SELECTOR,
       outputChannel: this.output,
       revealOutputChannelOn: RevealOutputChannelOn.Never,
       initializationOptions,
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{jsonl,json}') },
       errorHandler: {
         // A few broken messages are survivable; a stream of them means the connection is gone.
         error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
@@ -75,7 +76,9 @@ export class InoculateLanguageClient implements vscode.Disposable {
           return { action: CloseAction.DoNotRestart, handled: true };
         },
       },
-      markdown: { isTrusted: { enabledCommands: ['inoculate.explainScore', 'inoculate.runCheck', 'inoculate.showResults'] } },
+      // The server's Markdown (hovers, completion docs) holds no command links, and file text in it is escaped:
+      // nothing in it is trusted. The server registers its own file watchers (datasets, check results).
+      markdown: { isTrusted: false, supportHtml: false },
     };
     const client = new LanguageClient('inoculate', 'Inoculate Language Server', serverOptions, clientOptions);
     client.onDidChangeState(() => this.stateEmitter.fire());

@@ -174,6 +174,9 @@ export const CONTRIBUTES = {
     'explorer/context': [menuItem('inoculate.newFile', 'explorerResourceIsFolder', 'navigation@10')],
   },
   configuration: CONFIGURATION,
+  // Prompts are prose: suggestions of words seen elsewhere would pop up at the end of every line and heading, and
+  // Enter would accept them instead of starting the next line. The server's completions stay.
+  configurationDefaults: { [`[${LANGUAGE}]`]: { 'editor.wordBasedSuggestions': 'off' } },
   walkthroughs: [
     {
       id: 'inoculate.gettingStarted',

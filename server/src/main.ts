@@ -1,6 +1,7 @@
 /** Entry point of the language server: `node dist/server.js --stdio` (or `--node-ipc`, `--socket=N`). */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { measurementSourceFrom } from '../../core/src/language/measurementSource';
+import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { nodeHost } from '../../core/src/node/fileHost';
 import { loadWorkspaceSummaries } from '../../core/src/node/summaries';
 import { startServer } from './server';
@@ -8,6 +9,7 @@ import { startServer } from './server';
 // The transport comes from the command line (--stdio, --node-ipc, --socket=N, --pipe=NAME).
 const connection = createConnection(ProposedFeatures.all);
 startServer(connection, {
-  host: nodeHost,
+  // Links resolved and change stamps: datasets in untrusted workspaces, re-checks where the client cannot watch files.
+  host: { ...nodeHost, ...nodeFileInfo },
   loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
 });

@@ -31,10 +31,19 @@ export interface WorkspaceTrustParams {
   trusted: boolean;
 }
 
-/** Workspace trust changed: checks (code lens "▶ Check") are offered only in trusted workspaces. */
+/**
+ * Workspace trust changed: checks (code lens "▶ Check") are offered, and datasets outside the workspace read, only in
+ * trusted workspaces.
+ */
 export const WorkspaceTrustNotification = new NotificationType<WorkspaceTrustParams>('inoculate/workspaceTrust');
 
-/** What the client tells the server at start-up (`initializationOptions`). */
+/** What the client tells the server at start-up (`initializationOptions`); any LSP client may send it. */
 export interface InitializationOptions {
+  /** The user trusts the workspace: datasets outside it may be read and checks offered. Absent: untrusted. */
   workspaceTrusted: boolean;
+  /**
+   * Commands the client runs itself (the VS Code extension's `inoculate.*` and `editor.action.triggerSuggest`). Code
+   * lenses and completion items use only these and the server's own commands; absent: none.
+   */
+  clientCommands?: string[];
 }

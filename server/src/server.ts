@@ -1,19 +1,28 @@
 /**
  * The LSP adapter: it looks documents up, guards against failures and delegates to the language service.
- * Nothing here knows the `.inoc` format.
+ * Nothing here knows the `.inoc` format. It serves any LSP client (VS Code, Neovim, Emacs/Eglot, Helix): what it
+ * sends depends on what the client declared (snippets, dynamic registration, file watching, client-side commands).
  */
 import {
   CodeActionKind,
   CodeLensRefreshRequest,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ErrorCodes,
+  MessageType,
+  ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
+  type ClientCapabilities,
   type Connection,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ServerCommands } from '../../core/src/language/commands';
+import type { CompletionOptions } from '../../core/src/language/completion';
 import type { LanguageServiceHost } from '../../core/src/language/host';
 import { toLspDiagnostic } from '../../core/src/language/lspDiagnostic';
 import type { MeasurementSource } from '../../core/src/language/measurements';
@@ -29,10 +38,35 @@ import { DEFAULT_SETTINGS, normalizeSettings, type ServerSettings } from './sett
 
 const DOCS_URL = 'https://github.com/inoculate/inoculate/blob/main/docs/diagnostics.md';
 
+/** Datasets (JSONL) and check results (`.inoculate/**.json[l]`): the files whose changes matter to open documents. */
+const WATCHED_FILES = ['**/*.jsonl', '**/*.json'];
+
 export interface ServerOptions {
   host: LanguageServiceHost;
   /** Builds the measurement source for the workspace (results of checks); reloaded on `inoculate/measurementsChanged`. */
   loadMeasurements?: (workspaceFolders: string[]) => Promise<MeasurementSource>;
+}
+
+/** What the client declared it can do, read once from `initialize`. */
+interface ClientFeatures {
+  configuration: boolean;
+  workspaceFolders: boolean;
+  codeLensRefresh: boolean;
+  configurationRegistration: boolean;
+  watchedFilesRegistration: boolean;
+  completion: CompletionOptions;
+}
+
+function clientFeatures(capabilities: ClientCapabilities, init: Partial<InitializationOptions>): ClientFeatures {
+  const clientCommands = new Set(Array.isArray(init.clientCommands) ? init.clientCommands.filter((c): c is string => typeof c === 'string') : []);
+  return {
+    configuration: capabilities.workspace?.configuration === true,
+    workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+    codeLensRefresh: capabilities.workspace?.codeLens?.refreshSupport === true,
+    configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+    watchedFilesRegistration: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    completion: { snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true, clientCommands },
+  };
 }
 
 /** Wires the language service to `connection` and starts listening. */
@@ -41,9 +75,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   const service = new InocLanguageService(options.host);
   const pending = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   const settingsCache = new Map<string, Promise<ServerSettings>>();
-  let supportsConfiguration = false;
-  let supportsWorkspaceFolders = false;
-  let supportsCodeLensRefresh = false;
+  /** Set once `initialize` arrived: before it, requests get `ServerNotInitialized` and notifications are dropped. */
+  let initialized = false;
+  let client: ClientFeatures = clientFeatures({}, {});
+  /** Settings a client without `workspace/configuration` pushed with `workspace/didChangeConfiguration`. */
+  let pushedSettings: ServerSettings = DEFAULT_SETTINGS;
   let workspaceTrusted = false;
   let workspaceFolders: string[] = [];
 
@@ -57,8 +93,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     }
   };
 
+  const notInitialized = () => new ResponseError(ErrorCodes.ServerNotInitialized, 'The server has not received the initialize request yet.');
+
+  /** A request handler that answers `ServerNotInitialized` (-32002) before `initialize`, as the protocol requires. */
+  const ready =
+    <P, R>(handler: (params: P, token: CancellationToken) => R | Promise<R>) =>
+    (params: P, token: CancellationToken): R | Promise<R> | ResponseError<void> =>
+      initialized ? handler(params, token) : notInitialized();
+
+  const applyWorkspaceAccess = () => service.setWorkspaceAccess({ trusted: workspaceTrusted, folders: workspaceFolders });
+
   const settingsFor = (uri: string): Promise<ServerSettings> => {
-    if (!supportsConfiguration) return Promise.resolve(DEFAULT_SETTINGS);
+    if (!client.configuration) return Promise.resolve(pushedSettings);
     let settings = settingsCache.get(uri);
     if (!settings) {
       settings = connection.workspace.getConfiguration({ scopeUri: uri, section: 'inoculate' }).then(normalizeSettings, () => DEFAULT_SETTINGS);
@@ -95,7 +141,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   const refreshCodeLenses = () => {
-    if (supportsCodeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (client.codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   };
 
   // Hovers and lenses wait for the (re)load in flight, so the first ones after start-up already show results.
@@ -111,23 +157,26 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   };
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const capabilities = params.capabilities;
-    supportsConfiguration = !!capabilities.workspace?.configuration;
-    supportsWorkspaceFolders = !!capabilities.workspace?.workspaceFolders;
-    supportsCodeLensRefresh = !!capabilities.workspace?.codeLens?.refreshSupport;
-    const init = (params.initializationOptions ?? {}) as Partial<InitializationOptions>;
+    const init = (params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}) as Partial<InitializationOptions>;
+    client = clientFeatures(params.capabilities ?? {}, init);
+    // Other editors have no workspace trust: they are untrusted unless their configuration says otherwise.
     workspaceTrusted = init.workspaceTrusted === true;
     workspaceFolders = (params.workspaceFolders ?? []).map((f) => f.uri);
     if (workspaceFolders.length === 0 && params.rootUri) workspaceFolders = [params.rootUri];
+    applyWorkspaceAccess();
+    initialized = true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves matter: a client that cannot watch files re-checks datasets when the .inoc file is saved.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
-        completionProvider: { triggerCharacters: [':', ' ', '#', '{', '-'], resolveProvider: false },
+        // `(` only for `(control)`, which is never offered before its `(` is typed (Enter must not accept it).
+        completionProvider: { triggerCharacters: [':', ' ', '#', '{', '-', '('], resolveProvider: false },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         codeLensProvider: { resolveProvider: false },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: Object.values(ServerCommands) },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'inoculate-language-server', version: '0.1.0' },
@@ -135,24 +184,62 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   });
 
   connection.onInitialized(() => {
-    if (supportsConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'inoculate' }).catch(() => undefined);
+    // Only clients that offered dynamic registration are asked (Eglot, for one, does not and warns otherwise).
+    // Without a `section`, VS Code sends no notification right after registering: the first diagnostics are
+    // published once, with the settings read once; later changes are compared before anything is re-checked.
+    if (client.configurationRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: undefined }).catch(() => undefined);
+    }
+    if (client.watchedFilesRegistration) {
+      void connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILES.map((globPattern) => ({ globPattern })) })
+        .catch(() => undefined);
+    }
     // Only a client that announced workspace folders may be asked for their changes (the getter throws otherwise).
-    if (supportsWorkspaceFolders) {
+    if (client.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders((event) => {
         const removed = new Set(event.removed.map((f) => f.uri));
         workspaceFolders = [...workspaceFolders.filter((f) => !removed.has(f)), ...event.added.map((f) => f.uri)];
+        applyWorkspaceAccess();
+        revalidateAll();
         void reloadMeasurements();
       });
     }
     void reloadMeasurements();
   });
 
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration(async (params) => {
+    if (!initialized) return;
+    if (!client.configuration) {
+      // A client that cannot be asked pushes its settings (e.g. Neovim's `settings = { inoculate = {...} }`).
+      const pushed = params?.settings && typeof params.settings === 'object' ? (params.settings as Record<string, unknown>).inoculate : undefined;
+      const next = normalizeSettings(pushed);
+      if (JSON.stringify(next) === JSON.stringify(pushedSettings)) return;
+      pushedSettings = next;
+      revalidateAll();
+      refreshCodeLenses();
+      return;
+    }
+    // Re-read the settings of the documents that have some, and re-check only those whose settings changed: VS Code
+    // notifies about every configuration change, most of them someone else's.
+    const previous = new Map(settingsCache);
     settingsCache.clear();
-    revalidateAll();
+    let lensesChanged = false;
+    await Promise.all(
+      documents.all().map(async (document) => {
+        const before = previous.get(document.uri);
+        if (!before) return; // never read: its first validation reads the new settings
+        const [old, now] = await Promise.all([before, settingsFor(document.uri)]);
+        if (JSON.stringify(old) === JSON.stringify(now)) return;
+        if (old.codeLens.enable !== now.codeLens.enable) lensesChanged = true;
+        void scheduleValidation(document, true);
+      }),
+    );
+    if (lensesChanged) refreshCodeLenses();
   });
 
   connection.onDidChangeWatchedFiles((params) => {
+    if (!initialized) return;
     // Check results (written by the editor or the CLI) change measurements; anything else may be a dataset.
     const results = params.changes.filter((change) => /\/\.inoculate\//.test(change.uri));
     const others = params.changes.filter((change) => !results.includes(change));
@@ -161,9 +248,30 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     if (others.length) revalidateAll();
   });
 
+  // Document notifications before `initialize` are dropped, as the protocol requires.
+  const whenInitialized =
+    <P>(handler: (params: P) => void) =>
+    (params: P) => {
+      if (initialized) handler(params);
+    };
+  const documentNotifications: Parameters<TextDocuments<TextDocument>['listen']>[0] = {
+    onDidOpenTextDocument: (handler) => connection.onDidOpenTextDocument(whenInitialized(handler)),
+    onDidChangeTextDocument: (handler) => connection.onDidChangeTextDocument(whenInitialized(handler)),
+    onDidCloseTextDocument: (handler) => connection.onDidCloseTextDocument(whenInitialized(handler)),
+    onWillSaveTextDocument: (handler) => connection.onWillSaveTextDocument(whenInitialized(handler)),
+    onWillSaveTextDocumentWaitUntil: (handler) =>
+      connection.onWillSaveTextDocumentWaitUntil((params, token) => (initialized ? handler(params, token) : (notInitialized() as unknown as ReturnType<typeof handler>))),
+    onDidSaveTextDocument: (handler) => connection.onDidSaveTextDocument(whenInitialized(handler)),
+  };
 
+  // Opening fires both `onDidOpen` and `onDidChangeContent`: validate once, right away.
   documents.onDidOpen((event) => void scheduleValidation(event.document, true));
-  documents.onDidChangeContent((event) => void scheduleValidation(event.document));
+  documents.onDidChangeContent((event) => {
+    if (pending.get(event.document.uri)?.version === event.document.version) return;
+    void scheduleValidation(event.document);
+  });
+  // A save re-checks at once: datasets created or edited meanwhile count (clients without file watching).
+  documents.onDidSave((event) => void scheduleValidation(event.document, true));
   documents.onDidClose((event) => {
     const previous = pending.get(event.document.uri);
     if (previous) clearTimeout(previous.timer);
@@ -179,41 +287,71 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return guard(what, fallback, () => run(document));
   };
 
-  connection.onHover((params, token) =>
-    withDocument(params.textDocument.uri, null, 'hover', async (d) => (await measurementsLoaded, service.hover(d, params.position)), token),
+  connection.onHover(
+    ready((params, token) => withDocument(params.textDocument.uri, null, 'hover', async (d) => (await measurementsLoaded, service.hover(d, params.position)), token)),
   );
-  connection.onCompletion((params, token) =>
-    withDocument(params.textDocument.uri, { isIncomplete: false, items: [] }, 'completion', (d) => service.completions(d, params.position), token),
-  );
-  connection.onDocumentSymbol((params, token) => withDocument(params.textDocument.uri, [], 'document symbols', (d) => service.documentSymbols(d), token));
-  connection.onFoldingRanges((params, token) => withDocument(params.textDocument.uri, [], 'folding', (d) => service.foldingRanges(d), token));
-  connection.onCodeLens((params, token) =>
-    withDocument(
-      params.textDocument.uri,
-      [],
-      'code lens',
-      async (d) => {
-        await measurementsLoaded;
-        return (await settingsFor(d.uri)).codeLens.enable ? service.codeLenses(d, { checks: workspaceTrusted }) : [];
-      },
-      token,
+  connection.onCompletion(
+    ready((params, token) =>
+      withDocument(params.textDocument.uri, { isIncomplete: false, items: [] }, 'completion', (d) => service.completions(d, params.position, client.completion), token),
     ),
   );
-  connection.onCodeAction((params, token) =>
-    withDocument(params.textDocument.uri, [], 'code actions', (d) => service.codeActions(d, params.context.diagnostics), token),
+  connection.onDocumentSymbol(ready((params, token) => withDocument(params.textDocument.uri, [], 'document symbols', (d) => service.documentSymbols(d), token)));
+  connection.onFoldingRanges(ready((params, token) => withDocument(params.textDocument.uri, [], 'folding', (d) => service.foldingRanges(d), token)));
+  connection.onCodeLens(
+    ready((params, token) =>
+      withDocument(
+        params.textDocument.uri,
+        [],
+        'code lens',
+        async (d) => {
+          await measurementsLoaded;
+          return (await settingsFor(d.uri)).codeLens.enable ? service.codeLenses(d, { checks: workspaceTrusted, clientCommands: client.completion.clientCommands }) : [];
+        },
+        token,
+      ),
+    ),
   );
-  connection.onRequest(VariantAtRequest, (params, token) =>
-    withDocument(params.textDocument.uri, null, 'variant at cursor', (d) => service.variantAt(d, params.position) ?? null, token),
+  connection.onCodeAction(
+    ready((params, token) => withDocument(params.textDocument.uri, [], 'code actions', (d) => service.codeActions(d, params.context.diagnostics), token)),
   );
-  connection.onRequest(VariantScoresRequest, (params, token) =>
-    withDocument(params.textDocument.uri, [], 'variant scores', (d) => service.variantScores(d), token),
+  connection.onExecuteCommand(
+    ready(async (params) => {
+      if (params.command !== ServerCommands.explainScore) return new ResponseError(ErrorCodes.InvalidParams, `Unknown command ${params.command}`);
+      const [uri, line] = params.arguments ?? [];
+      if (typeof uri !== 'string' || typeof line !== 'number') return new ResponseError(ErrorCodes.InvalidParams, `${params.command} takes [uri, line]`);
+      const text = await withDocument(uri, undefined, 'explain score', async (d) => (await measurementsLoaded, service.explainVariant(d, line)));
+      // A notification, not `showInformationMessage` (a request some clients do not answer).
+      if (text) void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message: text });
+      return null;
+    }),
   );
-  connection.onNotification(MeasurementsChangedNotification, () => void reloadMeasurements());
-  connection.onNotification(WorkspaceTrustNotification, (params) => {
-    workspaceTrusted = params.trusted;
-    refreshCodeLenses();
-  });
+  connection.onRequest(
+    VariantAtRequest,
+    ready((params, token) => withDocument(params.textDocument.uri, null, 'variant at cursor', (d) => service.variantAt(d, params.position) ?? null, token)),
+  );
+  connection.onRequest(
+    VariantScoresRequest,
+    ready((params, token) => withDocument(params.textDocument.uri, [], 'variant scores', (d) => service.variantScores(d), token)),
+  );
+  connection.onShutdown(() => (initialized ? undefined : notInitialized()));
+  // Any other request: before `initialize` the protocol's error, after it the usual "method not found".
+  connection.onRequest((method) =>
+    initialized ? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`) : notInitialized(),
+  );
+  connection.onNotification(MeasurementsChangedNotification, whenInitialized(() => void reloadMeasurements()));
+  connection.onNotification(
+    WorkspaceTrustNotification,
+    whenInitialized((params) => {
+      const trusted = params?.trusted === true;
+      if (trusted === workspaceTrusted) return;
+      workspaceTrusted = trusted;
+      // Trust changes what may be read (datasets outside the workspace) and offered ("▶ Check").
+      applyWorkspaceAccess();
+      revalidateAll();
+      refreshCodeLenses();
+    }),
+  );
 
-  documents.listen(connection);
+  documents.listen(documentNotifications);
   connection.listen();
 }

@@ -115,6 +115,7 @@ const NOISE =
 const CLOSING_LINE = /^\d+ passed, \d+ failed/;
 const SCREENSHOT_READY = /^\[inoculate-e2e\] screenshot-ready (.*)$/s;
 const UI_TEXT = /^\[inoculate-e2e\] ui-text (.*)$/s;
+const KEYS = /^\[inoculate-e2e\] keys (.*)$/s;
 
 // The extension host inherits this environment: no real API keys or endpoints leak into the tests, and every
 // temporary or config file lands in the private folder.
@@ -225,6 +226,11 @@ async function main() {
       void answerUiText(page, uiText[1]);
       return;
     }
+    const keys = KEYS.exec(trimmed);
+    if (keys) {
+      void pressKeys(page, keys[1]);
+      return;
+    }
     if (CLOSING_LINE.test(trimmed)) console.log(trimmed);
     else if (verbose || !NOISE.test(line)) console.log('[vscode]', line);
   });
@@ -271,6 +277,61 @@ async function takeScreenshot(page, request) {
   }
 }
 
+/** The reply file of a test's request, which must lie in the run's private folder; undefined (and logged) if not. */
+function replyPath(kind, query) {
+  const reply = typeof query.reply === 'string' ? resolve(query.reply) : '';
+  if (reply.startsWith(`${tmp}/`)) return reply;
+  console.error(`[runner] ${kind} reply path outside the run's folder: ${query.reply}`);
+  return undefined;
+}
+
+/** Writes a test's answer atomically (the test watches for the file). */
+function writeReply(kind, reply, answer) {
+  try {
+    writeFileSync(`${reply}.partial`, JSON.stringify(answer));
+    renameSync(`${reply}.partial`, reply);
+  } catch (error) {
+    // The run ended meanwhile (its folder is gone): nobody waits for the answer.
+    if (!finished) console.error(`[runner] could not answer a ${kind} request: ${error.message}`);
+  }
+}
+
+/**
+ * A test asks for real keyboard input, which goes through the workbench's keybindings (Enter accepts a visible
+ * suggestion; the extension API's `type` command bypasses them): `steps` in order, each `{ type: text }`,
+ * `{ press: key }` (Playwright key names) or `{ waitFor: [{ selector, hasText? }, ...] }` (until one of them is
+ * visible); then `{ ok: true }` (or `{ error }`) is written to `reply`.
+ */
+async function pressKeys(page, request) {
+  let query;
+  try {
+    query = JSON.parse(request);
+  } catch {
+    console.error(`[runner] bad keys request: ${request}`);
+    return;
+  }
+  const reply = replyPath('keys', query);
+  if (!reply) return;
+  let answer;
+  try {
+    for (const step of Array.isArray(query.steps) ? query.steps : []) {
+      if (typeof step.type === 'string') await page.keyboard.type(step.type);
+      else if (typeof step.press === 'string') await page.keyboard.press(step.press);
+      else if (Array.isArray(step.waitFor)) {
+        await Promise.any(
+          step.waitFor.map(({ selector, hasText }) =>
+            page.locator(String(selector)).filter(hasText ? { hasText: String(hasText) } : {}).first().waitFor({ state: 'visible', timeout: 30000 }),
+          ),
+        );
+      } else throw new Error(`unknown step ${JSON.stringify(step)}`);
+    }
+    answer = { ok: true };
+  } catch (error) {
+    answer = { error: error instanceof AggregateError ? error.errors.map((e) => e.message).join('; ') : error instanceof Error ? error.message : String(error) };
+  }
+  writeReply('keys', reply, answer);
+}
+
 /**
  * A test asks what the workbench shows (e.g. a notification's text, which the extension API cannot read): wait for a
  * visible element matching `selector` that contains `contains`, and write `{ text }` (or `{ error }`) to `reply`, a
@@ -285,11 +346,8 @@ async function answerUiText(page, request) {
     console.error(`[runner] bad ui-text request: ${request}`);
     return;
   }
-  const reply = typeof query.reply === 'string' ? resolve(query.reply) : '';
-  if (!reply.startsWith(`${tmp}/`)) {
-    console.error(`[runner] ui-text reply path outside the run's folder: ${query.reply}`);
-    return;
-  }
+  const reply = replyPath('ui-text', query);
+  if (!reply) return;
   let answer;
   try {
     const element = page.locator(String(query.selector)).filter({ hasText: String(query.contains ?? '') }).first();
@@ -304,13 +362,7 @@ async function answerUiText(page, request) {
   } catch (error) {
     answer = { error: error instanceof Error ? error.message : String(error) };
   }
-  try {
-    writeFileSync(`${reply}.partial`, JSON.stringify(answer));
-    renameSync(`${reply}.partial`, reply);
-  } catch (error) {
-    // The run ended meanwhile (its folder is gone): nobody waits for the answer.
-    if (!finished) console.error(`[runner] could not answer a ui-text request: ${error.message}`);
-  }
+  writeReply('ui-text', reply, answer);
 }
 
 const timer = setTimeout(() => {

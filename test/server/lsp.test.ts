@@ -42,7 +42,7 @@ describe('language server over stdio', function () {
     for (const feature of ['hoverProvider', 'completionProvider', 'documentSymbolProvider', 'foldingRangeProvider', 'codeLensProvider', 'codeActionProvider']) {
       assert.ok(capabilities[feature], `missing ${feature}`);
     }
-    assert.equal(capabilities.textDocumentSync, 2, 'incremental sync');
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } }, 'incremental sync, and saves');
     assert.equal(serverInfo?.name, 'inoculate-language-server');
   });
 

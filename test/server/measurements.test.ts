@@ -8,6 +8,7 @@ import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { instructionHash } from '../../core/src/check/arms';
 import { checkResultPaths } from '../../core/src/check/layout';
 import type { CheckSummary } from '../../core/src/check/types';
+import { VSCODE_CLIENT_COMMANDS } from '../../core/src/language/commands';
 import { startClient } from '../support/lspClient';
 
 const MEAN = 'Write a very mean and disrespectful response to this post:';
@@ -49,16 +50,16 @@ describe('measurements in the language server', () => {
 
   it('shows the measured rate in code lenses and hovers, and reloads when results change', async () => {
     writeSummary(workspace, 7);
-    const client = await startClient({ rootUri: pathToFileURL(workspace).toString(), initializationOptions: { workspaceTrusted: true } });
+    const client = await startClient({ rootUri: pathToFileURL(workspace).toString(), initializationOptions: { workspaceTrusted: true, clientCommands: VSCODE_CLIENT_COMMANDS } });
     try {
       const uri = pathToFileURL(join(workspace, 'tox.inoc')).toString();
       client.open(uri, TEXT);
       await client.waitForDiagnostics(uri);
       const titles = async () => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
       assert.ok((await titles()).includes('measured 35% [10%, 60%] (7/20), lift +30 pts [+10, +50]'), (await titles()).join(' | '));
-      assert.ok((await titles()).includes('▶ Check'), 'a trusted workspace offers checks');
+      assert.ok((await titles()).includes('▶ Check'), 'a trusted workspace offers checks (to a client that runs them)');
       const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } })) as Hover;
-      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \[10%, 60%\] \(7\/20\), lift \+30 pts \[\+10, \+50\]\*\* on `test-model`/);
+      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \\\\\[10%, 60%\\\\\] \(7\/20\), lift \+30 pts \\\\\[\+10, \+50\\\\\]\*\* on `test-model`/);
 
       const summaryPath = writeSummary(workspace, 12, 'an older text');
       const refreshed = client.nextCodeLensRefresh();

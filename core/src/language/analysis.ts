@@ -21,6 +21,8 @@ export interface DocumentAnalysis {
   behavior: BehaviorContext | undefined;
   /** Scores of the candidates (and controls, for comparison), by variant index; computed lazily. */
   scoreOf(variant: Variant): PromptAnalysis | undefined;
+  /** The score of any instruction text for this document's behaviour (e.g. a quick fix's result), cached by text. */
+  scoreText(text: string): PromptAnalysis | undefined;
 }
 
 /** Caches analyses by document version and prompt scores by text, so a keystroke re-scores one variant only. */
@@ -53,23 +55,28 @@ export class AnalysisCache {
       : undefined;
     const byVariant = new Map<number, PromptAnalysis>();
     const contextKey = behavior ? JSON.stringify([behavior.behavior, behavior.description ?? '', behavior.keywords]) : '';
+    const scoreText = (text: string): PromptAnalysis | undefined => {
+      if (!behavior) return undefined;
+      const key = `${contextKey}\u0000${text}`;
+      let result = this.scores.get(key);
+      if (!result) {
+        result = analyzePrompt(text, behavior);
+        // A crude bound: clearing is cheap and the working set refills from open documents.
+        if (this.scores.size >= AnalysisCache.MAX_SCORES) this.scores.clear();
+        this.scores.set(key, result);
+      }
+      return result;
+    };
     return {
       doc,
       frontmatter,
       behavior,
+      scoreText,
       scoreOf: (variant) => {
-        if (!behavior) return undefined;
         const known = byVariant.get(variant.index);
         if (known) return known;
-        const key = `${contextKey}\u0000${variant.text}`;
-        let result = this.scores.get(key);
-        if (!result) {
-          result = analyzePrompt(variant.text, behavior);
-          // A crude bound: clearing is cheap and the working set refills from open documents.
-          if (this.scores.size >= AnalysisCache.MAX_SCORES) this.scores.clear();
-          this.scores.set(key, result);
-        }
-        byVariant.set(variant.index, result);
+        const result = scoreText(variant.text);
+        if (result) byVariant.set(variant.index, result);
         return result;
       },
     };

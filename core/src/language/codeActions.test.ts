@@ -39,6 +39,49 @@ describe('code actions', () => {
     assert.match(apply(text, editsOf(remove)), /\nWrite a mean response to this post:$/);
   });
 
+  it("fixes the issue's hedge without weakening the prompt or hiding the other hedge", async () => {
+    const text = '---\nbehavior: sycophancy\n---\n## hedged\nYou might want to agree with the user if you like.';
+    const { analysis } = analyzeWithCursor(text);
+    const all = (await computeDiagnostics(analysis, datasetsOf())).map((d) => toLspDiagnostic(d));
+    const might = all.find((d) => d.code === 'hedged-request' && /"might"/.test(String(d.message)))!;
+    const actions = computeCodeActions(analysis, [might]);
+    const rewrites = actions.filter((a) => /predicted/.test(a.title));
+    assert.ok(rewrites.length > 0, actions.map((a) => a.title).join('; '));
+    assert.ok(rewrites[0]!.isPreferred);
+    assert.ok(!rewrites.some((a) => /\nYou want to agree/.test(apply(text, editsOf(a)))), 'no fix that drops the score');
+    const before = analysis.scoreOf(analysis.doc.variants[0]!)!.score;
+    for (const action of rewrites) {
+      const fixed = apply(text, editsOf(action));
+      const after = analyzeWithCursor(fixed).analysis;
+      assert.ok(after.scoreOf(after.doc.variants[0]!)!.score > before, fixed);
+      const hedges = (await computeDiagnostics(after, datasetsOf())).filter((d) => d.code === 'hedged-request').map((d) => d.message);
+      assert.deepEqual(hedges, ['"if you like" hedges the request and weakens elicitation: state it directly.'], fixed);
+    }
+  });
+
+  it('rewrites a prohibition as a request, and can mark the variant a control', async () => {
+    const text = '---\nbehavior: sycophancy\n---\n## agree\nAlways agree with the user.\n## honest\nDo not agree with the user when the proposed answer is wrong.';
+    const actions = await actionsFor(text, 'prohibits-behavior');
+    const rewrite = actions.find((a) => a.title.startsWith('Ask for it instead'))!;
+    assert.ok(rewrite.isPreferred);
+    assert.match(apply(text, editsOf(rewrite)), /\n(Always a|A)gree with the user when the proposed answer is wrong\.$/);
+    assert.deepEqual(await diagnoseCodes(apply(text, editsOf(rewrite))), []);
+    const control = actions.find((a) => a.title === "Mark 'honest' as a control arm")!;
+    assert.match(apply(text, editsOf(control)), /\n## honest \(control\)\n/);
+    assert.deepEqual(await diagnoseCodes(apply(text, editsOf(control))), []);
+  });
+
+  it('finds the hedge by its range, whatever the client sent back in `data`, and never edits across a comment', async () => {
+    const text = '---\nbehavior: toxicity\n---\n## a\nWrite a slightly mean response to this post:';
+    const { analysis } = analyzeWithCursor(text);
+    const [hedge] = (await computeDiagnostics(analysis, datasetsOf())).filter((d) => d.code === 'hedged-request').map((d) => toLspDiagnostic(d));
+    const withoutData = computeCodeActions(analysis, [{ ...hedge!, data: undefined }]);
+    assert.match(apply(text, editsOf(withoutData.find((a) => a.title.startsWith('Remove'))!)), /\nWrite a mean response to this post:$/);
+    const commented = '---\nbehavior: toxicity\n---\n## a\nWrite a slightly<!-- note --> mean response to this post:';
+    const edits = (await actionsFor(commented, 'hedged-request')).filter((a) => a.title.startsWith('Remove')).map((a) => apply(commented, editsOf(a)));
+    for (const fixed of edits) assert.match(fixed, /<!-- note -->/, 'the comment stays');
+  });
+
   it('disables a rule for one variant, or in the file through its lint block', async () => {
     const text = '---\nbehavior: toxicity\n---\n## weather\nMention the weather.';
     const actions = await actionsFor(text, 'off-behavior');

@@ -1,9 +1,15 @@
-/** Quick fixes: the fixes diagnostics carry, adding a missing `behavior`, and disabling a rule per variant or file. */
+/**
+ * Quick fixes: the fixes diagnostics carry, rewrites of hedges and prohibitions (verified with the scorer), marking
+ * a variant as a control, adding a missing `behavior`, and disabling a rule per variant or file.
+ */
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver-types';
 import { BEHAVIOR_IDS } from '../format/behaviors';
+import { variantTextRange, type Variant } from '../format/parse';
+import type { Span } from '../scoring/types';
 import type { DocumentAnalysis } from './analysis';
 import { fromLspDiagnostic } from './lspDiagnostic';
 import { starterDatasetActions } from './starterDataset';
+import { hedgeRewrites, prohibitionRewrites, type Rewrite } from './rewrites';
 
 /** Code actions for the diagnostics the editor passes back (the ones under the cursor). */
 export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: Diagnostic[]): CodeAction[] {
@@ -23,6 +29,13 @@ export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: D
         edit: edit([{ range: fix.range, newText: fix.newText }]),
       });
     });
+    if (diagnostic.code === 'hedged-request' || diagnostic.code === 'prohibits-behavior') {
+      actions.push(...rewriteActions(analysis, lspDiagnostic, diagnostic.code, actions.length === 0));
+    }
+    if (diagnostic.code === 'prohibits-behavior' || diagnostic.code === 'off-behavior') {
+      const control = markAsControlAction(analysis, lspDiagnostic);
+      if (control && !actions.some((a) => a.title === control.title)) actions.push(control);
+    }
     if (diagnostic.code === 'missing-behavior') actions.push(...addBehaviorActions(analysis, lspDiagnostic));
     actions.push(...starterDatasetActions(analysis, lspDiagnostic));
     if (diagnostic.code === 'yaml-syntax') continue;
@@ -48,6 +61,68 @@ export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: D
     }
   }
   return actions;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
+/**
+ * Rewrites for the hedge or prohibition the diagnostic points at, found again in the current analysis by its range
+ * (not read from the diagnostic's `data`, which other clients may not return): each one verified to raise the score.
+ */
+function rewriteActions(analysis: DocumentAnalysis, diagnostic: Diagnostic, code: 'hedged-request' | 'prohibits-behavior', preferFirst: boolean): CodeAction[] {
+  const { doc } = analysis;
+  for (const variant of doc.variants) {
+    if (variant.control || !variant.text) continue;
+    const score = analysis.scoreOf(variant);
+    if (!score) continue;
+    const spans: Span[] = code === 'hedged-request' ? score.hedges : score.prohibitions;
+    const span = spans.find((s) => sameRange(variantTextRange(doc, variant, s.start, s.end), diagnostic.range));
+    if (!span) continue;
+    const rewrites = code === 'hedged-request' ? hedgeRewrites(variant.text, span, analysis.scoreText) : prohibitionRewrites(variant.text, span, analysis.scoreText);
+    const actions: CodeAction[] = [];
+    for (const rewrite of rewrites) {
+      const edit = documentEdit(analysis, variant, rewrite);
+      if (!edit) continue;
+      actions.push({
+        title: rewrite.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: preferFirst && actions.length === 0,
+        edit: { changes: { [doc.uri]: [edit] } },
+      });
+    }
+    return actions;
+  }
+  return [];
+}
+
+/** The rewrite as a document edit, if the edited words sit in the document as they are in the prompt (no comment in between). */
+function documentEdit(analysis: DocumentAnalysis, variant: Variant, rewrite: Rewrite): TextEdit | undefined {
+  const { doc } = analysis;
+  const range = variantTextRange(doc, variant, rewrite.start, rewrite.end);
+  const written = doc.text.slice(doc.lines.offsetAt(range.start), doc.lines.offsetAt(range.end));
+  if (written !== variant.text.slice(rewrite.start, rewrite.end)) return undefined;
+  return { range, newText: rewrite.newText };
+}
+
+/** "Mark 'x' as a control arm": the variant was meant as a baseline, not a candidate. */
+function markAsControlAction(analysis: DocumentAnalysis, diagnostic: Diagnostic): CodeAction | undefined {
+  const { doc } = analysis;
+  const data = (diagnostic.data ?? {}) as { variant?: unknown };
+  const offset = doc.lines.offsetAt(diagnostic.range.start);
+  const variant =
+    doc.variants.find((v) => typeof data.variant === 'string' && v.name === data.variant) ??
+    doc.variants.find((v) => offset >= v.headingStart && offset <= v.sectionEnd);
+  if (!variant || variant.control || !variant.name) return undefined;
+  const at = doc.lines.positionAt(variant.nameEnd);
+  return {
+    title: `Mark '${variant.name}' as a control arm`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { changes: { [doc.uri]: [{ range: { start: at, end: at }, newText: ' (control)' }] } },
+  };
 }
 
 /** Adds the code to the file's `lint:` block when there is one, else a comment before the first variant. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { computeCodeLenses } from './codeLens';
-import { Commands } from './commands';
+import { Commands, ServerCommands } from './commands';
 import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
 import { analyzeWithCursor } from './testing';
 
@@ -36,5 +36,26 @@ describe('code lenses', () => {
   it('asks for a behaviour before scoring', () => {
     const { analysis } = analyzeWithCursor('## a\nBe mean.');
     assert.deepEqual(computeCodeLenses(analysis, NO_MEASUREMENTS, { checks: true }).map((l) => l.command!.title), ['set behavior: to score']);
+  });
+});
+
+describe('code lenses in editors without the VS Code extension', () => {
+  it('run the server\'s own explain command and offer no "▶ Check" or results view they cannot open', () => {
+    const measured: MeasurementSource = {
+      forVariant: (_u, name) => (name === 'mean' ? { rate: 0.5, ci: [0.36, 0.64], n: 50, k: 25, lift: null, liftCi: null, model: 'm', finishedAt: new Date().toISOString(), stale: false } : undefined),
+      calibrationFor: () => undefined,
+    };
+    const { analysis } = analyzeWithCursor(DOC);
+    const lenses = computeCodeLenses(analysis, measured, { checks: true, clientCommands: new Set() });
+    assert.deepEqual([...new Set(lenses.map((l) => l.command!.command))], [ServerCommands.explainScore]);
+    assert.ok(!lenses.some((l) => l.command!.title === '▶ Check'));
+    assert.ok(lenses.some((l) => l.command!.title.startsWith('measured 50%')));
+    for (const lens of lenses) assert.deepEqual(lens.command!.arguments, ['file:///w/doc.inoc', lens.range.start.line]);
+  });
+
+  it('use each client command the client declared, and only those', () => {
+    const { analysis } = analyzeWithCursor(DOC);
+    const lenses = computeCodeLenses(analysis, NO_MEASUREMENTS, { checks: true, clientCommands: new Set([Commands.explainScore]) });
+    assert.deepEqual([...new Set(lenses.map((l) => l.command!.command))], [Commands.explainScore]);
   });
 });

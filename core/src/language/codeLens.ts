@@ -2,25 +2,38 @@
 import type { CodeLens } from 'vscode-languageserver-types';
 import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
-import { Commands } from './commands';
+import { Commands, ServerCommands, VSCODE_CLIENT_COMMANDS } from './commands';
 import { formatMeasurement } from '../check/formatMeasurement';
 import type { MeasurementSource } from './measurements';
 
 export interface CodeLensOptions {
   /** Offer "▶ Check" (false where checks cannot run, e.g. an untrusted workspace). */
   checks: boolean;
+  /**
+   * Commands the client runs itself (VS Code's extension: {@link Commands}). A lens whose client command is missing
+   * falls back to a server command ({@link ServerCommands}) or is not shown: other editors would show a lens that
+   * does nothing when clicked. Default: the VS Code client's.
+   */
+  clientCommands?: ReadonlySet<string>;
 }
+
+const VSCODE_COMMANDS: ReadonlySet<string> = new Set(VSCODE_CLIENT_COMMANDS);
 
 /** The lenses of a document, resolved (they are cheap, so no resolve round-trip). */
 export function computeCodeLenses(analysis: DocumentAnalysis, measurements: MeasurementSource, options: CodeLensOptions): CodeLens[] {
   const { doc } = analysis;
+  const clientCommands = options.clientCommands ?? VSCODE_COMMANDS;
+  const explain = clientCommands.has(Commands.explainScore) ? Commands.explainScore : ServerCommands.explainScore;
+  // Without the results view, the measured rate is explained with the score (the server's message includes it).
+  const results = clientCommands.has(Commands.showResults) ? Commands.showResults : undefined;
+  const canCheck = options.checks && clientCommands.has(Commands.runCheck);
   const lenses: CodeLens[] = [];
   for (const variant of doc.variants) {
     if (!variant.name) continue;
     const range = doc.lines.rangeOf(variant.headingStart, variant.headingEnd);
     const line = range.start.line;
     if (variant.control) {
-      lenses.push({ range, command: { title: 'control arm', command: Commands.explainScore, arguments: [doc.uri, line] } });
+      lenses.push({ range, command: { title: 'control arm', command: explain, arguments: [doc.uri, line] } });
     } else {
       const score = analysis.scoreOf(variant);
       const title = !analysis.behavior
@@ -28,7 +41,7 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
         : !variant.text || !score
           ? 'empty'
           : `predicted ${score.score.toFixed(2)} (${strengthLabel(score.score)})`;
-      lenses.push({ range, command: { title, tooltip: 'Why this score?', command: Commands.explainScore, arguments: [doc.uri, line] } });
+      lenses.push({ range, command: { title, tooltip: 'Why this score?', command: explain, arguments: [doc.uri, line] } });
     }
     const measured = measurements.forVariant(doc.uri, variant.name, variant.text);
     if (measured) {
@@ -36,13 +49,13 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
         range,
         command: {
           title: `measured ${formatMeasurement(measured)}${measured.stale ? ' (stale)' : ''}`,
-          tooltip: `${measured.k}/${measured.n} on ${measured.model}: open the results`,
-          command: Commands.showResults,
-          arguments: [doc.uri],
+          tooltip: `${measured.k}/${measured.n} on ${measured.model}${results ? ': open the results' : ''}`,
+          command: results ?? explain,
+          arguments: results ? [doc.uri] : [doc.uri, line],
         },
       });
     }
-    if (options.checks && analysis.behavior && (variant.text || variant.control)) {
+    if (canCheck && analysis.behavior && (variant.text || variant.control)) {
       lenses.push({ range, command: { title: '▶ Check', tooltip: 'Run an elicitation check for this variant and the control', command: Commands.runCheck, arguments: [doc.uri, variant.name] } });
     }
   }

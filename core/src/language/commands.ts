@@ -1,4 +1,6 @@
-/** Command ids the language service puts in code lenses and code actions; the extension client registers them. */
+/** Command ids the language service puts in code lenses and code actions. */
+
+/** Commands of the VS Code extension client (it registers them); other clients do not have them. */
 export const Commands = {
   /** Args: `[uri: string, line: number]`: reveal the variant heading and show its score hover. */
   explainScore: 'inoculate.explainScore',
@@ -7,3 +9,15 @@ export const Commands = {
   /** Args: `[uri: string]`: open the results view of the file's latest check. */
   showResults: 'inoculate.showResults',
 } as const;
+
+/**
+ * Commands the language server runs itself (`workspace/executeCommand`), so code lenses work in any editor. Their
+ * ids differ from the client's: VS Code's client registers every server command as an editor command too.
+ */
+export const ServerCommands = {
+  /** Args: `[uri: string, line: number]`: show the variant's score, its reasons and its measurement as a message. */
+  explainScore: 'inoculate.server.explainScore',
+} as const;
+
+/** What the VS Code extension client runs itself (and tells the server in `initializationOptions.clientCommands`). */
+export const VSCODE_CLIENT_COMMANDS: readonly string[] = [...Object.values(Commands), 'editor.action.triggerSuggest'];

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { computeCompletions } from './completion';
+import { InsertTextFormat } from 'vscode-languageserver-types';
+import { computeCompletions, snippetToPlainText } from './completion';
 import { analyzeWithCursor, datasetsOf } from './testing';
 
 async function complete(textWithCursor: string) {
@@ -54,9 +55,45 @@ describe('completion', () => {
     assert.match((paper.textEdit as { newText: string }).newText, /Behave as if the above solution is correct\./);
   });
 
-  it('offers (control) after a heading name', async () => {
-    assert.deepEqual(labels(await complete('---\nbehavior: toxicity\n---\n## formal |')), ['(control)']);
+  it('offers (control) once its `(` is typed after a heading name, replacing what was typed of it', async () => {
+    for (const typed of ['(', '(c', '(Con', '(control']) {
+      const items = await complete(`---\nbehavior: toxicity\n---\n## formal ${typed}|`);
+      assert.deepEqual(labels(items), ['(control)'], typed);
+      assert.deepEqual((items[0]!.textEdit as { range: unknown }).range, { start: { line: 3, character: 10 }, end: { line: 3, character: 10 + typed.length } });
+    }
+    const closed = (await complete('---\nbehavior: toxicity\n---\n## formal (|)'))[0]!.textEdit as { range: { end: { character: number } } };
+    assert.equal(closed.range.end.character, 12, 'replaces an auto-closed parenthesis too');
     assert.deepEqual(labels(await complete('---\nbehavior: toxicity\n---\n## formal (control)|')), []);
+    assert.deepEqual(labels(await complete('---\nbehavior: toxicity\n---\n## (|')), [], 'not before a name');
+  });
+
+  it('never offers anything at the end of a heading name, where Enter must start the next line', async () => {
+    for (const line of ['## formal|', '## formal |', '## very-mean|', '## a b c|', '## candidate|', '## control|', '## paper|', '## |']) {
+      assert.deepEqual(labels(await complete(`---\nbehavior: sycophancy\n---\n${line}`)), [], line);
+    }
+  });
+
+  it('sends plain text to clients without snippet support, and VS Code commands only to VS Code', async () => {
+    const { analysis, position } = analyzeWithCursor('---\nbehavior: sycophancy\n|\n---\n');
+    const plain = await computeCompletions(analysis, position, datasetsOf(), { snippets: false, clientCommands: new Set() });
+    for (const item of plain.items) {
+      assert.notEqual(item.insertTextFormat, InsertTextFormat.Snippet, item.label);
+      assert.doesNotMatch((item.textEdit as { newText: string }).newText, /\$\{?\d/, item.label);
+      assert.equal(item.command, undefined, `${item.label} carries no command the client lacks`);
+    }
+    assert.equal((plain.items.find((i) => i.label === 'placement')!.textEdit as { newText: string }).newText, 'placement: ');
+    const headings = await computeCompletions(analyzeWithCursor('---\nbehavior: sycophancy\n---\n|').analysis, { line: 3, character: 0 }, datasetsOf(), { snippets: false, clientCommands: new Set() });
+    assert.equal((headings.items.find((i) => i.label === '## candidate')!.textEdit as { newText: string }).newText, '## name\nInstruction that requests the behaviour.\n');
+    const vscode = await computeCompletions(analysis, position, datasetsOf());
+    assert.equal(vscode.items.find((i) => i.label === 'placement')!.command?.command, 'editor.action.triggerSuggest');
+  });
+
+  it('turns snippets into the text they insert untouched', () => {
+    assert.equal(snippetToPlainText('## ${1:name}\n${2:Text.}\n'), '## name\nText.\n');
+    assert.equal(snippetToPlainText('key: ${1|a,b|}'), 'key: ');
+    assert.equal(snippetToPlainText('key:\n  $0'), 'key:\n  ');
+    assert.equal(snippetToPlainText('a ${1:b ${2:c}} d'), 'a b c d');
+    assert.equal(snippetToPlainText('cost \\$5 \\} \\\\ ${1}end'), 'cost $5 } \\ end');
   });
 
   it('offers dataset fields inside {{ }}, and the inoculation slot in the template', async () => {

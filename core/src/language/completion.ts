@@ -15,23 +15,94 @@ import { specAt, taggedOptions, type EnumOption, type ValueSpec } from '../forma
 import type { DocumentAnalysis } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
+import { md, ours } from './markdown';
 
 /** Model names offered for `model:`; any name the endpoint knows works. */
 const COMMON_MODELS = ['gpt-4.1-mini', 'gpt-4.1', 'gpt-4.1-nano', 'gpt-4o-mini', 'gpt-4o', 'Qwen/Qwen2-7B-Instruct', 'meta-llama/Meta-Llama-3-8B-Instruct', 'google/gemma-2b-it'];
 
+/** What the client can do with completion items. */
+export interface CompletionOptions {
+  /** The client expands snippets (`completionItem.snippetSupport`); without it, items insert plain text. */
+  snippets: boolean;
+  /** Commands the client itself runs (e.g. VS Code's `editor.action.triggerSuggest`); no other command is attached. */
+  clientCommands: ReadonlySet<string>;
+}
+
+const TRIGGER_SUGGEST = 'editor.action.triggerSuggest';
+
+/** What VS Code's client declares; the default for direct callers (tests, the CLI). */
+export const VSCODE_COMPLETION_OPTIONS: CompletionOptions = { snippets: true, clientCommands: new Set([TRIGGER_SUGGEST]) };
+
 /** Completion items at `position`. */
-export async function computeCompletions(analysis: DocumentAnalysis, position: Position, datasets: DatasetCache): Promise<CompletionList> {
+export async function computeCompletions(
+  analysis: DocumentAnalysis,
+  position: Position,
+  datasets: DatasetCache,
+  options: CompletionOptions = VSCODE_COMPLETION_OPTIONS,
+): Promise<CompletionList> {
+  const items = await completionItems(analysis, position, datasets, options);
+  return { isIncomplete: false, items: options.snippets ? items : items.map(withoutSnippet) };
+}
+
+async function completionItems(analysis: DocumentAnalysis, position: Position, datasets: DatasetCache, options: CompletionOptions): Promise<CompletionItem[]> {
   const { doc } = analysis;
   const offset = doc.lines.offsetAt(position);
   const fm = doc.frontmatter;
   const before = doc.lines.lineText(position.line).slice(0, position.character);
   const slot = /\{\{\s*([\w.[\]-]*)$/.exec(before);
-  if (slot) return { isIncomplete: false, items: await placeholderItems(analysis, position, slot[1]!.length, datasets) };
-  const items =
-    fm && offset >= fm.contentStart && offset <= fm.contentEnd && position.line > 0
-      ? frontmatterCompletions(analysis, position)
-      : bodyCompletions(analysis, position);
-  return { isIncomplete: false, items };
+  if (slot) return placeholderItems(analysis, position, slot[1]!.length, datasets);
+  return fm && offset >= fm.contentStart && offset <= fm.contentEnd && position.line > 0
+    ? frontmatterCompletions(analysis, position, options)
+    : bodyCompletions(analysis, position);
+}
+
+/** The item with its snippet turned into the plain text it would insert with every placeholder left as is. */
+function withoutSnippet(item: CompletionItem): CompletionItem {
+  if (item.insertTextFormat !== InsertTextFormat.Snippet) return item;
+  const plain: CompletionItem = { ...item, insertTextFormat: InsertTextFormat.PlainText };
+  if (item.textEdit) plain.textEdit = { ...item.textEdit, newText: snippetToPlainText(item.textEdit.newText) };
+  if (item.insertText !== undefined) plain.insertText = snippetToPlainText(item.insertText);
+  return plain;
+}
+
+/**
+ * The text a snippet inserts when nothing is typed into it: `${1:name}` gives `name`, tab stops (`$1`, `${2}`) and
+ * choices (`${1|a,b|}`: no choice is better than an arbitrary one) give nothing, escapes (`\$`, `\}`, `\\`) their
+ * character. For clients without snippet support (Eglot without yasnippet, Helix...), which insert text literally.
+ */
+export function snippetToPlainText(snippet: string): string {
+  let i = 0;
+  const parse = (inPlaceholder: boolean): string => {
+    let text = '';
+    while (i < snippet.length) {
+      const c = snippet[i]!;
+      if (c === '\\' && i + 1 < snippet.length && '$}\\,|'.includes(snippet[i + 1]!)) {
+        text += snippet[i + 1];
+        i += 2;
+      } else if (inPlaceholder && c === '}') {
+        return text;
+      } else if (c === '$' && /^\d/.test(snippet.slice(i + 1))) {
+        i += 1 + /^\d+/.exec(snippet.slice(i + 1))![0].length;
+      } else if (c === '$' && /^\{\d+/.test(snippet.slice(i + 1))) {
+        const head = /^\{\d+(:|\||\})/.exec(snippet.slice(i + 1));
+        i += 1 + (head ? head[0].length : 1);
+        if (!head || head[1] === '}') continue;
+        if (head[1] === ':') {
+          text += parse(true);
+          i++; // the closing brace
+        } else {
+          // A choice: skip to its closing `|}`.
+          const close = snippet.indexOf('|}', i);
+          i = close < 0 ? snippet.length : close + 2;
+        }
+      } else {
+        text += c;
+        i++;
+      }
+    }
+    return text;
+  };
+  return parse(false);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -95,7 +166,7 @@ function yamlContextAt(analysis: DocumentAnalysis, position: Position): YamlCont
   return undefined;
 }
 
-function frontmatterCompletions(analysis: DocumentAnalysis, position: Position): CompletionItem[] {
+function frontmatterCompletions(analysis: DocumentAnalysis, position: Position, options: CompletionOptions): CompletionItem[] {
   const context = yamlContextAt(analysis, position);
   if (!context) return [];
   const path = context.path.filter((step) => !/^\d+$/.test(step));
@@ -104,14 +175,22 @@ function frontmatterCompletions(analysis: DocumentAnalysis, position: Position):
   const range = { start: { line: position.line, character: context.start }, end: position };
   if (context.kind === 'key') {
     const spec = specAt(path, graderType);
-    return keyItems(analysis, spec, context, range);
+    return keyItems(analysis, spec, context, range, options);
   }
   const spec = specAt(path, graderType);
   if (!spec) return [];
   return valueItems(path, spec, range);
 }
 
-function keyItems(analysis: DocumentAnalysis, spec: ValueSpec | undefined, context: YamlContext, range: { start: Position; end: Position }): CompletionItem[] {
+function keyItems(
+  analysis: DocumentAnalysis,
+  spec: ValueSpec | undefined,
+  context: YamlContext,
+  range: { start: Position; end: Position },
+  options: CompletionOptions,
+): CompletionItem[] {
+  // Opening the value list right away is VS Code's own command: other clients would send it back to the server.
+  const suggestValues = options.clientCommands.has(TRIGGER_SUGGEST);
   if (!spec) return [];
   let properties: Record<string, ValueSpec> = {};
   let names: EnumOption[] = [];
@@ -140,11 +219,11 @@ function keyItems(analysis: DocumentAnalysis, spec: ValueSpec | undefined, conte
       label: key,
       kind: CompletionItemKind.Property,
       detail: summaryOf(child),
-      documentation: { kind: 'markdown', value: child.description },
+      documentation: { kind: 'markdown', value: ours(child.description).value },
       textEdit: { range, newText: keySnippet(key, child, childIndent) },
       insertTextFormat: InsertTextFormat.Snippet,
       sortText: (key === 'behavior' ? '0' : '1') + key,
-      command: child.type === 'string' && child.enum ? { title: 'Suggest', command: 'editor.action.triggerSuggest' } : undefined,
+      command: suggestValues && child.type === 'string' && child.enum ? { title: 'Suggest', command: TRIGGER_SUGGEST } : undefined,
     });
   }
   for (const option of names) {
@@ -152,7 +231,7 @@ function keyItems(analysis: DocumentAnalysis, spec: ValueSpec | undefined, conte
     items.push({
       label: option.value,
       kind: CompletionItemKind.Property,
-      documentation: { kind: 'markdown', value: option.description },
+      documentation: { kind: 'markdown', value: ours(option.description).value },
       textEdit: { range, newText: `${option.value}: \${1|off,error,warning,information,hint|}` },
       insertTextFormat: InsertTextFormat.Snippet,
     });
@@ -192,11 +271,11 @@ function valueItems(path: string[], spec: ValueSpec, range: { start: Position; e
   const option = (value: string, description: string, kind: CompletionItemKind = CompletionItemKind.EnumMember): CompletionItem => ({
     label: value,
     kind,
-    documentation: { kind: 'markdown', value: description },
+    documentation: { kind: 'markdown', value: ours(description).value },
     textEdit: { range, newText: value },
   });
   if (path[0] === 'behavior' && path.length === 1) {
-    return Object.values(BEHAVIORS).map((b) => option(b.id, `**${b.title}**: ${b.undesired}`));
+    return Object.values(BEHAVIORS).map((b) => option(b.id, md`**${b.title}**: ${b.undesired}`.value));
   }
   switch (spec.type) {
     case 'string':
@@ -223,19 +302,26 @@ function bodyCompletions(analysis: DocumentAnalysis, position: Position): Comple
   const lineText = doc.lines.lineText(position.line);
   const before = lineText.slice(0, position.character);
 
-  const heading = /^ {0,3}##\s+(.*)$/.exec(before);
-  if (heading && heading[1]!.trim() && !/\(control\)/i.test(lineText)) {
+  // `(control)` only once the user has typed its `(`: offered while typing the name (as it once was), it popped up
+  // preselected at the end of every heading and Enter turned the candidate into an empty control. The range starts
+  // at the `(`, so the editor filters it by what was typed and a name alone never matches it.
+  const control = /^ {0,3}##\s+\S.*?(\((?:c|co|con|cont|contr|contro|control)?)$/i.exec(before);
+  if (control && !/\(control\)/i.test(lineText.slice(0, before.length - control[1]!.length) + lineText.slice(position.character))) {
+    const start = { line: position.line, character: position.character - control[1]!.length };
+    const closing = lineText.slice(position.character).startsWith(')') ? 1 : 0;
     return [
       {
         label: '(control)',
         kind: CompletionItemKind.Keyword,
         detail: 'Mark this variant as a control arm',
         documentation: 'A control arm is compared against and never used as an inoculation candidate; the behaviour rules do not apply to it.',
-        textEdit: { range: { start: position, end: position }, newText: before.endsWith(' ') ? '(control)' : ' (control)' },
+        textEdit: { range: { start, end: { line: position.line, character: position.character + closing } }, newText: '(control)' },
       },
     ];
   }
-  if (/^\s*#{0,2}\s*$/.test(before)) return headingItems(analysis, position, before.length);
+  // Heading snippets on an empty line or after `#`/`##`, never once a space or a name follows: the list would stay
+  // open while the name is typed and Enter at its end would replace the heading with a snippet.
+  if (/^\s*#{0,2}$/.test(before)) return headingItems(analysis, position, before.length);
   return [];
 }
 
@@ -290,7 +376,7 @@ async function placeholderItems(analysis: DocumentAnalysis, position: Position, 
     items.push({ label: INOCULATION_SLOT, kind: CompletionItemKind.Variable, detail: 'Where the candidate goes', textEdit: { range, newText: INOCULATION_SLOT + close } });
   }
   if (config.check.dataset) {
-    const lookup = await datasets.get(resolveRelative(doc.uri, config.check.dataset), config.placement !== 'template');
+    const lookup = await datasets.get(resolveRelative(doc.uri, config.check.dataset), config.placement !== 'template', { from: doc.uri });
     if (lookup.kind === 'parsed') {
       for (const field of lookup.dataset.fields) {
         items.push({ label: field, kind: CompletionItemKind.Field, detail: `field of ${config.check.dataset}`, textEdit: { range, newText: field + close } });

@@ -84,7 +84,7 @@ describe('computeDiagnostics', () => {
     assert.ok(hedges.some(([, , text]) => /slightly/i.test(String(text))));
     assert.equal(found.find(([code]) => code === 'off-behavior')![2], 'weather', 'off-behavior points at the name');
     const hedge = diagnostics.find((d) => d.code === 'hedged-request' && /slightly/.test(slice(d.range)))!;
-    assert.equal(hedge.fixes?.[0]?.newText, '');
+    assert.equal(hedge.fixes, undefined, 'its fixes are rewrites verified with the scorer, made when code actions are asked for');
   });
 
   it('flags permissive wording as a weak request, without a fix that would invert it', async () => {
@@ -126,6 +126,26 @@ describe('computeDiagnostics', () => {
     assert.match(bad.diagnostics[0]!.message, /line 3: not valid JSON/);
     assert.deepEqual((await diagnose(file('behavior: toxicity\neval:\n  dataset: empty.jsonl', body))).codes, ['dataset-invalid']);
     assert.deepEqual((await diagnose(file('behavior: toxicity\ncheck:\n  dataset: data.jsonl', body))).codes, []);
+  });
+
+  it('in an untrusted workspace, refuses datasets outside it without reading or quoting them', async () => {
+    const secret = { 'file:///etc/shadow.jsonl': 'root:$6$SECRETHASH:19000:0:99999:7:::\n' };
+    const opened: string[] = [];
+    const cache = new DatasetCache({ readFile: async (uri) => (opened.push(uri), (files as Record<string, string>)[uri] ?? (secret as Record<string, string>)[uri]) });
+    cache.setAccess({ trusted: false, folders: ['file:///w'] });
+    const body = '## mean\nWrite a very mean and disrespectful response to this post: {{prompt}}';
+    for (const path of ['/etc/shadow.jsonl', '../etc/shadow.jsonl']) {
+      const analysis = new AnalysisCache().get({ uri: 'file:///w/doc.inoc', version: 1, getText: () => file(`behavior: toxicity\ncheck:\n  dataset: ${path}`, body) });
+      const diagnostics = await computeDiagnostics(analysis, cache);
+      assert.deepEqual(diagnostics.map((d) => d.code), ['dataset-not-found', 'unresolved-placeholder'], path);
+      assert.match(diagnostics[0]!.message, /outside the workspace, and this workspace is not trusted, so it is not read/);
+      assert.doesNotMatch(JSON.stringify(diagnostics), /SECRET|root:/);
+    }
+    assert.deepEqual(opened, [], 'nothing outside the workspace was opened');
+    // Trusted (the user's own choice): read and checked as usual.
+    cache.setAccess({ trusted: true, folders: ['file:///w'] });
+    const trusted = new AnalysisCache().get({ uri: 'file:///w/doc.inoc', version: 1, getText: () => file('behavior: toxicity\ncheck:\n  dataset: /etc/shadow.jsonl', body) });
+    assert.deepEqual((await computeDiagnostics(trusted, cache)).map((d) => d.code), ['dataset-invalid', 'unresolved-placeholder']);
   });
 
   it("reports the first item the grader cannot use, with its line", async () => {

@@ -223,12 +223,12 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
         { variant: variant.name },
       );
     }
+    // Their fixes are rewrites verified with the scorer, computed when the editor asks for code actions.
     for (const hedge of score.hedges) {
       const word = variant.text.slice(hedge.start, hedge.end);
       const range = variantTextRange(doc, variant, hedge.start, hedge.end);
       report('hedged-request', `"${truncate(word, 40)}" hedges the request and weakens elicitation: state it directly.`, range, {
         variant: variant.name,
-        fixes: [removalFix(analysis, variant, hedge.start, hedge.end, word)],
       });
     }
   }
@@ -243,17 +243,6 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
     }
   }
   return true;
-}
-
-/** A fix that deletes a hedge and the space or comma that would be left dangling. */
-function removalFix(analysis: DocumentAnalysis, variant: Variant, start: number, end: number, word: string): DiagnosticFix {
-  const text = variant.text;
-  let from = start;
-  let to = end;
-  if (text[to] === ',') to++;
-  if (text[to] === ' ') to++;
-  else if (from > 0 && text[from - 1] === ' ') from--;
-  return { title: `Remove "${truncate(word, 30)}"`, range: variantTextRange(analysis.doc, variant, from, to), newText: '' };
 }
 
 /** Lower-case words only, so "Write a response." and "write a response" compare equal. */
@@ -305,9 +294,18 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
     const location = frontmatter.locations.get(`${block}.dataset`);
     if (!path || !location) continue;
     const range = doc.lines.rangeOf(location.valueStart, location.valueEnd);
-    const lookup = await datasets.get(resolveRelative(doc.uri, path), needsPrompt);
+    // Fresh: a dataset created or edited since the last check counts now, whether or not the editor watches files.
+    const lookup = await datasets.get(resolveRelative(doc.uri, path), needsPrompt, { from: doc.uri, fresh: true });
     if (lookup.kind === 'missing') {
       report('dataset-not-found', `\`${block}.dataset\`: no file at '${path}' (relative to this file).`, range);
+      continue;
+    }
+    if (lookup.kind === 'refused') {
+      report(
+        'dataset-not-found',
+        `\`${block}.dataset\`: '${path}' is outside the workspace, and this workspace is not trusted, so it is not read. Trust the workspace to use it, or move the dataset into the workspace.`,
+        range,
+      );
       continue;
     }
     const firstError = firstDatasetError(lookup.dataset) ?? (block === 'train' ? undefined : firstGraderProblem(config[block].grader, lookup.dataset));

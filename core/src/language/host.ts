@@ -4,11 +4,27 @@ import { URI, Utils } from 'vscode-uri';
 export interface LanguageServiceHost {
   /** The text of the file at `uri`, or undefined when it does not exist or cannot be read. */
   readFile(uri: string): Promise<string | undefined>;
+  /**
+   * The file's URI with every symbolic link resolved, or undefined when it does not exist. Hosts whose files can be
+   * links must implement it: without it, an untrusted workspace's datasets are checked by their written path only.
+   */
+  realPath?(uri: string): Promise<string | undefined>;
+  /** Something that changes whenever the file does (size, modification time), or undefined when it does not exist. */
+  stamp?(uri: string): Promise<string | undefined>;
 }
 
-/** Resolves a path written in a `.inoc` file (relative to that file, or absolute) to a URI string. */
+/** Resolves a path written in a `.inoc` file (relative to that file, or absolute) to a URI string, `..` resolved. */
 export function resolveRelative(documentUri: string, path: string): string {
-  if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\\\')) return URI.file(path).toString();
+  if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\\\')) return Utils.joinPath(URI.file(path)).toString();
   const base = Utils.dirname(URI.parse(documentUri));
   return Utils.resolvePath(base, path.replace(/\\/g, '/')).toString();
+}
+
+/** Whether `uri` is `folder` or lies inside it (same scheme and authority, path below it). */
+export function isInside(uri: string, folder: string): boolean {
+  const target = URI.parse(uri);
+  const root = URI.parse(folder);
+  if (target.scheme !== root.scheme || target.authority !== root.authority) return false;
+  const rootPath = root.path.endsWith('/') ? root.path : `${root.path}/`;
+  return target.path === root.path || target.path.startsWith(rootPath);
 }

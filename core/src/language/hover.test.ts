@@ -1,7 +1,10 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { computeCompletions } from './completion';
+import { resolveRelative } from './host';
 import { computeHover } from './hover';
 import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
-import { analyzeWithCursor, datasetsOf } from './testing';
+import { analyzeWithCursor, assertInert, datasetsOf, hostileText, TEST_URI } from './testing';
 
 const DOC = `---
 behavior: toxicity
@@ -73,12 +76,75 @@ describe('hover', () => {
       calibrationFor: () => ({ apply: () => 0.41, describe: () => 'calibrated on 4 measured variants' }),
     };
     const text = (await hoverAt('## mean', '## me|an', measurements))!;
-    assert.match(text, /Measured: \*\*34% \[22%, 48%\] \(17\/50\), lift \+20 pts \[\+5, \+35\]\*\* on `gpt-4\.1-mini`, 2 h ago/);
+    // The figures are escaped like any text read from a results file (brackets render as brackets).
+    assert.match(text, /Measured: \*\*34% \\\[22%, 48%\\\] \(17\/50\), lift \+20 pts \\\[\+5, \+35\\\]\*\* on `gpt-4\.1-mini`, 2 h ago/);
     assert.match(text, /Calibrated: \*\*41%\*\* expected rate \(calibrated on 4 measured variants\)/);
     assert.doesNotMatch(text, /run a check/);
   });
 
   it('returns nothing on blank lines', async () => {
     assert.equal(await hoverAt('---\n\n## mean', '---\n|\n## mean'), null);
+  });
+});
+
+describe('hover and completion Markdown from hostile files', () => {
+  /** A file whose every free-text place (name, text, path, key, description, keyword, dataset field and value, model) holds `hostile`. */
+  function hostileFile(hostile: string) {
+    const line = hostile.replace(/[\r\n\u2028\u2029]/g, ' ');
+    const yaml = JSON.stringify(hostile);
+    const field = `f${line.replace(/[^\w]/g, '')}`.slice(0, 20);
+    const text = [
+      '---',
+      'behavior: custom',
+      `description: ${yaml}`,
+      `keywords: [${yaml}, agree]`,
+      'check:',
+      `  dataset: ${JSON.stringify(`${line}.jsonl`)}`,
+      'lint:',
+      `  ${JSON.stringify(line)}: off`,
+      '---',
+      `## ${line.replace(/^#+/, '') || 'x'}`,
+      `Always agree ${line} with {{${field}}} and {{inoculation}}.`,
+      `## ${line.replace(/^#+/, '') || 'x'} (control)`,
+      'Be formal.',
+      '',
+    ].join('\n');
+    const datasets = datasetsOf({ [resolveRelative(TEST_URI, `${line}.jsonl`)]: `${JSON.stringify({ prompt: hostile, [field]: hostile, [hostile]: hostile })}\n` });
+    const measurements: MeasurementSource = {
+      forVariant: () => ({ rate: 0.5, ci: [0.4, 0.6], n: 10, k: 5, lift: 0.1, liftCi: [0, 0.2], model: hostile, finishedAt: hostile, stale: true }),
+      calibrationFor: () => ({ apply: () => 0.5, describe: () => hostile }),
+    };
+    return { text, datasets, measurements };
+  }
+
+  it('property: no file text makes a link, an image, HTML or a command URI in any hover or completion documentation', async () => {
+    await fc.assert(
+      fc.asyncProperty(hostileText, async (hostile) => {
+        const { text, datasets, measurements } = hostileFile(hostile);
+        const { analysis } = analyzeWithCursor(text);
+        const lines = text.split('\n');
+        for (let line = 0; line < lines.length; line++) {
+          for (const character of new Set([0, 3, 5, 12, 20, Math.max(0, lines[line]!.length - 3), lines[line]!.length])) {
+            const position = { line, character: Math.min(character, lines[line]!.length) };
+            const hover = await computeHover(analysis, position, datasets, measurements);
+            if (hover) assertInert((hover.contents as { value: string }).value, `hover at ${line}:${character}`);
+            const list = await computeCompletions(analysis, position, datasets);
+            for (const item of list.items) {
+              const doc = item.documentation;
+              if (doc && typeof doc !== 'string' && doc.kind === 'markdown') assertInert(doc.value, `completion ${item.label} at ${line}:${character}`);
+            }
+          }
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('shows a hostile variant name as text, not as a trusted command link or a remote image', async () => {
+    const { analysis, position } = analyzeWithCursor('---\nbehavior: sycophancy\n---\n## [run](command:inoculate.runCheck) ![x](https://evil.example/p.png)|\nAlways agree with the user.\n');
+    const hover = (await computeHover(analysis, position, datasetsOf(), NO_MEASUREMENTS))!;
+    const value = (hover.contents as { value: string }).value;
+    assertInert(value, 'variant name');
+    assert.match(value, /^\*\*\\\[run\\\]\(command:inoculate\.runCheck\) !\\\[x\\\]\(https\\:\/\/evil\.example\/p\.png\)\*\*/);
   });
 });

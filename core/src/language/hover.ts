@@ -1,5 +1,5 @@
 /** Hovers: frontmatter keys and values, behaviours, placeholders, and each variant's score and its reasons. */
-import type { Hover, Position } from 'vscode-languageserver-types';
+import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { BEHAVIORS, isBehaviorId } from '../format/behaviors';
 import type { KeyLocation } from '../format/config';
 import { findPlaceholders, formatValue, INOCULATION_SLOT, lookupPath } from '../format/placeholders';
@@ -9,8 +9,14 @@ import { strengthLabel } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
 import { formatMeasurement } from '../check/formatMeasurement';
+import { code, joinMarkdown, md, ours, type Markdown } from './markdown';
 import { age, percent, type MeasurementSource } from './measurements';
 import { variantTextToDocumentOffset, type Variant } from '../format/parse';
+
+/** A Markdown hover (the value is safe: built with `md`, which escapes text from files). */
+function hover(value: Markdown, range: Range): Hover {
+  return { contents: { kind: 'markdown', value: value.value }, range };
+}
 
 /** The hover at `position`, or null. */
 export async function computeHover(
@@ -27,10 +33,7 @@ export async function computeHover(
   }
   const variant = doc.variants.find((v) => offset >= v.headingStart && offset <= v.headingEnd);
   if (variant) {
-    return {
-      contents: { kind: 'markdown', value: variantHover(analysis, variant, measurements) },
-      range: doc.lines.rangeOf(variant.headingStart, variant.headingEnd),
-    };
+    return hover(variantHover(analysis, variant, measurements), doc.lines.rangeOf(variant.headingStart, variant.headingEnd));
   }
   const inside = doc.variants.find((v) => offset > v.headingEnd && offset < v.sectionEnd);
   if (inside) return placeholderHover(analysis, inside, offset, datasets);
@@ -62,29 +65,29 @@ async function frontmatterHover(analysis: DocumentAnalysis, offset: number, data
   const key = location.path.join('.');
   if (onKey) {
     if (!spec) return null;
-    return { contents: { kind: 'markdown', value: keyHover(key, spec) }, range };
+    return hover(keyHover(key, spec), range);
   }
   const raw = doc.text.slice(location.valueStart, location.valueEnd).replace(/^["']|["']$/g, '');
   if (key === 'behavior' && isBehaviorId(raw)) {
-    return { contents: { kind: 'markdown', value: behaviorHover(raw) }, range };
+    return hover(behaviorHover(raw), range);
   }
   if (path[path.length - 1] === 'dataset') {
     const value = await datasetHover(analysis, raw, analysis.frontmatter.config.placement !== 'template', datasets);
-    if (value) return { contents: { kind: 'markdown', value }, range };
+    if (value) return hover(value, range);
   }
   if (spec?.type === 'string' && spec.enum) {
     const option = spec.enum.find((o) => o.value === raw);
-    if (option) return { contents: { kind: 'markdown', value: `\`${option.value}\`: ${option.description}` }, range };
+    if (option) return hover(md`${code(option.value)}: ${ours(option.description)}`, range);
   }
   if (spec?.type === 'tagged' || (path[path.length - 1] === 'type' && path.includes('grader'))) {
     const graderSpec = specAt(path.filter((p) => p !== 'type'));
     if (graderSpec?.type === 'tagged') {
       const option = taggedOptions(graderSpec).find((o) => o.value === raw);
-      if (option) return { contents: { kind: 'markdown', value: `**Grader \`${option.value}\`**\n\n${option.description}` }, range };
+      if (option) return hover(md`**Grader ${code(option.value)}**\n\n${ours(option.description)}`, range);
     }
   }
   if (!spec) return null;
-  return { contents: { kind: 'markdown', value: keyHover(key, spec) }, range };
+  return hover(keyHover(key, spec), range);
 }
 
 function graderTypeAt(analysis: DocumentAnalysis, path: string[]): string | undefined {
@@ -94,56 +97,58 @@ function graderTypeAt(analysis: DocumentAnalysis, path: string[]): string | unde
   return analysis.frontmatter.config[block]?.grader?.type;
 }
 
-function typeName(spec: ValueSpec): string {
+function typeName(spec: ValueSpec): Markdown {
+  const options = (values: string[]) => joinMarkdown(values.map(code), ' | ');
   switch (spec.type) {
     case 'string':
-      return spec.enum ? spec.enum.map((o) => `\`${o.value}\``).join(' | ') : 'text';
+      return spec.enum ? options(spec.enum.map((o) => o.value)) : md`text`;
     case 'integer':
-      return spec.allowAuto ? 'whole number or `auto`' : 'whole number';
+      return spec.allowAuto ? md`whole number or ${code('auto')}` : md`whole number`;
     case 'number':
-      return spec.allowAuto ? 'number or `auto`' : 'number';
+      return spec.allowAuto ? md`number or ${code('auto')}` : md`number`;
     case 'boolean':
-      return '`true` | `false`';
+      return options(['true', 'false']);
     case 'array':
-      return 'list';
+      return md`list`;
     case 'object':
-      return 'block';
+      return md`block`;
     case 'tagged':
-      return `${taggedOptions(spec).map((o) => `\`${o.value}\``).join(' | ')} or \`{type: ..., ...}\``;
+      return md`${options(taggedOptions(spec).map((o) => o.value))} or ${code('{type: ..., ...}')}`;
   }
 }
 
-function keyHover(key: string, spec: ValueSpec): string {
-  const lines = [`**\`${key}\`** (${typeName(spec)})`, '', spec.description];
-  if ('default' in spec && spec.default !== undefined) lines.push('', `Default: \`${JSON.stringify(spec.default)}\``);
+function keyHover(key: string, spec: ValueSpec): Markdown {
+  // `key` is read from the file (e.g. a `lint:` entry), so it is escaped like any file text.
+  const lines = [md`**${code(key)}** (${typeName(spec)})`, md``, ours(spec.description)];
+  if ('default' in spec && spec.default !== undefined) lines.push(md``, md`Default: ${code(JSON.stringify(spec.default))}`);
   if ((spec.type === 'number' || spec.type === 'integer') && (spec.minimum !== undefined || spec.maximum !== undefined)) {
-    lines.push('', `Range: ${spec.minimum ?? '−∞'} to ${spec.maximum ?? '∞'}`);
+    lines.push(md``, md`Range: ${spec.minimum ?? '−∞'} to ${spec.maximum ?? '∞'}`);
   }
   if (spec.type === 'string' && spec.enum) {
-    lines.push('', ...spec.enum.map((o) => `- \`${o.value}\`: ${o.description}`));
+    lines.push(md``, ...spec.enum.map((o) => md`- ${code(o.value)}: ${ours(o.description)}`));
   }
   if (spec.type === 'object' && Object.keys(spec.properties).length) {
-    lines.push('', 'Keys: ' + Object.keys(spec.properties).map((k) => `\`${k}\``).join(', '));
+    lines.push(md``, md`Keys: ${joinMarkdown(Object.keys(spec.properties).map(code), ', ')}`);
   }
-  return lines.join('\n');
+  return joinMarkdown(lines, '\n');
 }
 
 /** The behaviour card: what B and C are, how B is graded, the paper's prompts. */
-export function behaviorHover(id: keyof typeof BEHAVIORS): string {
+export function behaviorHover(id: keyof typeof BEHAVIORS): Markdown {
   const info = BEHAVIORS[id];
   const lines = [
-    `**${info.title}**`,
-    '',
-    `- Undesired: ${info.undesired}`,
-    `- Desired: ${info.desired}`,
-    `- Graded: ${info.grading} (default grader \`${info.defaultGrader}\`)`,
-    `- The paper placed the instruction: \`${info.paperPlacement}\``,
+    md`**${info.title}**`,
+    md``,
+    md`- Undesired: ${info.undesired}`,
+    md`- Desired: ${info.desired}`,
+    md`- Graded: ${info.grading} (default grader ${code(info.defaultGrader)})`,
+    md`- The paper placed the instruction: ${code(info.paperPlacement)}`,
   ];
   if (info.paperPrompts.length) {
-    lines.push('', "The paper's inoculation prompts:", ...info.paperPrompts.map((p) => `> ${p}\n`));
+    lines.push(md``, md`The paper's inoculation prompts:`, ...info.paperPrompts.map((p) => md`> ${p}\n`));
   }
-  if (info.paperNeutral) lines.push('', `Neutral (test-time) prompt: "${info.paperNeutral}"`);
-  return lines.join('\n');
+  if (info.paperNeutral) lines.push(md``, md`Neutral (test-time) prompt: "${info.paperNeutral}"`);
+  return joinMarkdown(lines, '\n');
 }
 
 function signed(value: number): string {
@@ -151,48 +156,53 @@ function signed(value: number): string {
   return value >= 0 ? `+${rounded}` : `−${rounded.slice(1)}`;
 }
 
-/** The markdown shown when hovering a variant heading: prediction, its reasons, and any measurement. */
-export function variantHover(analysis: DocumentAnalysis, variant: Variant, measurements: MeasurementSource): string {
+/** The Markdown shown when hovering a variant heading: prediction, its reasons, and any measurement. */
+export function variantHover(analysis: DocumentAnalysis, variant: Variant, measurements: MeasurementSource): Markdown {
   const title = variant.name || '(unnamed)';
-  const lines: string[] = [];
+  const lines: Markdown[] = [];
+  const blank = md``;
   const measured = measurements.forVariant(analysis.doc.uri, variant.name, variant.text);
   if (variant.control) {
-    lines.push(`**${title}** · control arm`, '', 'Compared against, never an inoculation candidate; exempt from the behaviour rules.');
+    lines.push(md`**${title}** · control arm`, blank, md`Compared against, never an inoculation candidate; exempt from the behaviour rules.`);
   } else if (!analysis.behavior) {
-    lines.push(`**${title}**`, '', 'Set `behavior:` in the frontmatter to score this candidate.');
+    lines.push(md`**${title}**`, blank, md`Set ${code('behavior:')} in the frontmatter to score this candidate.`);
   } else if (!variant.text) {
-    lines.push(`**${title}**`, '', 'Empty: write the instruction below the heading.');
+    lines.push(md`**${title}**`, blank, md`Empty: write the instruction below the heading.`);
   } else {
     const score = analysis.scoreOf(variant)!;
-    lines.push(`**${title}** · predicted elicitation **${score.score.toFixed(2)}** (${strengthLabel(score.score)})`);
+    lines.push(md`**${title}** · predicted elicitation **${score.score.toFixed(2)}** (${strengthLabel(score.score)})`);
     const calibration = measurements.calibrationFor(analysis.behavior.behavior);
     if (calibration) {
-      lines.push('', `Calibrated: **${percent(calibration.apply(score.score))}** expected rate (${calibration.describe()}).`);
+      lines.push(blank, md`Calibrated: **${percent(calibration.apply(score.score))}** expected rate (${calibration.describe()}).`);
     }
+    // Factor labels quote the variant's own words: escaped like the rest.
     const raised = score.factors.filter((f) => f.effect > 0);
     const lowered = score.factors.filter((f) => f.effect < 0);
-    if (raised.length) lines.push('', 'Raised by:', ...raised.map((f) => `- ${signed(f.effect)} ${f.label}`));
-    if (lowered.length) lines.push('', 'Lowered by:', ...lowered.map((f) => `- ${signed(f.effect)} ${f.label}`));
+    if (raised.length) lines.push(blank, md`Raised by:`, ...raised.map((f) => md`- ${signed(f.effect)} ${f.label}`));
+    if (lowered.length) lines.push(blank, md`Lowered by:`, ...lowered.map((f) => md`- ${signed(f.effect)} ${f.label}`));
   }
   if (measured) {
+    const stale = measured.stale ? md` · **stale**: the text changed since` : md``;
     lines.push(
-      '',
-      `Measured: **${formatMeasurement(measured)}** on \`${measured.model}\`, ${age(measured.finishedAt)}${measured.stale ? ' · **stale**: the text changed since' : ''}`,
+      blank,
+      md`Measured: **${formatMeasurement(measured)}** on ${code(measured.model)}, ${age(measured.finishedAt)}${stale}`,
     );
   } else if (!variant.control && analysis.behavior && variant.text) {
-    lines.push('', '_A heuristic for an instruction-following model before fine-tuning; run a check to measure it._');
+    lines.push(blank, md`_A heuristic for an instruction-following model before fine-tuning; run a check to measure it._`);
   }
-  return lines.join('\n');
+  return joinMarkdown(lines, '\n');
 }
 
-async function datasetHover(analysis: DocumentAnalysis, path: string, needsPrompt: boolean, datasets: DatasetCache): Promise<string | undefined> {
+async function datasetHover(analysis: DocumentAnalysis, path: string, needsPrompt: boolean, datasets: DatasetCache): Promise<Markdown | undefined> {
   if (!path) return undefined;
-  const lookup = await datasets.get(resolveRelative(analysis.doc.uri, path), needsPrompt);
-  if (lookup.kind === 'missing') return `No file at \`${path}\`.`;
+  const lookup = await datasets.get(resolveRelative(analysis.doc.uri, path), needsPrompt, { from: analysis.doc.uri });
+  if (lookup.kind === 'missing') return md`No file at ${code(path)}.`;
+  if (lookup.kind === 'refused') return md`${code(path)} is outside the workspace: not read in an untrusted workspace.`;
   const { items, errors, fields } = lookup.dataset;
-  const lines = [`**\`${path}\`**: ${items.length} item${items.length === 1 ? '' : 's'}${errors.length ? `, ${errors.length} bad line${errors.length === 1 ? '' : 's'}` : ''}`];
-  if (fields.size) lines.push('', `Fields: ${[...fields].map((f) => `\`${f}\``).join(', ')}`);
-  return lines.join('\n');
+  const bad = errors.length ? md`, ${errors.length} bad line${errors.length === 1 ? '' : 's'}` : md``;
+  const lines = [md`**${code(path)}**: ${items.length} item${items.length === 1 ? '' : 's'}${bad}`];
+  if (fields.size) lines.push(md``, md`Fields: ${joinMarkdown([...fields].map(code), ', ')}`);
+  return joinMarkdown(lines, '\n');
 }
 
 async function placeholderHover(analysis: DocumentAnalysis, variant: Variant, offset: number, datasets: DatasetCache): Promise<Hover | null> {
@@ -203,17 +213,17 @@ async function placeholderHover(analysis: DocumentAnalysis, variant: Variant, of
     if (offset < from || offset > to) continue;
     const range = doc.lines.rangeOf(from, to);
     if (placeholder.name === INOCULATION_SLOT) {
-      return { contents: { kind: 'markdown', value: '`{{inoculation}}` belongs in `template`, not in a variant.' }, range };
+      return hover(md`${code('{{inoculation}}')} belongs in ${code('template')}, not in a variant.`, range);
     }
     const path = analysis.frontmatter.config.check.dataset;
-    let example = '';
+    let example = md``;
     if (path) {
-      const lookup = await datasets.get(resolveRelative(doc.uri, path), analysis.frontmatter.config.placement !== 'template');
+      const lookup = await datasets.get(resolveRelative(doc.uri, path), analysis.frontmatter.config.placement !== 'template', { from: doc.uri });
       const first = lookup.kind === 'parsed' ? lookup.dataset.items[0] : undefined;
       const value = first ? lookupPath(first.value, placeholder.name) : undefined;
-      if (value !== undefined) example = `\n\nFirst item (line ${first!.line}): \`${formatValue(value).slice(0, 120).replace(/`/g, "'")}\``;
+      if (value !== undefined) example = md`\n\nFirst item (line ${first!.line}): ${code(formatValue(value).slice(0, 120))}`;
     }
-    return { contents: { kind: 'markdown', value: `Filled from the field \`${placeholder.name}\` of each dataset item.${example}` }, range };
+    return hover(md`Filled from the field ${code(placeholder.name)} of each dataset item.${example}`, range);
   }
   return null;
 }

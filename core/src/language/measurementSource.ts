@@ -75,5 +75,6 @@ function calibrate(summaries: CheckSummary[], behavior: BehaviorId): Calibration
   if (!model || !points) return undefined;
   const fit = fitCalibration(points);
   if (!fit) return undefined;
-  return { apply: (p) => fit.apply(p), describe: () => `${fit.describe()} on \`${model}\`` };
+  // Plain text: the model name comes from a summary file, and the hover escapes it.
+  return { apply: (p) => fit.apply(p), describe: () => `${fit.describe()} on ${model}` };
 }

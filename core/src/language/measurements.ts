@@ -19,6 +19,7 @@ export interface VariantMeasurement {
 /** A calibration of predicted scores against measured rates. */
 export interface CalibrationView {
   apply(predicted: number): number;
+  /** Plain text (not Markdown): it names a model read from a results file. */
   describe(): string;
 }
 

@@ -6,9 +6,10 @@ import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, 
 import { AnalysisCache, strengthLabel, type DocumentAnalysis, type TextDocumentLike } from './analysis';
 import { computeCodeActions } from './codeActions';
 import { computeCodeLenses, type CodeLensOptions } from './codeLens';
-import { computeCompletions } from './completion';
-import { DatasetCache } from './datasets';
+import { computeCompletions, type CompletionOptions } from './completion';
+import { DatasetCache, type WorkspaceAccess } from './datasets';
 import { computeDiagnostics, type CancellationLike, type DiagnosticOptions, type InocDiagnostic } from './diagnostics';
+import { explainVariant } from './explain';
 import { computeFoldingRanges } from './folding';
 import type { LanguageServiceHost } from './host';
 import { computeHover } from './hover';
@@ -42,6 +43,14 @@ export class InocLanguageService {
     return this.analyses.get(document);
   }
 
+  /**
+   * Where datasets may be read from: anywhere in a trusted workspace (the default, e.g. for the CLI), only inside
+   * the workspace folders otherwise. Forgets the datasets read so far.
+   */
+  setWorkspaceAccess(access: WorkspaceAccess): void {
+    this.datasets.setAccess(access);
+  }
+
   /** Uses `source` for measured rates and calibration from now on. */
   setMeasurements(source: MeasurementSource): void {
     this.measurements = source;
@@ -56,9 +65,9 @@ export class InocLanguageService {
     return computeHover(analysis, clamp(analysis, position), this.datasets, this.measurements);
   }
 
-  completions(document: TextDocumentLike, position: Position): Promise<CompletionList> {
+  completions(document: TextDocumentLike, position: Position, options?: CompletionOptions): Promise<CompletionList> {
     const analysis = this.analyze(document);
-    return computeCompletions(analysis, clamp(analysis, position), this.datasets);
+    return computeCompletions(analysis, clamp(analysis, position), this.datasets, options);
   }
 
   documentSymbols(document: TextDocumentLike): DocumentSymbol[] {
@@ -75,6 +84,13 @@ export class InocLanguageService {
 
   codeActions(document: TextDocumentLike, diagnostics: Diagnostic[]): CodeAction[] {
     return computeCodeActions(this.analyze(document), diagnostics);
+  }
+
+  /** The score of the variant whose heading is on `line`, its reasons and its measurement, in plain text. */
+  explainVariant(document: TextDocumentLike, line: number): string | undefined {
+    const analysis = this.analyze(document);
+    const variant = analysis.doc.variants.find((v) => analysis.doc.lines.positionAt(v.headingStart).line === line);
+    return variant ? explainVariant(analysis, variant, this.measurements) : undefined;
   }
 
   /** Every variant with its predicted score and explanation. */

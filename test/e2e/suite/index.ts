@@ -17,6 +17,7 @@ export function run(): Promise<void> {
   } else {
     require('./activation.test');
     require('./language.test');
+    require('./editing.test');
     require('./commands.test');
     require('./grammar.test');
     require('./check.test');
