@@ -115,6 +115,13 @@ export const CONFIGURATION = {
       scope: 'resource',
       description: 'Before a check sends anything, show how many requests and tokens it will use (and the cost when known) and ask to go on.',
     },
+    'inoculate.check.requireSandbox': {
+      type: 'boolean',
+      default: false,
+      scope: 'resource',
+      markdownDescription:
+        'Refuse to run model-generated code (the `code-tests` grader) without the bubblewrap sandbox. Without it the code runs as a plain child process that can read your files and reach the network; see the output channel for what is in force.',
+    },
     'inoculate.trace.server': {
       type: 'string',
       enum: ['off', 'messages', 'verbose'],
@@ -221,7 +228,7 @@ export const CAPABILITIES = {
     supported: 'limited',
     description:
       'In an untrusted workspace Inoculate lints and scores prompts, but does not run elicitation checks: they send your prompts and data to a model endpoint and may run model-generated code.',
-    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model'],
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.requireSandbox'],
   },
   virtualWorkspaces: {
     supported: 'limited',

@@ -159,6 +159,7 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
           fs,
           paths,
           workspaceTrusted: vscode.workspace.isTrusted,
+          requireSandbox: settings.requireSandbox,
           signal: abort.signal,
           predict,
           onProgress: (p) => {
