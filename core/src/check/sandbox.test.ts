@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeIsolation, detectIsolation, findExecutable, probeIsolation, runSandboxed, SandboxRefusedError, type SandboxRequest } from './sandbox';
@@ -130,7 +130,11 @@ describe('sandbox', function () {
           { ...sh(script, { isolation: mode }), limits: { timeoutMs: 4000, memoryMb: 300, maxProcesses: 9 } },
           host,
         );
-        assert.deepEqual(result.stdout.trim().split('\n'), [String(300 * 1024), '5', '9']);
+        const [memory, cpu, processes] = result.stdout.trim().split('\n');
+        assert.deepEqual([memory, cpu], [String(300 * 1024), '5']);
+        // As the caller without bubblewrap the limit sits that many above the user's own processes.
+        if (result.isolation === 'process' && process.getuid?.() !== 0) assert.ok(Number(processes) >= 9, processes);
+        else assert.equal(processes, '9');
       });
 
       it('kills a run at the wall-clock limit', async () => {
@@ -302,5 +306,44 @@ describe('sandbox', function () {
     const result = await runSandboxed({ ...sh(script, { isolation: 'process' }), limits: { timeoutMs: 20_000, memoryMb: 256, workDirMb: 30 } }, host);
     assert.equal(result.diskLimited, true);
     assert.doesNotMatch(result.stdout, /wrote-all/);
+  });
+
+  it('as a normal user, lets the program fork however many processes the user already has (with and without bubblewrap)', async function () {
+    // Run as nobody, who is given 40 sleeping processes first: a process limit of 8 counted over all of them would
+    // forbid every fork.
+    const setpriv = findExecutable('setpriv');
+    if (process.platform !== 'linux' || process.getuid?.() !== 0 || !setpriv) this.skip();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'inoculate-nobody-'));
+    // nobody's home and temp folder for this run (tsx keeps a cache there).
+    chmodSync(dir, 0o777);
+    const sleepers = spawn(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', '/bin/sh', '-c', 'for i in $(seq 40); do sleep 30 & done; wait'], { stdio: 'ignore', detached: true });
+    try {
+      const script = path.join(dir, 'run.ts');
+      writeFileSync(
+        script,
+        [
+          `import { runSandboxed } from ${JSON.stringify(path.join(__dirname, 'sandbox'))};`,
+          'const host = { workspaceTrusted: true, warn: () => undefined };',
+          "const forks = 'for i in 1 2 3; do sleep 0.1 & done; wait; id -u';",
+          "(async () => { for (const isolation of ['auto', 'process'] as const) { const r = await runSandboxed({ command: '/bin/sh', args: ['-c', forks], limits: { timeoutMs: 10000, memoryMb: 256, maxProcesses: 8 }, isolation }, host); process.stdout.write(`${r.isolation}:${r.exitCode}:${r.stdout.trim()}:${r.stderr.trim()}\\n`); } })();",
+        ].join('\n'),
+        { mode: 0o644 },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const child = spawnSync(setpriv, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--require', require.resolve('tsx/cjs'), script], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, HOME: dir, TMPDIR: dir },
+        timeout: 60_000,
+      });
+      const isolation = (await detectIsolation()).kind;
+      assert.equal(child.stdout, `${isolation}:0:65534:\nprocess:0:65534:\n`, child.stderr);
+    } finally {
+      try {
+        process.kill(-sleepers.pid!, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

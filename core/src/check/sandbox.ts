@@ -17,7 +17,7 @@ import { accessSync, constants as fsConstants, lstatSync, openSync, promises as 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { effectiveLimits, reserveMemory, sandboxMemoryBudgetMb, watchRun } from './sandboxResources';
+import { effectiveLimits, reserveMemory, sandboxMemoryBudgetMb, tasksOfUser, watchRun } from './sandboxResources';
 import { createWorkdir, killUserProcesses, removeWorkdir, type Workdir } from './sandboxWorkdirs';
 
 /** Resource limits for one run. */
@@ -343,7 +343,11 @@ async function execute(isolation: Isolation, request: SandboxRequest, limits: Re
   let cwd: string;
   let spawnUid: number | undefined;
   const files = Object.entries(request.files ?? {});
-  const limited = limitArguments(request, limits);
+  // The process limit counts every process of the user id. Under bubblewrap (its own user id as root, a user
+  // namespace otherwise) or as a fresh id, that is the sandbox's own; run as the caller without bubblewrap it would
+  // count all of the user's processes, so the limit is set that many above them.
+  const callerTasks = isolation.kind === 'process' && isolation.privileges === 'caller' ? tasksOfUser(process.getuid?.() ?? -1) : 0;
+  const limited = limitArguments(request, { ...limits, maxProcesses: limits.maxProcesses + callerTasks });
   if (isolation.kind === 'bwrap') {
     const fileFds = files.map(([name], index) => ({ fd: 3 + channels + index, name }));
     command = isolation.bwrap!;

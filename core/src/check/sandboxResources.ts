@@ -252,3 +252,25 @@ export function directoryUsage(dir: string, maxEntries: number): number {
   }
   return total;
 }
+
+/** Tasks (processes and threads, as the process limit counts them) whose real user id is `uid`; 0 without /proc. */
+export function tasksOfUser(uid: number): number {
+  if (uid < 0) return 0;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return 0;
+  }
+  let tasks = 0;
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const status = readFileSync(`/proc/${entry}/status`, 'latin1');
+      if (Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]) === uid) tasks += Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 1);
+    } catch {
+      // Gone.
+    }
+  }
+  return tasks;
+}

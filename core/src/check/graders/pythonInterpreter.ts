@@ -119,7 +119,7 @@ async function probeInterpreter(python: string, baseDir: string, host: SandboxHo
       args: ['-I', '-S', '-c', PROBE],
       env,
       readablePaths: roots,
-      limits: { timeoutMs: 30_000, memoryMb: 512, maxProcesses: 32, maxOutputBytes: 64 * 1024 },
+      limits: { timeoutMs: 30_000, memoryMb: 256, maxProcesses: 32, maxOutputBytes: 64 * 1024 },
       isolation: options.isolation,
       signal: options.signal,
     },
