@@ -36,6 +36,7 @@ Options:
   --dry-run           Print what would be sent and its estimated cost; send nothing
   --json              Print the results as JSON
   --results-dir DIR   Where results go (default: .inoculate/ in the workspace root)
+  --require-sandbox   Refuse to run model-generated code (code-tests) without bubblewrap
   -h, --help          Show this help
 
 The API key is read from OPENAI_API_KEY only. Exit status: 0 the check completed, 1 it could not (after
@@ -95,6 +96,7 @@ interface Options {
   dryRun: boolean;
   json: boolean;
   resultsDir?: string;
+  requireSandbox: boolean;
 }
 
 function parseOptions(args: string[]): Options | 'help' {
@@ -113,6 +115,7 @@ function parseOptions(args: string[]): Options | 'help' {
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
         'results-dir': { type: 'string' },
+        'require-sandbox': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -144,6 +147,7 @@ function parseOptions(args: string[]): Options | 'help' {
     dryRun: !!values['dry-run'],
     json: !!values.json,
     resultsDir: values['results-dir'],
+    requireSandbox: !!values['require-sandbox'],
   };
 }
 
@@ -213,6 +217,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
       paths,
       useCache: !options.noCache,
       workspaceTrusted: true,
+      requireSandbox: options.requireSandbox,
       signal: io.signal,
       onProgress: progress.update,
       onRetry: progress.retry,

@@ -35,7 +35,7 @@ export interface ScopedCheckSettings {
   workspaceConfirmIgnored: boolean;
 }
 
-const CHECK_KEYS = ['baseUrl', 'model', 'concurrency', 'confirm'] as const;
+const CHECK_KEYS = ['baseUrl', 'model', 'concurrency', 'confirm', 'requireSandbox'] as const;
 
 /** The value VS Code applies and its scope (the most specific scope that sets it wins). */
 function applied<T>(value: InspectedValue<T> | undefined): { value: T | undefined; scope: SettingScope } {
@@ -70,6 +70,9 @@ export function readScopedCheckSettings(config: InspectingConfiguration): Scoped
   const workspaceConfirm = applied(inspected.confirm);
   const confirm = userConfirm !== false || (workspaceConfirm.scope === 'workspace' && workspaceConfirm.value === true);
   values['check.confirm'] = confirm;
+  // Requiring the sandbox, likewise: a workspace may ask for it, never waive what the user asked for.
+  const workspaceSandbox = applied(inspected.requireSandbox);
+  values['check.requireSandbox'] = userOrDefault(inspected.requireSandbox) === true || (workspaceSandbox.scope === 'workspace' && workspaceSandbox.value === true);
   const settings = readClientSettings({ get: <T>(section: string) => values[section] as T | undefined }).check;
   const scopeOf = (key: 'baseUrl' | 'model' | 'concurrency') => applied(inspected[key]).scope;
   return {

@@ -90,7 +90,7 @@ describe('the extension manifest', () => {
 
   it('keeps the endpoint settings out of untrusted workspaces and says what is limited', () => {
     assert.equal(CAPABILITIES.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm']);
+    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox']);
     assert.equal(CAPABILITIES.virtualWorkspaces.supported, 'limited');
     assert.match(CAPABILITIES.untrustedWorkspaces.description, /does not run elicitation checks/);
   });

@@ -119,6 +119,13 @@ export const CONFIGURATION = {
       description:
         "Before a check sends anything, show how many requests and tokens it will use (and the cost when known) and ask to go on. Only your own settings can turn this off: a workspace's settings can turn it on, never off.",
     },
+    'inoculate.check.requireSandbox': {
+      type: 'boolean',
+      default: false,
+      scope: 'resource',
+      markdownDescription:
+        'Refuse to run model-generated code (the `code-tests` grader) without the bubblewrap sandbox. Without it the code runs as a plain child process that can read your files and reach the network; see the output channel for what is in force.',
+    },
     'inoculate.trace.server': {
       type: 'string',
       enum: ['off', 'messages', 'verbose'],
@@ -240,7 +247,7 @@ export const CAPABILITIES = {
       'In an untrusted workspace Inoculate lints and scores prompts, but does not run elicitation checks: they send your prompts and data to a model endpoint and may run model-generated code.',
     // Where checks send data, with which model and how fast, and whether they ask first: the user's choice, never a
     // cloned folder's (a trusted workspace's values are read with their scope too: see client/src/checkSettings.ts).
-    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm'],
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox'],
   },
   virtualWorkspaces: {
     supported: 'limited',

@@ -190,6 +190,7 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
             fs,
             paths,
             workspaceTrusted: vscode.workspace.isTrusted,
+            requireSandbox: settings.requireSandbox,
             signal: handle.signal,
             predict,
             onProgress: (p) => {

@@ -18,11 +18,12 @@ describe('readClientSettings', () => {
         'check.model': ' gpt-4.1-mini ',
         'check.concurrency': 4,
         'check.confirm': false,
+        'check.requireSandbox': true,
       }),
     );
     assert.deepEqual(settings, {
       statusBar: { enable: false },
-      check: { baseUrl: 'http://127.0.0.1:8000/v1', model: 'gpt-4.1-mini', concurrency: 4, confirm: false },
+      check: { baseUrl: 'http://127.0.0.1:8000/v1', model: 'gpt-4.1-mini', concurrency: 4, confirm: false, requireSandbox: true },
     });
   });
 
@@ -34,6 +35,7 @@ describe('readClientSettings', () => {
         'check.model': '   ',
         'check.concurrency': 0,
         'check.confirm': null,
+        'check.requireSandbox': 'yes',
       }),
     );
     assert.deepEqual(settings, DEFAULT_CLIENT_SETTINGS);

@@ -20,12 +20,14 @@ export interface ClientSettings {
     concurrency: number | null;
     /** Ask before sending anything (with the dry-run numbers). */
     confirm: boolean;
+    /** Refuse to run model-generated code without bubblewrap. */
+    requireSandbox: boolean;
   };
 }
 
 export const DEFAULT_CLIENT_SETTINGS: ClientSettings = {
   statusBar: { enable: true },
-  check: { baseUrl: null, model: null, concurrency: null, confirm: true },
+  check: { baseUrl: null, model: null, concurrency: null, confirm: true, requireSandbox: false },
 };
 
 const MAX_CONCURRENCY = 512;
@@ -47,6 +49,7 @@ export function readClientSettings(config: ConfigurationReader): ClientSettings 
           ? Math.min(concurrency, MAX_CONCURRENCY)
           : null,
       confirm: bool(config.get('check.confirm'), DEFAULT_CLIENT_SETTINGS.check.confirm),
+      requireSandbox: bool(config.get('check.requireSandbox'), DEFAULT_CLIENT_SETTINGS.check.requireSandbox),
     },
   };
 }

@@ -59,6 +59,8 @@ export interface RunCheckOptions {
   useCache?: boolean;
   /** Untrusted workspaces never run model-generated code (default true: a terminal user trusts their files). */
   workspaceTrusted?: boolean;
+  /** Refuse to run model-generated code without bubblewrap (`--require-sandbox`; default false). */
+  requireSandbox?: boolean;
   /** Cancels the run; finished samples are kept. */
   signal?: AbortSignal;
   onProgress?: (progress: CheckProgress) => void;
@@ -171,6 +173,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
       // A judge's rubric names the behaviour it grades.
       behavior: { id: check.behavior, description: check.config.description },
       workspaceTrusted: options.workspaceTrusted ?? true,
+      requireSandbox: options.requireSandbox ?? false,
       warn: (message) => options.warn?.(message),
       chat: async (request: GraderChatRequest, signal: AbortSignal) => {
         const endpoint = providerAt(request.baseUrl);
@@ -235,6 +238,12 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
     }
     // Every item must be gradable before the first request is sent.
     checkItems(check, (item) => grader.itemProblem(item), grader.type);
+    // A grader that runs code checks its sandbox and interpreter (and says how code is isolated) before anything is sent.
+    try {
+      await grader.preflight?.(stop.signal);
+    } catch (error) {
+      throw new CheckSetupError(error instanceof Error ? error.message : String(error));
+    }
 
     log = await SampleLog.open(fs, paths.samples);
     const sampleLog = log;

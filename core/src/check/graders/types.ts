@@ -47,8 +47,10 @@ export interface GraderEnvironment {
   chat(request: GraderChatRequest, signal: AbortSignal): Promise<string>;
   /** Scores `input` with a moderation model. */
   moderate(input: string, options: { model: string; baseUrl?: string }, signal: AbortSignal): Promise<ModerationResult>;
-  /** Says something once to the user (e.g. the sandbox fallback notice). */
+  /** Says something once to the user (e.g. the statement of the sandbox in force). */
   warn(message: string): void;
+  /** Refuse to run code without bubblewrap (`--require-sandbox`, `inoculate.check.requireSandbox`). Default false. */
+  requireSandbox?: boolean;
   /** The file's behaviour (`behavior` and `description`): a judge's `{{behavior}}` and default rubric. Optional. */
   behavior?: { id: string; description?: string };
 }
@@ -58,6 +60,8 @@ export interface Grader {
   /** Why `item` cannot be graded (a missing field), or undefined. Used by `dataset-invalid` and before a run. */
   itemProblem(item: Item): string | undefined;
   grade(request: GradeRequest): Promise<GradeResult>;
+  /** Checks, before a run sends anything, that grading can work here (a sandbox, an interpreter); throws what to fix. */
+  preflight?(signal: AbortSignal): Promise<void>;
   /** Changes whenever the grading of the same response could change (options, grader version); part of cache keys. */
   readonly fingerprint: string;
 }
