@@ -10,7 +10,7 @@
  *   failed, never terminal; polling goes on (honouring `Retry-After`) and the job stays in the record.
  */
 import { runDir, type TrainPaths } from './layout';
-import { jobNameOf, modelSuffixOf, submissionKeyOf, type RunProvenance } from './runs';
+import { attemptSuffixOf, jobNameOf, modelSuffixOf, submissionKeyOf, type RunProvenance } from './runs';
 import { currentAttempt, readRun, RunRecorder, type AttemptState, type RunState } from './runStore';
 import type { TrainFileSystem } from './trainFs';
 import {
@@ -56,7 +56,7 @@ export function specOf(planned: PlannedRun, attempt: number, paths: TrainPaths):
     hyperparameters: p.hyperparameters,
     loss: p.loss,
     seed: p.seed,
-    suffix: p.suffix,
+    suffix: attemptSuffixOf(p.suffix, attempt),
     // Metadata values come from the file (variant names): backends must treat them as data, never as commands.
     metadata: {
       inoculate_run: submissionKey,

@@ -58,10 +58,15 @@ export function jobNameOf(arm: string, seed: number, runId: string, attempt: num
   return `inoc-${slugify(arm, 63 - 5 - tail.length)}${tail}`;
 }
 
-/** The model-name suffix (≤ 64): the user's suffix (or the arm), the seed and 6 characters of the run id. */
+/** The model-name suffix (≤ 60, leaving room for `-a<attempt>`): the user's suffix (or the arm), the seed and 6 characters of the run id. */
 export function modelSuffixOf(userSuffix: string | undefined, arm: string, seed: number, runId: string): string {
   const tail = `-s${seed}-${runId.slice(0, 6)}`;
-  return `${slugify(userSuffix ?? arm, 64 - tail.length)}${tail}`;
+  return `${slugify(userSuffix ?? arm, 60 - tail.length)}${tail}`;
+}
+
+/** The suffix of an attempt: the run's suffix, plus `-a<attempt>` for forced attempts (so each is found apart). */
+export function attemptSuffixOf(runSuffix: string, attempt: number): string {
+  return attempt > 1 ? `${runSuffix}-a${attempt}`.slice(0, 64) : runSuffix;
 }
 
 /** Which arm a run trains: a variant of the `.inoc` file, or the no-inoculation baseline. */
