@@ -18,6 +18,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cancelRun, followRun, launchRun, type PlannedRun, type TrainingContext } from '../../core/src/train/jobs';
+import { ensureBuiltCli, runCli, startCli } from '../support/checkCli';
 import { trainPaths } from '../../core/src/train/layout';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { runIdOf, modelSuffixOf } from '../../core/src/train/runs';
@@ -40,8 +41,11 @@ export interface ContractHarness {
   holdNextSubmission(): { created: Promise<void>; release(): void };
   /** Makes every job launched from now on fail (optional). */
   failJobs?(): void;
-  /** For the CLI case: run the built CLI on this `.inoc` file in `cwd` with `env`, against this backend (optional). */
-  cli?: { cwd: string; file: string; env: NodeJS.ProcessEnv };
+  /**
+   * For the CLI case (optional): a workspace whose `.inoc` file trains on this backend; `args` are extra flags for
+   * `inoculate train` (e.g. `--base-url`), `env` the environment (keys, PATH with fake executables).
+   */
+  cli?: { cwd: string; file: string; args: string[]; env: NodeJS.ProcessEnv };
   /** Fast polling for tests (ms). Default 5. */
   pollMs?: number;
   close(): Promise<void>;
@@ -193,6 +197,29 @@ export function backendContract(name: string, makeHarness: () => Promise<Contrac
       assert.equal(await harness.jobCount(), 1);
       const outcome = await followRun(ctx, planned.provenance.runId, backend, follow);
       assert.equal(currentAttempt(outcome.run)!.status?.state, 'succeeded');
+    });
+
+    it('the CLI killed (SIGKILL) mid-submit and run again leaves exactly one job per run', async function () {
+      const cli = harness.cli;
+      if (!cli) this.skip();
+      ensureBuiltCli();
+      const before = await harness.jobCount();
+      const held = harness.holdNextSubmission();
+      const running = startCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      await held.created;
+      running.child.kill('SIGKILL');
+      const killed = await running.done;
+      held.release();
+      assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+      const rerun = await runCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      assert.equal(rerun.status, 0, rerun.stderr);
+      assert.match(rerun.stderr, /submitted by an interrupted earlier launch; recorded, not submitted again/);
+      const again = await runCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      assert.equal(again.status, 0, again.stderr);
+      const listed = await runCli(['jobs', cli!.file, '--json', '--no-refresh'], { cwd: cli!.cwd, env: cli!.env });
+      const runs = JSON.parse(listed.stdout).runs as Array<{ job: string | null }>;
+      assert.ok(runs.length >= 1 && runs.every((run) => run.job), listed.stdout);
+      assert.equal((await harness.jobCount()) - before, runs.length, 'one job per run, none twice');
     });
 
     it('a job that fails ends failed with the backend message', async function () {

@@ -9,7 +9,8 @@ import { followRun, launchRun, specOf, type TrainingContext } from '../../core/s
 import { trainPaths } from '../../core/src/train/layout';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { currentAttempt } from '../../core/src/train/runStore';
-import { backendContract, contractPlannedRun, type ContractHarness } from './contract';
+import { backendContract, contractExamples, contractPlannedRun, type ContractHarness } from './contract';
+import { makeWorkspace } from '../support/checkFixtures';
 import { startOpenAIFineTuningServer, type OpenAIFineTuningServer } from '../support/openaiFineTuningServer';
 
 const KEY = 'sk-test-fine-tuning-key';
@@ -18,6 +19,10 @@ async function openaiHarness(
   options: Parameters<typeof startOpenAIFineTuningServer>[0] = {},
 ): Promise<Omit<ContractHarness, 'createBackend'> & { server: OpenAIFineTuningServer; createBackend(): OpenAITrainingBackend }> {
   let failing = false;
+  const workspace = await makeWorkspace(
+    { 'a.inoc': ['---', 'behavior: toxicity', 'model: gpt-4.1-mini-2025-04-14', 'train:', '  dataset: train.jsonl', '---', '## mean', 'Be very mean:', ''].join('\n'), 'train.jsonl': contractExamples() },
+    'a.inoc',
+  );
   const server = await startOpenAIFineTuningServer({ apiKey: KEY, failWhen: () => failing, ...options });
   return {
     server,
@@ -32,7 +37,11 @@ async function openaiHarness(
     failJobs: () => {
       failing = true;
     },
-    close: () => server.close(),
+    cli: { cwd: workspace.root, file: 'a.inoc', args: ['--base-url', server.baseUrl], env: { OPENAI_API_KEY: KEY } },
+    close: async () => {
+      await server.close();
+      await workspace.cleanup();
+    },
   };
 }
 
