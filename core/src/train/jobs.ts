@@ -262,10 +262,12 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
   let cursor = attempt.eventsCursor;
   let interval = initial;
   let failures = 0;
+  let polls = 0;
   const reread = async () => (run = (await readRun(fs, paths, runId))!);
   try {
     for (;;) {
       if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
+      polls++;
       let snapshot: StatusSnapshot;
       let waitMs: number | undefined;
       try {
@@ -299,7 +301,8 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
             cursor = page.cursor;
           }
         });
-        await collect(async () => {
+        // Curves can be long (OpenAI lists them as events): read them on a change, at the end, and every 5th poll.
+        if (changed || isTerminal(snapshot.state) || polls % 5 === 0) await collect(async () => {
           const points = (await backend.metrics(job, options.signal)).slice(-100_000);
           if (!sameMetrics(metrics, points)) {
             await recorder.append('metrics', { attempt: attempt.attempt, metrics: points });
