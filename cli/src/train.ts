@@ -4,6 +4,7 @@
  * under `.inoculate/runs/`. A run already submitted is attached to, not paid for twice (`--force` makes a new
  * attempt). `--watch` follows the jobs to their end.
  */
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendIdentity } from '../../core/src/train/backends/index';
 import { followRun, launchRun, type LaunchOutcome, type TrainingContext } from '../../core/src/train/jobs';
@@ -232,7 +233,7 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
   try {
     plan = await planTraining({
       fs: nodeTrainFileSystem,
-      inocPath: options.file.startsWith('/') ? options.file : `${io.cwd}/${options.file}`,
+      inocPath: resolve(io.cwd, options.file),
       workspaceRoot: root,
       paths,
       cwd: io.cwd,
