@@ -6,7 +6,8 @@
  * - re-attach from a new process (a fresh backend object and a fresh read of the records) follows the same job;
  * - launching the same run twice attaches (no second job); `force` makes a new attempt, recorded as forced;
  * - a launch killed mid-submit (the backend created the job, the process died before recording it) and run again
- *   creates no duplicate job: the second launch finds the first job;
+ *   creates no duplicate job: the second launch finds the first job (`submit` must stop waiting when its signal
+ *   aborts);
  * - a job that fails ends `failed` with the backend's message (when the harness can make one fail);
  * - the CLI, killed with SIGKILL mid-submit and run again, leaves exactly one job (when the harness drives a CLI).
  *
@@ -184,9 +185,12 @@ export function backendContract(name: string, makeHarness: () => Promise<Contrac
       const controller = new AbortController();
       const dying = launchRun(ctx, planned, backend, { signal: controller.signal }).catch((error: unknown) => error);
       await held.created;
-      // The process "dies": its launch never records `submitted`.
+      // The process "dies": its launch never records `submitted`. (A backend's `submit` must stop waiting when its
+      // signal aborts, as it does when the editor closes or the user presses Ctrl+C.)
       controller.abort();
-      await dying;
+      const settled = await Promise.race([dying.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+      if (!settled) held.release();
+      assert.ok(settled, 'submit() did not stop when its AbortSignal aborted');
       const before = await readRun(ctx.fs, ctx.paths, planned.provenance.runId);
       const interrupted = currentAttempt(before!)!;
       held.release();
