@@ -124,4 +124,17 @@ describe('the orchestrator', () => {
     assert.equal(attempt.events.length, 1000);
     assert.ok(attempt.events.every((e) => e.message.length <= 4000));
   });
+
+  it('--force after an interrupted submit records the orphaned job before starting a new attempt', async () => {
+    const { backend } = scripted(['running'], { findAfterFailure: true });
+    // An interrupted launch: `submitting` recorded, then the process died (the job exists on the backend).
+    const dead = { ...backend, submit: async () => { await backend.submit(undefined as never, {}); throw new BackendError('transient', 'killed'); } };
+    const controller = new AbortController();
+    controller.abort();
+    await launchRun(ctx, planned, dead, { signal: controller.signal });
+    const forced = await launchRun(ctx, planned, backend, { force: true });
+    assert.equal(forced.attempt, 2);
+    assert.equal(forced.run.attempts[0]!.job?.id, 'job-1', 'the first attempt keeps its job');
+    assert.equal(forced.run.attempts[0]!.recovered, true);
+  });
 });

@@ -123,6 +123,11 @@ export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backe
     if (attempt?.job && !options.force) {
       return { runId, attempt: attempt.attempt, action: 'attached', job: attempt.job, issues: [], run };
     }
+    if (attempt && options.force && attempt.submittingAt && !attempt.job) {
+      // The attempt being replaced was interrupted mid-submit: record its job if it exists, so it is not orphaned.
+      const orphan = await backend.find(specOf(planned, attempt.attempt, paths), options.signal).catch(() => undefined);
+      if (orphan) await recorder.append('submitted', { attempt: attempt.attempt, job: orphan, recovered: true });
+    }
     if (!attempt || options.force) {
       const number = (attempt?.attempt ?? 0) + 1;
       await recorder.append('attempt', { attempt: number, forced: !!options.force && number > 1 });
