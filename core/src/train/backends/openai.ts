@@ -72,6 +72,8 @@ export async function fetchModelShutdown(options: { baseUrl: string; apiKey?: st
 
 export class OpenAITrainingBackend implements TrainingBackend {
   readonly id = 'openai';
+  /** Files this object uploaded or found, by content hash: a launch of many runs lists and uploads once. */
+  private readonly filesByHash = new Map<string, string>();
   readonly target: string;
   private readonly client: OpenAI;
 
@@ -137,6 +139,14 @@ export class OpenAITrainingBackend implements TrainingBackend {
   }
 
   async prepare(spec: TrainingSpec, signal?: AbortSignal): Promise<Record<string, string>> {
+    const known = this.filesByHash.get(spec.trainingFile.sha256);
+    if (known) return { trainingFileId: known };
+    const prepared = await this.prepareOnce(spec, signal);
+    this.filesByHash.set(spec.trainingFile.sha256, prepared.trainingFileId!);
+    return prepared;
+  }
+
+  private async prepareOnce(spec: TrainingSpec, signal?: AbortSignal): Promise<Record<string, string>> {
     const name = this.fileName(spec);
     try {
       for await (const file of this.client.files.list({ purpose: 'fine-tune', limit: 100 }, { signal })) {

@@ -42,6 +42,8 @@ export interface TogetherBackendOptions {
 
 export class TogetherTrainingBackend implements TrainingBackend {
   readonly id = 'together';
+  /** Files this object uploaded or found, by content hash: a launch of many runs lists and uploads once. */
+  private readonly filesByHash = new Map<string, string>();
   readonly target: string;
   private readonly client: Together;
 
@@ -91,6 +93,14 @@ export class TogetherTrainingBackend implements TrainingBackend {
   }
 
   async prepare(spec: TrainingSpec, signal?: AbortSignal): Promise<Record<string, string>> {
+    const known = this.filesByHash.get(spec.trainingFile.sha256);
+    if (known) return { trainingFileId: known };
+    const prepared = await this.prepareOnce(spec, signal);
+    this.filesByHash.set(spec.trainingFile.sha256, prepared.trainingFileId!);
+    return prepared;
+  }
+
+  private async prepareOnce(spec: TrainingSpec, signal?: AbortSignal): Promise<Record<string, string>> {
     const name = this.fileName(spec);
     try {
       const list = await this.client.files.list({ signal });
