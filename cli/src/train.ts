@@ -273,6 +273,7 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
   const ctx: TrainingContext = { fs: nodeTrainFileSystem, paths };
   const c = colorizer(io.stderr, io.env);
   let failures = 0;
+  const saidIssues = new Set<string>();
   for (const run of plan.runs) {
     if (io.signal.aborted) break;
     const label = `${terminalLine(run.provenance.arm.name, 40)} seed ${run.provenance.seed} [${run.provenance.runId}]`;
@@ -287,8 +288,10 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
     }
     launched.set(run.provenance.runId, outcome);
     for (const issue of outcome.issues) {
-      if (issue.severity === 'info') continue;
-      io.stderr.write((issue.severity === 'error' ? c.red : c.yellow)(`inoculate train: ${label}: ${issue.severity}: ${terminalLine(issue.message, 400)}\n`));
+      // The same notice (a model's date, an ignored hyper-parameter) is said once, not once per run.
+      if (issue.severity === 'info' || saidIssues.has(issue.message)) continue;
+      saidIssues.add(issue.message);
+      io.stderr.write((issue.severity === 'error' ? c.red : c.yellow)(`inoculate train: ${issue.severity}: ${terminalLine(issue.message, 400)}\n`));
     }
     const job = outcome.job ? ` job ${terminalLine(outcome.job.id, 80)}` : '';
     switch (outcome.action) {
