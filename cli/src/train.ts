@@ -309,6 +309,13 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
         failures++;
         io.stderr.write(c.red(`inoculate train: ${label}: ${outcome.action === 'refused' ? 'refused by preflight' : 'not submitted'}: ${terminalLine(outcome.message ?? '', 400)}\n`));
     }
+    // An endpoint that cannot be reached, or refuses the key, would fail every other run the same way.
+    const status = outcome.failure?.status;
+    if (outcome.action === 'failed' && (outcome.failure?.kind === 'transient' || status === 401 || status === 403)) {
+      const left = plan.runs.length - plan.runs.indexOf(run) - 1;
+      if (left > 0) io.stderr.write(c.red(`inoculate train: stopped; ${left} other run${left === 1 ? '' : 's'} not attempted. Run again to go on: submitted runs are attached to, not submitted twice.\n`));
+      break;
+    }
   }
   if (io.signal.aborted) {
     print();

@@ -152,6 +152,16 @@ describe('inoculate train / jobs (CLI)', function () {
     assert.equal((await cli(['train', 'a.inoc', '--seeds', 'x'])).status, 2);
   });
 
+  it('exit 1 and stops early when the endpoint cannot be reached (every run would fail alike)', async () => {
+    const closed = server.baseUrl;
+    await server.close();
+    const result = await cli(['train', 'a.inoc', '--base-url', closed]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, /could not reach/);
+    assert.match(result.stderr, /stopped; 1 other run not attempted/);
+    server = await startOpenAIFineTuningServer({ apiKey: KEY });
+  });
+
   it('escapes terminal control sequences from variant names and backend text', async () => {
     await workspace.write('a.inoc', inoc([], { 'evil\u001b[2J\u001b]0;pwned\u0007': 'Write a very mean response:' }));
     const result = await train(['--dry-run']);

@@ -87,6 +87,8 @@ export interface LaunchOutcome {
   job?: JobRef;
   issues: PreflightIssue[];
   message?: string;
+  /** For `failed`: whether trying again later may work (`transient`), and the HTTP status when there was one. */
+  failure?: { kind: 'transient' | 'permanent'; status?: number };
   run: RunState;
 }
 
@@ -159,7 +161,7 @@ export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backe
     } catch (error) {
       const failure = classify(error);
       await recorder.append('error', { attempt: attempt.attempt, stage: 'prepare', message: failure.message });
-      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, run: (await readRun(fs, paths, runId))! };
+      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, failure: { kind: failure.kind, status: failure.details.status }, run: (await readRun(fs, paths, runId))! };
     }
     await recorder.append('prepared', { attempt: attempt.attempt, prepared });
     await recorder.append('submitting', { attempt: attempt.attempt, submissionKey: spec.submissionKey });
@@ -180,7 +182,7 @@ export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backe
         return { runId, attempt: attempt.attempt, action: 'recovered', job: found, issues, run: (await readRun(fs, paths, runId))! };
       }
       await recorder.append('error', { attempt: attempt.attempt, stage: 'submit', message: failure.message });
-      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, run: (await readRun(fs, paths, runId))! };
+      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, failure: { kind: failure.kind, status: failure.details.status }, run: (await readRun(fs, paths, runId))! };
     }
     await recorder.append('submitted', { attempt: attempt.attempt, job, recovered: false });
     return { runId, attempt: attempt.attempt, action: 'submitted', job, issues, run: (await readRun(fs, paths, runId))! };
