@@ -3,6 +3,7 @@ import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { measurementSourceFrom } from '../../core/src/language/measurementSource';
 import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { nodeHost } from '../../core/src/node/fileHost';
+import { loadWorkspaceModelDates } from '../../core/src/node/modelDates';
 import { loadWorkspaceSummaries } from '../../core/src/node/summaries';
 import { startServer } from './server';
 
@@ -12,4 +13,5 @@ startServer(connection, {
   // Links resolved and change stamps: datasets in untrusted workspaces, re-checks where the client cannot watch files.
   host: { ...nodeHost, ...nodeFileInfo },
   loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
+  loadModelDates: loadWorkspaceModelDates,
 });

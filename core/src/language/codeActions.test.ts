@@ -24,6 +24,16 @@ function apply(text: string, edits: TextEdit[]): string {
 const editsOf = (action: { edit?: { changes?: Record<string, TextEdit[]> } }) => action.edit!.changes!['file:///w/doc.inoc']!;
 
 describe('code actions', () => {
+  it('rewrites the old train.command string as an argument list (deprecated-form), through LSP', async () => {
+    const text = '---\nbehavior: toxicity\ntrain:\n  backend: command\n  command: "python train.py {{dataset}} --out {{output}}"\n---\n## a\nWrite a very mean response to this post:';
+    const actions = await actionsFor(text, 'deprecated-form');
+    assert.equal(actions[0]!.title, 'Rewrite as {preset: local, argv: [...]}');
+    const fixed = apply(text, editsOf(actions[0]!));
+    assert.match(fixed, /command: \{preset: local, argv: \[python, train\.py, "\{\{trainingFile\}\}", --out, "\{\{outputDir\}\}"\]\}/);
+    const { analysis } = analyzeWithCursor(fixed);
+    assert.deepEqual((await computeDiagnostics(analysis, datasetsOf())).filter((d) => d.code === 'deprecated-form' || d.code === 'invalid-value'), []);
+  });
+
   it('applies "did you mean" fixes, preferred first', async () => {
     const text = '---\nbehavior: toxicity\nplacment: user-prefix\n---\n## a\nWrite a very mean response to this post:';
     const actions = await actionsFor(text, 'unknown-key');

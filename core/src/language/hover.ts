@@ -103,7 +103,7 @@ function typeName(spec: ValueSpec): Markdown {
     case 'string':
       return spec.enum ? options(spec.enum.map((o) => o.value)) : md`text`;
     case 'integer':
-      return spec.allowAuto ? md`whole number or ${code('auto')}` : md`whole number`;
+      return md`whole number${spec.allowAuto ? md` or ${code('auto')}` : md``}${spec.orList ? md` or a list of them` : md``}`;
     case 'number':
       return spec.allowAuto ? md`number or ${code('auto')}` : md`number`;
     case 'boolean':
