@@ -92,6 +92,14 @@ describe('eval/seeds', () => {
     assert.match(none.change.note, /one seed per arm/);
   });
 
+  it('leaves out a paired seed whose samples all failed, and says so', () => {
+    const failed: SeedRun = { seed: 3, tallies: [{ item: 0, n: 0, k: 0, failed: 5 }] };
+    const result = seedChange([run(1, 0.1), run(2, 0.15), failed], [run(1, 0.4), run(2, 0.45), run(3, 0.4)]);
+    close(result.change.estimate, -0.3, 1e-12);
+    assert.equal(result.change.seeds, 2);
+    assert.match(result.change.note, /1 seed\(s\) without graded samples on both arms left out/);
+  });
+
   it('rejects an empty arm and a repeated seed', () => {
     assert.throws(() => summariseSeeds([]), /no seed given/);
     assert.throws(() => summariseSeeds([run(1, 0.1), run(1, 0.2)]), /seed 1 occurs twice/);

@@ -145,12 +145,19 @@ export function seedChange(model: readonly SeedRun[], baseline: readonly SeedRun
   const sameSeeds = model.length === baseline.length && model.every((run) => baselineBySeed.has(run.seed));
   if (sameSeeds) {
     const perSeed = model.map((run) => ({ seed: run.seed, change: rateDifference(run.tallies, baselineBySeed.get(run.seed)!.tallies) }));
+    const usable = perSeed.filter((entry) => entry.change.a.n > 0 && entry.change.b.n > 0);
+    if (usable.length === 0) {
+      const change: BetweenSeedEstimate = { estimate: 0, ci: null, method: 'none', note: 'no seed has graded samples on both arms', seeds: 0, standardError: null, df: null };
+      return { perSeed, model: modelSummary, baseline: baselineSummary, change };
+    }
     const change = tInterval(
-      perSeed.map((entry) => entry.change.estimate), -1, 1,
-      perSeed.map((entry) => binomialVariance(entry.change.a) + binomialVariance(entry.change.b)),
+      usable.map((entry) => entry.change.estimate), -1, 1,
+      usable.map((entry) => binomialVariance(entry.change.a) + binomialVariance(entry.change.b)),
     );
     if (change.method === 't-between-seeds') change.method = 'paired-t-seeds';
-    change.note = ['seeds paired by seed label', change.note].filter(Boolean).join('; ');
+    const left = perSeed.length - usable.length;
+    change.note = ['seeds paired by seed label', left ? `${left} seed(s) without graded samples on both arms left out` : '', change.note]
+      .filter(Boolean).join('; ');
     return { perSeed, model: modelSummary, baseline: baselineSummary, change };
   }
   return { perSeed: [], model: modelSummary, baseline: baselineSummary, change: differenceOfMeans(modelSummary, baselineSummary) };
@@ -169,10 +176,9 @@ function differenceOfMeans(model: SeedSummary, baseline: SeedSummary): BetweenSe
   if (x.length === 0 || y.length === 0) {
     return { estimate: 0, ci: null, method: 'none', note: 'an arm has no graded sample', seeds, standardError: null, df: null };
   }
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
   const squares = (values: number[], m: number) => values.reduce((sum, value) => sum + (value - m) ** 2, 0);
-  const mx = mean(x);
-  const my = mean(y);
+  const mx = average(x);
+  const my = average(y);
   const estimate = mx - my;
   const prefix = 'different seeds in the two arms: means compared';
   if (x.length === 1 && y.length === 1) {
