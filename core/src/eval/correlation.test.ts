@@ -83,5 +83,7 @@ describe('eval/correlation', () => {
     close(figure.predicted!.spearman.estimate!, spearman(points.map((p) => p.predicted), points.map((p) => p.effect)));
     assert.equal(effectFigure(points.map(({ predicted: _, ...rest }) => rest)).predicted, null);
     assert.throws(() => effectFigure([points[0]!, points[0]!]), /candidate 'a' occurs twice/);
+    assert.throws(() => effectFigure([...points, { candidate: 'f', elicitation: NaN, effect: 0.1 }]), /candidate 'f': elicitation must be a finite number, got NaN/);
+    assert.throws(() => effectFigure([...points.slice(1), { candidate: 'g', elicitation: 0.2, effect: 0.1, predicted: Infinity }]), /candidate 'g': predicted/);
   });
 });

@@ -245,6 +245,12 @@ export function effectFigure(points: readonly FigurePoint[], options: BootstrapO
   for (const point of points) {
     if (names.has(point.candidate)) throw new RangeError(`candidate '${point.candidate}' occurs twice in the figure`);
     names.add(point.candidate);
+    for (const key of ['elicitation', 'effect'] as const) {
+      if (!Number.isFinite(point[key])) throw new RangeError(`candidate '${point.candidate}': ${key} must be a finite number, got ${point[key]}`);
+    }
+    if (point.predicted !== undefined && point.predicted !== null && !Number.isFinite(point.predicted)) {
+      throw new RangeError(`candidate '${point.candidate}': predicted must be a finite number or absent, got ${point.predicted}`);
+    }
   }
   const x = points.map((point) => point.elicitation);
   const y = points.map((point) => point.effect);
