@@ -14,8 +14,8 @@
  * over the two usual alternatives: the Wald interval with the large-sample variance of Fleiss, Cohen & Everitt (1969,
  * Psychol Bull 72:323–327; what SAS, R's irr/psych and statsmodels print) covered as little as 65% with 20 labels at a
  * 15% prevalence, and collapses to a point at perfect agreement; the percentile bootstrap covered 22–72% when the true
- * kappa is 0.95 (most resamples agree perfectly). The Wilson version stays within 90–99% over the same grid: it is
- * conservative at low prevalence and low kappa (margins vary less than it allows) and slightly short near κ = 1. The
+ * kappa is 0.95 (most resamples agree perfectly). The Wilson version stays within 91–99% over the same grid: it is
+ * conservative at a low prevalence with a low kappa and slightly short with 20 labels near κ = 1. The
  * Fleiss–Cohen–Everitt standard error is still reported, for comparison with other tools.
  *
  * Degenerate tables are reported, not hidden: no labels, or both raters using one and the same class (p_e = 1:
