@@ -9,6 +9,8 @@ import type { InocDocument } from './parse';
 import {
   FRONTMATTER_SPEC,
   GRADER_SPECS,
+  ownEntry,
+  propertySpec,
   taggedOptions,
   type ArraySpec,
   type NumberSpec,
@@ -113,7 +115,8 @@ export function analyzeFrontmatter(doc: InocDocument): FrontmatterAnalysis {
   const problems: ConfigProblem[] = [];
   const locations = new Map<string, KeyLocation>();
   const fm = doc.frontmatter;
-  const values: Raw = {};
+  // Null-prototype: keys come from the file.
+  const values: Raw = Object.create(null) as Raw;
   let yamlBroken = false;
   const openingEnd = doc.lines.lineEnd(0);
 
@@ -225,11 +228,7 @@ function validateObject(ctx: Ctx, map: YAMLMap, spec: ObjectSpec, path: string[]
       valueStart: valueRange.start,
       valueEnd: valueRange.end,
     });
-    let child = spec.properties[key];
-    if (!child && spec.additionalProperties) {
-      const allowed = spec.propertyNames?.map((o) => o.value);
-      if (!allowed || allowed.includes(key)) child = spec.additionalProperties;
-    }
+    const child = propertySpec(spec, key);
     if (!child) {
       reportUnknownKey(ctx, key, keyRange, spec, path);
       continue;
@@ -291,7 +290,7 @@ function validateValue(
       return validateArray(ctx, node, isNull, spec, path, range);
     case 'object':
       if (isMap(node)) {
-        const out: Raw = {};
+        const out: Raw = Object.create(null) as Raw;
         validateObject(ctx, node, spec, path, out);
         return out;
       }
@@ -460,11 +459,12 @@ function validateTagged(
     });
   };
   if (isScalar(node) && typeof node.value === 'string') {
-    if (!spec.variants[node.value]) {
+    const variant = ownEntry(spec.variants, node.value);
+    if (!variant) {
       unknownType(node.value, range);
       return undefined;
     }
-    const required = spec.variants[node.value]!.required ?? [];
+    const required = variant.required ?? [];
     if (required.length) {
       ctx.problems.push({
         code: 'missing-key',
@@ -499,16 +499,16 @@ function validateTagged(
       });
       return undefined;
     }
-    const variant = spec.variants[typeValue];
+    const variant = ownEntry(spec.variants, typeValue);
     if (!variant) {
       unknownType(typeValue, rangeOf(ctx, typeNode ?? null, range));
       return undefined;
     }
     const withoutType: ObjectSpec = {
       ...variant,
-      properties: { type: { type: 'string', description: 'Grader type.' }, ...variant.properties },
+      properties: Object.assign(Object.create(null) as Record<string, ValueSpec>, { type: { type: 'string', description: 'Grader type.' } }, variant.properties),
     };
-    const out: Raw = {};
+    const out: Raw = Object.create(null) as Raw;
     validateObject(ctx, node, withoutType, path, out);
     return out;
   }
@@ -577,7 +577,7 @@ function crossChecks(ctx: Ctx, values: Raw): void {
 }
 
 function graderDefaults(type: string): GraderConfig {
-  const spec = GRADER_SPECS[type];
+  const spec = ownEntry(GRADER_SPECS, type);
   return { ...(spec ? defaultsOf(spec) : {}), type };
 }
 
@@ -620,6 +620,7 @@ function resolve(values: Raw): InocConfig {
       batchSize: (train.batchSize as number | 'auto' | undefined) ?? 'auto',
     },
     eval: { ...(evaluation as unknown as EvalConfig), grader: resolveGrader(evaluation.grader, behavior) },
-    lint: (values.lint as InocConfig['lint'] | undefined) ?? {},
+    // Only diagnostic codes are left in it (see crossChecks), so a plain object is safe here.
+    lint: { ...((values.lint as InocConfig['lint'] | undefined) ?? {}) },
   };
 }

@@ -5,7 +5,7 @@
  */
 import type { GraderConfig } from '../../format/config';
 import type { Item } from '../../format/dataset';
-import { excerpt, graderFingerprint, GraderConfigError, stringListOption, stringOption } from './options';
+import { excerpt, graderFingerprint, GraderConfigError, itemField, stringListOption, stringOption } from './options';
 import type { GradeResult, Grader, GraderEnvironment } from './types';
 
 /** Bump when parsing or the rules change (it is part of cache keys). */
@@ -58,7 +58,7 @@ export function predictLabel(response: string, parsing: LabelParsing): string | 
 }
 
 function spuriousLabels(item: Item, field: string): string[] | undefined | 'invalid' {
-  const value = item[field];
+  const value = itemField(item, field);
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : [value];
   if (!list.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return 'invalid';
@@ -83,7 +83,7 @@ export function createLabelGrader(config: GraderConfig, _environment: GraderEnvi
     type: 'label',
     fingerprint: graderFingerprint({ ...config, labelField, spuriousField }, VERSION),
     itemProblem(item) {
-      const label = item[labelField];
+      const label = itemField(item, labelField);
       if (label === undefined || label === null || String(label).trim() === '') {
         return `no \`${labelField}\` (the true label the label grader compares with)`;
       }
@@ -94,7 +94,7 @@ export function createLabelGrader(config: GraderConfig, _environment: GraderEnvi
       return undefined;
     },
     async grade({ item, response }): Promise<GradeResult> {
-      const label = item[labelField];
+      const label = itemField(item, labelField);
       if (label === undefined || label === null || typeof label === 'object') {
         throw new Error(`This item has no usable \`${labelField}\` (the true label).`);
       }
