@@ -117,7 +117,8 @@ export async function prepareCheck(
     throw new CheckSetupError(`${shown}: no check dataset: set \`check.dataset:\` (a JSONL file, relative to this file).`);
   }
   const datasetPath = resolve(baseDir, config.check.dataset);
-  const datasetLine = lineOfKey(doc.text, analysis.locations.get('check.dataset')?.keyStart);
+  const datasetKey = analysis.locations.get('check.dataset')?.keyStart;
+  const datasetLine = datasetKey === undefined ? 1 : doc.lines.positionAt(datasetKey).line + 1;
   const datasetText = await fs.readText(datasetPath);
   if (datasetText === undefined) {
     throw new CheckSetupError(`${shown}:${datasetLine}: check.dataset '${config.check.dataset}' not found (looked for ${displayPath(datasetPath)}).`);
@@ -204,11 +205,4 @@ function shownPath(cwd: string, path: string): string {
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
-}
-
-function lineOfKey(text: string, offset: number | undefined): number {
-  if (offset === undefined) return 1;
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }
