@@ -9,7 +9,8 @@ import { ResponseCache } from '../../core/src/check/cache';
 import { runCheck, type CheckOutcome, type CheckProgress } from '../../core/src/check/engine';
 import { createGrader } from '../../core/src/check/graders/index';
 import type { GraderEnvironment } from '../../core/src/check/graders/types';
-import { checkResultPaths, findWorkspaceRoot, type CheckResultPaths } from '../../core/src/check/layout';
+import { checkResultPaths, checkResultPathsSafe, findWorkspaceRoot, type CheckResultPaths } from '../../core/src/check/layout';
+import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { planCheck, type CheckPlan } from '../../core/src/check/plan';
 import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
@@ -223,7 +224,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
     });
   } catch (error) {
     progress.clear();
-    if (error instanceof CheckSetupError) return fail(io, error.message, 2);
+    if (error instanceof CheckSetupError || error instanceof ResultsFileError) return fail(io, error.message, 2);
     throw error;
   }
   progress.finish(outcome, Date.now() - started);
@@ -264,12 +265,18 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
   } catch (error) {
     return fail(io, (error as Error).message, 2);
   }
-  const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
   let plan: CheckPlan;
   try {
-    plan = await planCheck(check, baseUrl, endpointId, cache);
-  } finally {
-    await cache?.close();
+    await checkResultPathsSafe(nodeResultsFileSystem, paths);
+    const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
+    try {
+      plan = await planCheck(check, baseUrl, endpointId, cache);
+    } finally {
+      await cache?.close();
+    }
+  } catch (error) {
+    if (error instanceof ResultsFileError) return fail(io, error.message, 2);
+    throw error;
   }
   if (options.json) {
     io.stdout.write(`${JSON.stringify({ file: paths.relativeFile, model: check.model, baseUrl, ...plan }, null, 2)}\n`);

@@ -10,7 +10,7 @@ import type { ChatMessage } from '../format/dataset';
 import { referenceArm, type Arm } from './arms';
 import { cacheKey, ResponseCache, stableStringify } from './cache';
 import type { Grader, GraderChatRequest, GraderEnvironment, GradeResult, ModerationResult } from './graders/types';
-import type { CheckResultPaths } from './layout';
+import { checkResultPathsSafe, type CheckResultPaths } from './layout';
 import { ProviderError, type ChatResponse, type ModelProvider } from './providers/types';
 import type { ResultsFileSystem } from './resultsFs';
 import { withRetries, type RetryNotice, type RetryPolicy } from './retry';
@@ -112,6 +112,8 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
   const outer = options.signal ?? new AbortController().signal;
   const startedAt = now();
   const runId = newRunId(startedAt);
+  // A committed link in `.inoculate/` must never make the run write outside it: refused before any request.
+  await checkResultPathsSafe(fs, paths);
 
   // `stop` ends the run early: the caller's cancellation, or a fatal error (every further request would fail too).
   const stop = new AbortController();
