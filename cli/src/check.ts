@@ -14,11 +14,12 @@ import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { planCheck, type CheckPlan } from '../../core/src/check/plan';
 import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
-import { maySendSharedKey, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
+import { maySendSharedKey, secretRedactor, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
 import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
 import type { CheckSummary } from '../../core/src/check/types';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
+import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate check [options] <file.inoc>
 
@@ -117,12 +118,12 @@ function parseOptions(args: string[]): Options | 'help' {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+    throw new UsageError((error as Error).message, HELP);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1) {
-    throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.\n\n${HELP}`);
+    throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.`, HELP);
   }
   const whole = (name: string, value: string | undefined, max: number) => {
     if (value === undefined) return undefined;
@@ -159,7 +160,11 @@ function validateUrl(value: string, where: string): void {
 }
 
 /** The `check` command: exit 0 completed, 1 could not complete, 2 bad input, 130 interrupted. */
-export const checkCommand: Command = async (args: string[], io: CliIO) => {
+export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
+  // Whatever an endpoint echoes, the key never reaches the terminal or a log that captures it (any encoding).
+  const redact = secretRedactor([cliIO.env.OPENAI_API_KEY?.trim()]);
+  const redacted = (stream: OutputStream): OutputStream => ({ isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(redact(text)) });
+  const io: CliIO = { ...cliIO, stdout: redacted(cliIO.stdout), stderr: redacted(cliIO.stderr) };
   const options = parseOptions(args);
   if (options === 'help') {
     io.stdout.write(HELP);
@@ -218,7 +223,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
       onRetry: progress.retry,
       warn: (message) => {
         progress.clear();
-        io.stderr.write(`inoculate check: ${message}\n`);
+        io.stderr.write(`inoculate check: ${terminalText(message)}\n`);
       },
       predict,
     });
@@ -231,7 +236,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
 
   const { summary } = outcome;
   if (outcome.summaryWritten) {
-    if (options.json) io.stdout.write(`${JSON.stringify(checkJson(summary), null, 2)}\n`);
+    if (options.json) io.stdout.write(`${terminalJson(checkJson(summary))}\n`);
     else io.stdout.write(renderTable(summary, paths, io.stdout, io.env));
   }
   if (outcome.cancelled) {
@@ -248,8 +253,9 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
   return 0;
 };
 
+/** Prints a one-line error; the message may quote files, endpoints or model output, so it is escaped. */
 function fail(io: CliIO, message: string, status: number): number {
-  io.stderr.write(`inoculate check: ${message}\n`);
+  io.stderr.write(`inoculate check: ${terminalText(message)}\n`);
   return status;
 }
 
@@ -279,16 +285,17 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
     throw error;
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ file: paths.relativeFile, model: check.model, baseUrl, ...plan }, null, 2)}\n`);
+    io.stdout.write(`${terminalJson({ file: paths.relativeFile, model: check.model, baseUrl, ...plan })}\n`);
     return 0;
   }
   const c = colorizer(io.stdout, io.env);
   const number = (value: number) => value.toLocaleString('en-US');
   const money = (value: number) => `$${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`;
+  const t = terminalText;
   const lines = [
-    `${c.bold(paths.relativeFile)}: dry run, nothing sent`,
-    `  model        ${check.model} at ${baseUrl}`,
-    `  arms         ${plan.arms} (${check.arms.map((arm) => arm.name + (arm.control ? ' (control)' : '')).join(', ')})`,
+    `${c.bold(t(paths.relativeFile))}: dry run, nothing sent`,
+    `  model        ${t(check.model)} at ${t(baseUrl)}`,
+    `  arms         ${plan.arms} (${check.arms.map((arm) => t(arm.name) + (arm.control ? ' (control)' : '')).join(', ')})`,
     `  samples      ${number(plan.samples)} (${number(plan.samplesPerArm)} per arm, ${check.items.length} dataset items)`,
     `  requests     ${number(plan.requests)} (${number(plan.cachedSamples)} answered from the cache)`,
     `  input        ~${number(plan.inputTokens)} tokens (characters / 4)`,
@@ -306,9 +313,12 @@ const signed = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value)
 /** The per-arm table of the human output. */
 export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stream: OutputStream, env: NodeJS.ProcessEnv): string {
   const c = colorizer(stream, env);
-  const width = Math.max(3, ...summary.arms.map((arm) => arm.name.length));
+  const t = terminalText;
+  // Names come from the file (and summaries from anywhere): escaped, and measured escaped.
+  const names = summary.arms.map((arm) => t(arm.name));
+  const width = Math.max(3, ...names.map((name) => name.length));
   const header = `${'arm'.padEnd(width)}  ${'rate'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'lift'.padStart(6)}  ${'95% CI'.padEnd(15)}  ${'n'.padStart(5)}`;
-  const rows = summary.arms.map((arm) => {
+  const rows = summary.arms.map((arm, index) => {
     const bar = '█'.repeat(Math.round(arm.rate * 20)).padEnd(20, '·');
     const ci = `[${percent(arm.ci[0])}, ${percent(arm.ci[1])}]`;
     const lift = arm.lift === null ? 'control'.padStart(6) : signed(arm.lift).padStart(6);
@@ -316,11 +326,11 @@ export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stre
     const failed = arm.failed ? c.red(` ${arm.failed} failed`) : '';
     const clearlyAbove = arm.liftCi && arm.liftCi[0] > 0;
     const liftText = arm.lift === null ? c.dim(lift) : clearlyAbove ? c.green(lift) : lift;
-    return `${arm.name.padEnd(width)}  ${percent(arm.rate).padStart(6)}  ${ci.padEnd(15)}  ${liftText}  ${liftCi.padEnd(15)}  ${String(arm.n).padStart(5)}  ${c.cyan(bar)}${failed}`;
+    return `${names[index]!.padEnd(width)}  ${percent(arm.rate).padStart(6)}  ${ci.padEnd(15)}  ${liftText}  ${liftCi.padEnd(15)}  ${String(arm.n).padStart(5)}  ${c.cyan(bar)}${failed}`;
   });
-  const title = `${c.bold(summary.file)}  ${summary.behavior}  ${summary.model} at ${summary.baseUrl ?? summary.provider}  ${summary.grader} grader`;
+  const title = `${c.bold(t(summary.file))}  ${t(summary.behavior)}  ${t(summary.model)} at ${t(summary.baseUrl ?? summary.provider)}  ${t(summary.grader)} grader`;
   const footer = c.dim(
-    `${summary.samplesPerArm} samples per arm; ${summary.requests} requests sent, ${summary.cacheHits} answered from the cache. Lift: percentage points over the control.${summary.complete ? '' : ' Incomplete.'}\nResults: ${paths.summary}`,
+    `${summary.samplesPerArm} samples per arm; ${summary.requests} requests sent, ${summary.cacheHits} answered from the cache. Lift: percentage points over the control.${summary.complete ? '' : ' Incomplete.'}\nResults: ${t(paths.summary)}`,
   );
   return `${title}\n${c.dim(header)}\n${rows.join('\n')}\n${footer}\n`;
 }

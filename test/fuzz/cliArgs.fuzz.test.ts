@@ -81,7 +81,7 @@ describe('CLI arguments (fuzz)', function () {
     };
     const statuses = new Map<number, number>();
     for (let round = 0; round < 400; round++) {
-      const command = pick(['lint', 'score', 'check', 'check', 'check', 'bogus', '', '--help', '-v', 'help']);
+      const command = pick(['lint', 'score', 'check', 'check', 'check', 'bogus', 'constructor', '__proto__', '', '--help', '-v', 'help']);
       const argv = command ? [command] : [];
       const commandFlags = Object.hasOwn(flags, command) ? flags[command]! : [];
       const pieces = Math.floor(random() * 5);

@@ -185,3 +185,67 @@ describe('OpenAIProvider', () => {
     assert.equal(isOpenAIEndpoint('not a url'), false);
   });
 });
+
+describe('OpenAIProvider with an endpoint that echoes the key', () => {
+  const key = 'sk-proj-Ech0/ed+Key_0123456789abcdefXYZ';
+  /** Every encoding of the key the hostile endpoint puts in its answers. */
+  const encodings = [
+    key,
+    encodeURIComponent(key),
+    encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    key.replace('/', '\\/'),
+    [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    Buffer.from(key).toString('base64'),
+    Buffer.from(`user:${key}`).toString('base64url'),
+  ];
+  const echo = (prefix: string) => `${prefix}: ${encodings.join(' | ')} | header ${'{{authorization}}'}`;
+  let endpoint: { url: string; close: () => Promise<void> };
+  before(async () => {
+    const raw = createServer((request, response) => {
+      const body = (text: string) => text.replace('{{authorization}}', String(request.headers.authorization));
+      let received = '';
+      request.on('data', (chunk) => (received += chunk));
+      request.on('end', () => {
+        const wanted = JSON.parse(received || '{}') as { messages?: Array<{ content: string }> };
+        const question = wanted.messages?.[0]?.content ?? '';
+        response.setHeader('content-type', 'application/json');
+        if (question === 'error') {
+          response.writeHead(400).end(JSON.stringify({ error: { message: body(echo('bad key')), type: 'invalid_request_error' } }));
+        } else if (question === 'forbidden') {
+          response.writeHead(403).end(JSON.stringify({ error: { message: body(echo('forbidden')) } }));
+        } else if (question === 'server') {
+          response.writeHead(503).end(`{"error": {"message": ${JSON.stringify(body(echo('down')))}}}`);
+        } else if (question === 'garbage') {
+          response.writeHead(200).end(`not json ${body(echo('garbage'))}`);
+        } else {
+          response.writeHead(200).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: body(echo('answer')) }, finish_reason: 'stop' }] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    endpoint = {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+      close: () => new Promise((resolve) => raw.close(() => resolve())),
+    };
+  });
+  after(() => endpoint.close());
+
+  const leaks = (text: string) => [key, ...encodings, key.slice(8, 24), Buffer.from(key).toString('base64').slice(4, 24)].filter((form) => text.includes(form));
+
+  it('never lets the key through in an answer or an error message, in any encoding', async () => {
+    const provider = new OpenAIProvider({ baseUrl: endpoint.url, apiKey: key });
+    const answer = await provider.complete({ ...ask, messages: [{ role: 'user', content: 'hello' }] }, signal());
+    assert.match(answer.text, /^answer: \*\*\*/);
+    assert.deepEqual(leaks(answer.text), [], answer.text);
+    for (const question of ['error', 'forbidden', 'server', 'garbage']) {
+      let message = '';
+      try {
+        await provider.complete({ ...ask, messages: [{ role: 'user', content: question }] }, signal());
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      assert.ok(message, question);
+      assert.deepEqual(leaks(message), [], `${question}: ${message}`);
+    }
+  });
+});

@@ -4,6 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { GraderChatRequest, ModerationResult } from '../graders/types';
+import { secretRedactor } from '../keyPolicy';
 import { parseRetryAfter } from '../retry';
 import { abortReason, ProviderError, providerMessages, type ChatRequest, type ChatResponse, type ModelProvider } from './types';
 
@@ -44,6 +45,8 @@ export class OpenAIProvider implements ModelProvider {
   readonly baseUrl: string;
   private readonly client: OpenAI;
   private readonly apiKey: string | undefined;
+  /** Removes the key, in every encoding an endpoint may echo it in, from text that may be shown or stored. */
+  private readonly redact: (text: string) => string;
   /** Newer OpenAI models reject `max_tokens`; switched on after the first such refusal. */
   private useMaxCompletionTokens = false;
 
@@ -51,6 +54,7 @@ export class OpenAIProvider implements ModelProvider {
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? OPENAI_DEFAULT_BASE_URL);
     this.id = this.baseUrl;
     this.apiKey = options.apiKey || undefined;
+    this.redact = secretRedactor([this.apiKey]);
     this.client = new OpenAI({
       apiKey: this.apiKey ?? PLACEHOLDER_API_KEY,
       baseURL: this.baseUrl,
@@ -83,7 +87,10 @@ export class OpenAIProvider implements ModelProvider {
         }
         throw error;
       }
-      return readCompletion(completion, this.baseUrl);
+      // An endpoint that echoes the key in its answer must not get it into records, the cache or a judge's prompt.
+      const response = readCompletion(completion, this.baseUrl);
+      response.text = this.redact(response.text);
+      return response;
     });
   }
 
@@ -122,7 +129,10 @@ export class OpenAIProvider implements ModelProvider {
       return await Promise.race([call(), aborted]);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
-      throw this.classify(error, what, model);
+      const classified = this.classify(error, what, model);
+      // Every part that came from the server was redacted already; the whole message once more costs nothing.
+      const message = this.redact(classified.message);
+      throw message === classified.message ? classified : new ProviderError(classified.kind, message, classified.details);
     } finally {
       signal.removeEventListener('abort', onAbort!);
     }
@@ -163,10 +173,6 @@ export class OpenAIProvider implements ModelProvider {
     return new ProviderError('malformed', providerMessages.malformed(endpoint, this.redact(error instanceof Error ? error.message : String(error))));
   }
 
-  /** Removes the API key from any text that might reach a message, a log or a file. */
-  private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
-  }
 }
 
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
