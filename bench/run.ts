@@ -7,6 +7,7 @@ const BENCHMARKS = [
   { name: 'scoring: predicted vs. labelled elicitation strength', file: 'scoring.ts' },
   { name: 'language service on large files', file: 'analysis.ts' },
   { name: 'elicitation checks: engine vs. bare SDK loop vs. promptfoo', file: 'check.ts' },
+  { name: 'graders on model output: bounded regex, sycophancy on long runs', file: 'graders.ts' },
 ];
 
 const build = spawnSync(process.execPath, [join(__dirname, '../esbuild.mjs')], { stdio: 'inherit' });

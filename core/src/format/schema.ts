@@ -145,6 +145,13 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
         format: 'regex',
         description: 'Regex whose first group (or whole match) is the label; default: the first number or listed label.',
       },
+      timeout: {
+        type: 'number',
+        minimum: 0.01,
+        maximum: 600,
+        default: 2,
+        description: 'Seconds one match of `pattern` may take; past it, that sample fails instead of hanging the check.',
+      },
       labels: { type: 'array', items: { type: 'string', description: 'A label.' }, description: 'Allowed labels.' },
     },
   },
@@ -188,6 +195,13 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
     properties: {
       pattern: { type: 'string', format: 'regex', description: 'JavaScript regular expression.' },
       flags: { type: 'string', default: 'i', description: 'Regex flags (`i`, `m`, `s`, `u`).' },
+      timeout: {
+        type: 'number',
+        minimum: 0.01,
+        maximum: 600,
+        default: 2,
+        description: 'Seconds one match may take; a pattern that backtracks past it fails that sample instead of hanging the check.',
+      },
     },
   },
   module: {
