@@ -33,6 +33,7 @@ Options:
   --concurrency N     Requests in flight at once (default: check.concurrency, 8)
   --model M           Model to sample (default: the file's model:)
   --base-url URL      OpenAI-compatible endpoint (default: the file's baseUrl:, then OPENAI_BASE_URL, then OpenAI)
+  --max-response-bytes N  Read at most N bytes of one answer (default: check.maxResponseBytes, 4 MiB)
   --no-cache          Send every request again (new answers still replace the cached ones)
   --dry-run           Print what would be sent and its estimated cost; send nothing
   --json              Print the results as JSON
@@ -92,6 +93,7 @@ interface Options {
   concurrency?: number;
   model?: string;
   baseUrl?: string;
+  maxResponseBytes?: number;
   noCache: boolean;
   dryRun: boolean;
   json: boolean;
@@ -110,6 +112,7 @@ function parseOptions(args: string[]): Options | 'help' {
         concurrency: { type: 'string' },
         model: { type: 'string' },
         'base-url': { type: 'string' },
+        'max-response-bytes': { type: 'string' },
         'no-cache': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -125,10 +128,10 @@ function parseOptions(args: string[]): Options | 'help' {
   if (positionals.length !== 1) {
     throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.`, HELP);
   }
-  const whole = (name: string, value: string | undefined, max: number) => {
+  const whole = (name: string, value: string | undefined, max: number, min = 1) => {
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new UsageError(`--${name} must be a whole number from 1 to ${max}; got '${value}'.`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got '${value}'.`);
     }
     return Number(value);
   };
@@ -141,6 +144,7 @@ function parseOptions(args: string[]): Options | 'help' {
     concurrency: whole('concurrency', values.concurrency, 512),
     model: values.model,
     baseUrl,
+    maxResponseBytes: whole('max-response-bytes', values['max-response-bytes'], 1024 * 1024 * 1024, 1024),
     noCache: !!values['no-cache'],
     dryRun: !!values['dry-run'],
     json: !!values.json,
@@ -176,7 +180,14 @@ export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
     check = await prepareCheck(
       fs,
       options.file,
-      { variants: options.variants, samples: options.samples, concurrency: options.concurrency, model: options.model, baseUrl: options.baseUrl },
+      {
+        variants: options.variants,
+        samples: options.samples,
+        concurrency: options.concurrency,
+        model: options.model,
+        baseUrl: options.baseUrl,
+        maxResponseBytes: options.maxResponseBytes,
+      },
       io.cwd,
     );
   } catch (error) {
@@ -193,7 +204,8 @@ export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
   const source: EndpointSource = !options.baseUrl && check.config.baseUrl ? 'file' : 'user';
   if (apiKey && !maySendSharedKey(baseUrl, source)) return fail(io, sharedKeyRefusal(baseUrl, check.inocPath), 2);
   const keyFor = (url: string) => (apiKey && maySendSharedKey(url, url === baseUrl ? source : 'file') ? apiKey : undefined);
-  const provider = new OpenAIProvider({ baseUrl, apiKey });
+  const maxResponseBytes = check.sampling.maxResponseBytes;
+  const provider = new OpenAIProvider({ baseUrl, apiKey, maxResponseBytes });
   const workspaceRoot = await findWorkspaceRoot(fs, check.inocPath, io.cwd);
   const paths = checkResultPaths(workspaceRoot, check.inocPath, options.resultsDir ? resolve(io.cwd, options.resultsDir) : undefined);
 
@@ -212,7 +224,7 @@ export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
     outcome = await runCheck({
       check,
       provider,
-      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: keyFor(url) }),
+      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: keyFor(url), maxResponseBytes }),
       grader: (environment) => createGrader(check.grader, environment),
       fs,
       paths,

@@ -77,6 +77,7 @@ describe('CLI arguments (fuzz)', function () {
         () => ['--dry-run'], () => ['--dry-run'], () => ['--json'], () => ['--no-cache'], () => ['--variant', pick(['yes', 'nope', '', 'constructor'])],
         () => ['--samples', pick(values)], () => ['--concurrency', pick(values)], () => ['--model', pick(values)],
         () => ['--base-url', pick(values)], () => ['--results-dir', pick(resultsDirs)], () => ['--unknown'], () => ['--help'],
+        () => ['--max-response-bytes', pick([...values, '1024', '1023'])],
       ],
     };
     const statuses = new Map<number, number>();

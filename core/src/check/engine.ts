@@ -298,6 +298,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
           tokens: response?.usage ? { input: response.usage.input, output: response.usage.output } : null,
           cached,
           error: null,
+          truncated: false,
           at: now().toISOString(),
           ...fields,
         });
@@ -369,7 +370,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
         failedCount++;
         done++;
         latencyMs = Date.now() - started;
-        await record({ error: message });
+        await record({ error: message, truncated: error instanceof ProviderError && error.kind === 'too-large' });
       } finally {
         options.onProgress?.(progress());
       }

@@ -24,6 +24,8 @@ export interface CheckOverrides {
   concurrency?: number;
   model?: string;
   baseUrl?: string;
+  /** The most bytes read for one answer. */
+  maxResponseBytes?: number;
   /** The caller can serve `provider: vscode-lm` (the editor); the CLI cannot, unless a base URL is given. */
   editorModels?: boolean;
 }
@@ -35,6 +37,8 @@ export interface SamplingSettings {
   concurrency: number;
   timeoutMs: number;
   retries: number;
+  /** The most bytes read from an endpoint for one answer (the provider's limit). */
+  maxResponseBytes: number;
 }
 
 /** A check ready to run (or to plan): everything resolved and validated. */
@@ -179,6 +183,7 @@ export async function prepareCheck(
       concurrency,
       timeoutMs: config.check.timeout * 1000,
       retries: config.check.retries,
+      maxResponseBytes: overrides.maxResponseBytes ?? config.check.maxResponseBytes,
     },
     placement,
     grader: config.check.grader,

@@ -39,6 +39,11 @@ export interface SampleRecord {
   cached: boolean;
   /** Why the sample failed (after retries), or null. */
   error: string | null;
+  /**
+   * True when an answer for this sample passed the byte limit (`check.maxResponseBytes`): reading stopped there, the
+   * answer was not used and the sample failed (`response` null, the reason in `error`). Absent in older records.
+   */
+  truncated?: boolean;
   /** ISO time the record was written. */
   at: string;
 }

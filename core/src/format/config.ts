@@ -35,6 +35,7 @@ export interface SamplingConfig {
   concurrency: number;
   timeout: number;
   retries: number;
+  maxResponseBytes: number;
 }
 
 export interface CheckConfig extends SamplingConfig {

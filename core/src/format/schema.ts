@@ -230,6 +230,14 @@ const samplingKeys: Record<string, ValueSpec> = {
   concurrency: { type: 'integer', minimum: 1, maximum: 512, default: 8, description: 'Requests in flight at once.' },
   timeout: { type: 'number', minimum: 1, default: 120, description: 'Seconds before a request is retried.' },
   retries: { type: 'integer', minimum: 0, maximum: 20, default: 4, description: 'Retries per request (429, 5xx, timeouts).' },
+  maxResponseBytes: {
+    type: 'integer',
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 4 * 1024 * 1024,
+    description:
+      'The most bytes read from the endpoint for one answer (default 4 MiB). A longer answer is cut off unread and its sample fails, recorded as `truncated`.',
+  },
 };
 
 /** The frontmatter as a whole. */

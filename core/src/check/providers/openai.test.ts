@@ -249,3 +249,64 @@ describe('OpenAIProvider with an endpoint that echoes the key', () => {
     }
   });
 });
+
+describe('OpenAIProvider with answers over the byte limit', () => {
+  let endpoint: { url: string; close: () => Promise<void>; sent: () => number };
+  before(async () => {
+    let sent = 0;
+    const raw = createServer((request, response) => {
+      let received = '';
+      request.on('data', (chunk) => (received += chunk));
+      request.on('end', () => {
+        const question = (JSON.parse(received || '{}') as { messages?: Array<{ content: string }> }).messages?.[0]?.content ?? '';
+        const big = JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'x'.repeat(10_000_000) }, finish_reason: 'stop' }] });
+        if (question === 'declared') {
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big);
+        } else if (question === 'error') {
+          response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'e'.repeat(10_000_000) } }));
+        } else if (question === 'endless') {
+          // Chunked, no length, never ends: only a reader that stops can get out.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.write('{"choices": [{"message": {"role": "assistant", "content": "');
+          const chunk = 'y'.repeat(64 * 1024);
+          const pump = () => {
+            while (!response.destroyed && response.write(chunk)) sent += chunk.length;
+            if (!response.destroyed) response.once('drain', pump);
+          };
+          response.on('close', () => response.removeAllListeners('drain'));
+          pump();
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'small' }, finish_reason: 'stop' }] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    endpoint = {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+      close: () => new Promise((resolve) => (raw.closeAllConnections(), raw.close(() => resolve()))),
+      sent: () => sent,
+    };
+  });
+  after(() => endpoint.close());
+
+  it('stops reading at the limit, whatever the body, with an error that says what to raise', async () => {
+    const provider = new OpenAIProvider({ baseUrl: endpoint.url, maxResponseBytes: 100_000 });
+    assert.equal((await provider.complete(ask, signal())).text, 'small');
+    for (const question of ['declared', 'error', 'endless']) {
+      const error = await failure(provider.complete({ ...ask, messages: [{ role: 'user', content: question }] }, signal()));
+      assert.equal(error.kind, 'too-large', `${question}: ${error.message}`);
+      assert.match(error.message, /sent more than 100,000 bytes for one answer; reading stopped there.*Raise `check\.maxResponseBytes` \(or --max-response-bytes\)/);
+      assert.equal(error.retryable, false);
+      assert.equal(error.fatal, false);
+    }
+    // The endless body was abandoned (the download cancelled), not read to the end of memory.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sentThen = endpoint.sent();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(endpoint.sent(), sentThen, 'the server is no longer sending');
+  });
+
+  it('has a default limit of 4 MiB', () => {
+    assert.equal(new OpenAIProvider({ baseUrl: endpoint.url }).maxResponseBytes, 4 * 1024 * 1024);
+  });
+});
