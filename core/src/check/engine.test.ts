@@ -286,6 +286,39 @@ describe('check engine', () => {
     assert.equal(partial.records.length, 24, 'only weak and the control were sampled');
   });
 
+  it('names the run of every arm in the summary, so a later run whose samples all failed never mixes in', async () => {
+    const good = await run();
+    const written = (await readSummary(fs, good.paths.summary))!;
+    assert.equal(written.runId, good.outcome.runId);
+    assert.deepEqual(written.arms.map((arm) => arm.run), [good.outcome.runId, good.outcome.runId, good.outcome.runId]);
+    // Every sample of the next run fails: its records go to samples.jsonl, the summary stays the earlier one.
+    const broken = await run({}, { useCache: false, grader: (): Grader => ({ type: 'broken', fingerprint: 'broken', itemProblem: () => undefined, grade: async () => { throw new Error('no verdict'); } }) });
+    assert.equal(broken.outcome.summaryWritten, false);
+    assert.equal(broken.records.length, 36);
+    assert.notEqual(broken.outcome.runId, good.outcome.runId);
+    const after = (await readSummary(fs, good.paths.summary))!;
+    assert.deepEqual(after, written);
+    // The records that make up each arm's figures are exactly those of the run the arm names.
+    for (const arm of after.arms) {
+      const own: SampleRecord[] = [];
+      await readSampleRecords(fs, good.paths.samples, (record) => record.arm === arm.name && record.run === arm.run && own.push(record));
+      assert.equal(own.length, arm.n, arm.name);
+      assert.equal(own.filter((record) => record.grade?.behavior).length, arm.k, arm.name);
+    }
+    // A --variant run: the arm it measured names the new run, the arms kept from earlier keep theirs.
+    const partial = await run({ variants: ['weak'] });
+    const merged = (await readSummary(fs, good.paths.summary))!;
+    assert.equal(merged.runId, partial.outcome.runId);
+    assert.deepEqual(
+      merged.arms.map((arm) => [arm.name, arm.run]),
+      [
+        ['strong', good.outcome.runId],
+        ['weak', partial.outcome.runId],
+        ['irrelevant', partial.outcome.runId],
+      ],
+    );
+  });
+
   it('never writes the API key to any results file', async () => {
     await server.close();
     const key = 'sk-live-DO-NOT-LEAK-4242';

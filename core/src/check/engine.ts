@@ -391,6 +391,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
     const runComplete = !cancelled && !fatal && failedCount === 0 && done === total;
     let summary: CheckSummary = {
       version: 1,
+      runId,
       file: paths.relativeFile,
       behavior: check.behavior,
       model: check.model,
@@ -403,7 +404,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
       requests,
       cacheHits: cachedCount,
       complete: runComplete,
-      arms: armResults(tallies, options.predict),
+      arms: armResults(tallies, options.predict, runId),
     };
     const graded = tallies.some((tally) => tally.n > 0);
     if (graded && check.filtered) summary = await mergeEarlierArms(fs, paths.summary, summary, check);
@@ -418,7 +419,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
 }
 
 /** Per-arm results: rate with its Wilson interval, lift over the reference control with its Newcombe interval. */
-function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) | undefined): ArmResult[] {
+function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) | undefined, run: string): ArmResult[] {
   const reference = referenceArm(tallies.map((tally) => tally.arm));
   const base = tallies.find((tally) => tally.arm === reference);
   return tallies.map((tally) => {
@@ -427,6 +428,7 @@ function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) 
     const capability: RateEstimate | null = tally.capabilityN > 0 ? rateEstimate(tally.capabilityK, tally.capabilityN) : null;
     return {
       name: tally.arm.name,
+      run,
       control: tally.arm.control,
       instruction: tally.arm.instruction,
       instructionHash: tally.arm.instructionHash,

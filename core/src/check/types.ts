@@ -10,6 +10,13 @@ export interface RateEstimate {
 
 export interface ArmResult extends RateEstimate {
   name: string;
+  /**
+   * The run (`SampleRecord.run` in samples.jsonl) whose records make up this arm's figures: the run that wrote the
+   * summary, or for an arm kept from an earlier run (`--variant`), that run. Show an arm's samples by selecting
+   * `record.arm === arm.name && record.run === arm.run`; later runs that graded nothing leave records of their own
+   * but no summary. Absent in summaries written before it existed.
+   */
+  run?: string;
   control: boolean;
   /** The instruction this arm inserts ('' for the neutral arm). */
   instruction: string;
@@ -28,6 +35,8 @@ export interface ArmResult extends RateEstimate {
 
 export interface CheckSummary {
   version: 1;
+  /** The run that wrote this summary (its own arms carry it in `run`). Absent in summaries written before it existed. */
+  runId?: string;
   /** The `.inoc` file, relative to the workspace root (forward slashes). */
   file: string;
   behavior: string;
