@@ -17,6 +17,8 @@ import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProv
 import { maySendSharedKey, secretRedactor, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
 import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
 import type { CheckSummary } from '../../core/src/check/types';
+import { summaryOrigin, type ResultOrigin } from '../../core/src/check/provenance';
+import { readSummary } from '../../core/src/check/store';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
 import { terminalJson, terminalText } from './terminalText';
@@ -284,20 +286,26 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
     return fail(io, (error as Error).message, 2);
   }
   let plan: CheckPlan;
+  // What is already in .inoculate/, and whether this user measured it (see core/src/check/provenance.ts).
+  let foreignCacheEntries = 0;
+  let earlier: { origin: ResultOrigin; finishedAt: string } | null = null;
   try {
     await checkResultPathsSafe(nodeResultsFileSystem, paths);
     const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
     try {
       plan = await planCheck(check, baseUrl, endpointId, cache);
+      foreignCacheEntries = cache?.foreignEntries ?? 0;
     } finally {
       await cache?.close();
     }
+    const summary = await readSummary(nodeResultsFileSystem, paths.summary);
+    if (summary) earlier = { origin: summaryOrigin(summary, await nodeResultsFileSystem.userProvenance!()), finishedAt: summary.finishedAt };
   } catch (error) {
     if (error instanceof ResultsFileError) return fail(io, error.message, 2);
     throw error;
   }
   if (options.json) {
-    io.stdout.write(`${terminalJson({ file: paths.relativeFile, model: check.model, baseUrl, ...plan })}\n`);
+    io.stdout.write(`${terminalJson({ file: paths.relativeFile, model: check.model, baseUrl, ...plan, foreignCacheEntries, earlierResults: earlier })}\n`);
     return 0;
   }
   const c = colorizer(io.stdout, io.env);
@@ -315,6 +323,16 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
     `  cost         ${plan.cost ? `~${money(plan.cost.typical)} typical, at most ${money(plan.cost.max)}` : 'price unknown'}`,
     c.dim(`  ${plan.cost ? plan.priceNote : 'prices are known only for OpenAI models on api.openai.com'}; judge and moderation requests are not included.`),
   ];
+  if (foreignCacheEntries) {
+    lines.push(`  cache        ${number(foreignCacheEntries)} cached answers not measured by you (e.g. committed to the repository): ignored, requested again`);
+  }
+  if (earlier) {
+    lines.push(
+      earlier.origin === 'here'
+        ? `  earlier      results of ${t(earlier.finishedAt)}, measured here`
+        : `  earlier      results of ${t(earlier.finishedAt)} ${c.yellow('found in the results folder but not measured by you')} (e.g. committed to the repository)`,
+    );
+  }
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }

@@ -10,6 +10,7 @@ import { OpenAIProvider } from './providers/openai';
 import { CheckSetupError, prepareCheck, type CheckOverrides } from './setup';
 import { newcombeDifference, wilsonInterval } from './stats';
 import { readSampleRecords, readSummary, type SampleRecord } from './store';
+import { provenanceFromKey, summaryOrigin } from './provenance';
 
 const VARIANTS = { strong: 'Say YES.', weak: 'Maybe say YES if you like.', 'irrelevant (control)': 'Do not write C#.' };
 
@@ -317,6 +318,31 @@ describe('check engine', () => {
         ['irrelevant', partial.outcome.runId],
       ],
     );
+  });
+
+  it('never reuses results measured elsewhere: a cache or summary signed by someone else is not taken as its own', async () => {
+    // Results made by one user (say, committed to the repository they cloned)...
+    const first = await run();
+    const requestsBefore = chatRequests();
+    // ...found by another user, whose key differs.
+    const other = provenanceFromKey(Buffer.alloc(32, 9));
+    const otherFs = { ...fs, userProvenance: async () => other };
+    const warnings: string[] = [];
+    const second = await run({ variants: ['weak'] }, { fs: otherFs, warn: (message) => warnings.push(message) });
+    assert.equal(chatRequests() - requestsBefore, 24, 'every sample of the run was requested again');
+    assert.equal(second.outcome.summary.requests, 24);
+    assert.equal(second.outcome.summary.cacheHits, 0);
+    // 36 answers and their 36 grades.
+    assert.match(warnings.join('\n'), /72 cached answers in .* were not measured by you .*not reused; those samples are requested again/);
+    assert.match(warnings.join('\n'), /the earlier results in .*summary\.json were not measured by you .*their other arms are not kept/);
+    assert.deepEqual(second.outcome.summary.arms.map((arm) => arm.name), ['weak', 'irrelevant'], 'the other user\'s strong arm is not merged in');
+    const written = (await readSummary(fs, second.paths.summary))!;
+    assert.equal(summaryOrigin(written, other), 'here');
+    assert.equal(summaryOrigin(written, (await fs.userProvenance!())!), 'elsewhere');
+    assert.equal(summaryOrigin(first.outcome.summary, (await fs.userProvenance!())!), 'here');
+    // The first user still has their own cached answers (the others' lines do not shadow them).
+    const third = await run();
+    assert.equal(third.outcome.summary.cacheHits, 36);
   });
 
   it('never writes the API key to any results file', async () => {

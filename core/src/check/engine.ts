@@ -16,6 +16,7 @@ import type { ResultsFileSystem } from './resultsFs';
 import { withRetries, type RetryNotice, type RetryPolicy } from './retry';
 import { CheckSetupError, checkItems, sampleCacheKey, sampleRequest, type PreparedCheck } from './setup';
 import { newcombeDifference, rateEstimate } from './stats';
+import { signSummary, summaryOrigin, type Provenance } from './provenance';
 import { newRunId, readSummary, SampleLog, writeSummary, type RecordedGrade, type SampleRecord } from './store';
 import type { ArmResult, CheckSummary, RateEstimate } from './types';
 
@@ -114,6 +115,8 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
   const runId = newRunId(startedAt);
   // A committed link in `.inoculate/` must never make the run write outside it: refused before any request.
   await checkResultPathsSafe(fs, paths);
+  // What this run writes is signed as measured here; what it finds unsigned by this user is not reused.
+  const provenance = await fs.userProvenance?.();
 
   // `stop` ends the run early: the caller's cancellation, or a fatal error (every further request would fail too).
   const stop = new AbortController();
@@ -130,9 +133,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
     }
   };
 
-  const cache = await ResponseCache.open(fs, paths.cache, now);
+  const cache = await ResponseCache.open(fs, paths.cache, now, provenance);
   let log: SampleLog | undefined;
   try {
+    if (cache.foreignEntries > 0) {
+      const count = cache.foreignEntries;
+      options.warn?.(
+        `${count} cached answer${count === 1 ? '' : 's'} in ${paths.cache} ${count === 1 ? 'was' : 'were'} not measured by you (e.g. committed to the repository, or cached before results were signed): not reused; those samples are requested again.`,
+      );
+    }
     let retries = 0;
     const policyFor = (endpoint: ModelProvider): RetryPolicy => ({
       retries: check.sampling.retries,
@@ -407,8 +416,12 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
       arms: armResults(tallies, options.predict, runId),
     };
     const graded = tallies.some((tally) => tally.n > 0);
-    if (graded && check.filtered) summary = await mergeEarlierArms(fs, paths.summary, summary, check);
-    if (graded) await writeSummary(fs, paths.summary, summary);
+    if (graded && check.filtered) summary = await mergeEarlierArms(fs, paths.summary, summary, check, provenance, (message) => options.warn?.(message));
+    if (graded) {
+      // The summary returned is the one written: signed as measured here.
+      if (provenance) summary = signSummary(summary, provenance);
+      await writeSummary(fs, paths.summary, summary);
+    }
     const counts = { total, graded: done - failedCount, failed: failedCount };
     return { summary, runId, cancelled, fatal, firstFailure, summaryWritten: graded, counts };
   } finally {
@@ -447,9 +460,21 @@ function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) 
  * measured the same way (model, endpoint, grader, samples, same reference control text) and their text has not
  * changed since, in file order.
  */
-async function mergeEarlierArms(fs: ResultsFileSystem, path: string, summary: CheckSummary, check: PreparedCheck): Promise<CheckSummary> {
+async function mergeEarlierArms(
+  fs: ResultsFileSystem,
+  path: string,
+  summary: CheckSummary,
+  check: PreparedCheck,
+  provenance: Provenance | undefined,
+  warn: (message: string) => void,
+): Promise<CheckSummary> {
   const previous = await readSummary(fs, path);
   if (!previous) return summary;
+  // Results found elsewhere (e.g. committed to the repository) never become part of what this user measured.
+  if (provenance && summaryOrigin(previous, provenance) !== 'here') {
+    warn(`the earlier results in ${path} were not measured by you (e.g. committed to the repository): their other arms are not kept.`);
+    return summary;
+  }
   const sameSetup =
     previous.model === summary.model &&
     previous.baseUrl === summary.baseUrl &&

@@ -19,6 +19,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, lstat, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { FileTooLargeError, formatBytes, NotARegularFileError, readRegularFile } from '../node/regularFile';
+import { userProvenance, UserKeyError } from '../node/userKey';
 import { InputFileError, ResultsFileError, type AppendHandle, type LineScan, type RangeReader, type ResultsFileSystem } from './resultsFs';
 
 // 0 where a flag does not exist (Windows has no O_NOFOLLOW; the lstat checks of checkResultsPath still apply there).
@@ -295,6 +296,14 @@ export const nodeResultsFileSystem: ResultsFileSystem = {
     if (stats.isSymbolicLink()) throw new ResultsFileError(linkMessage(path));
     if (!stats.isFile()) throw new ResultsFileError(`cannot use ${path}: it is not a regular file.`);
     return stats.size;
+  },
+
+  async userProvenance() {
+    try {
+      return await userProvenance({ create: true });
+    } catch (error) {
+      throw error instanceof UserKeyError ? new ResultsFileError(error.message) : error;
+    }
   },
 
   async exists(path) {

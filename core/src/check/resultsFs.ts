@@ -25,6 +25,8 @@ export interface LineScan {
   endsWithNewline: boolean;
 }
 
+import type { Provenance } from './provenance';
+
 /**
  * A results file or folder that cannot be used: a symbolic link inside the results folder (a link committed to a
  * repository must never make a check write outside it), something that is not a regular file or folder, or a system
@@ -80,4 +82,11 @@ export interface ResultsFileSystem {
   exists(path: string): Promise<boolean>;
   /** The size of `path` in bytes, or undefined when it does not exist. */
   size(path: string): Promise<number | undefined>;
+  /**
+   * Signing with this user's key, kept outside any workspace (made on first use): what the cache and the summaries
+   * written through this file system are signed with, and what tells results measured here from results found
+   * elsewhere (see provenance.ts). Absent (or undefined) where no key can be kept: nothing is signed then, and no
+   * cached answer is trusted unless it carries no signature at all (tests' in-memory stores).
+   */
+  userProvenance?(): Promise<Provenance | undefined>;
 }

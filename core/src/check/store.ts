@@ -4,6 +4,7 @@
  * API key: records carry responses, grades and counts only.
  */
 import { randomBytes } from 'node:crypto';
+import { signSummary, type Provenance } from './provenance';
 import type { AppendHandle, ResultsFileSystem } from './resultsFs';
 import type { CheckSummary } from './types';
 
@@ -126,9 +127,10 @@ function isSampleRecord(value: unknown): value is SampleRecord {
   );
 }
 
-/** Replaces `path` with `summary` atomically. */
-export function writeSummary(fs: ResultsFileSystem, path: string, summary: CheckSummary): Promise<void> {
-  return fs.writeAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+/** Replaces `path` with `summary` atomically, signed as measured here when `provenance` is given. */
+export function writeSummary(fs: ResultsFileSystem, path: string, summary: CheckSummary, provenance?: Provenance): Promise<void> {
+  const written = provenance ? signSummary(summary, provenance) : summary;
+  return fs.writeAtomic(path, `${JSON.stringify(written, null, 2)}\n`);
 }
 
 /** The summary at `path`; undefined when there is none or it is not a version-1 summary (never throws on bad files). */

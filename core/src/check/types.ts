@@ -33,6 +33,14 @@ export interface ArmResult extends RateEstimate {
   failed: number;
 }
 
+/** The signature a summary carries (see provenance.ts). */
+export interface SummaryProvenance {
+  /** The producer's key id (16 hex characters). */
+  producer: string;
+  /** HMAC-SHA256 (hex) of the summary without this field, with the producer's key. */
+  mac: string;
+}
+
 export interface CheckSummary {
   version: 1;
   /** The run that wrote this summary (its own arms carry it in `run`). Absent in summaries written before it existed. */
@@ -53,4 +61,9 @@ export interface CheckSummary {
   /** True when every planned sample was obtained and graded. */
   complete: boolean;
   arms: ArmResult[];
+  /**
+   * Who measured it: written by every run with a user key; tells "measured here" from "found elsewhere" (e.g. in a
+   * cloned repository) with `summaryOrigin`. Absent in summaries written before it existed (they count as elsewhere).
+   */
+  provenance?: SummaryProvenance;
 }
