@@ -8,6 +8,7 @@ const BENCHMARKS = [
   { name: 'language service on large files', file: 'analysis.ts' },
   { name: 'elicitation checks: engine vs. bare SDK loop vs. promptfoo', file: 'check.ts' },
   { name: 'evaluation statistics: interval coverage on simulated data', file: 'evalCoverage.ts' },
+  { name: 'graders on model output: bounded regex, sycophancy on long runs', file: 'graders.ts' },
 ];
 
 const build = spawnSync(process.execPath, [join(__dirname, '../esbuild.mjs')], { stdio: 'inherit' });
