@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal } from './keyPolicy';
+import { decideKey, isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal } from './keyPolicy';
 
 describe('shared API key policy', () => {
   it('sends the key anywhere the user chose', () => {
@@ -43,6 +43,30 @@ describe('shared API key policy', () => {
       ['localhost', 'a.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '10.0.0.1', 'localhost.example', 'LOCALHOST'].map(isLoopbackHost),
       [true, false, true, true, true, false, false, true],
     );
+  });
+
+  it('decides which key goes and when the user must agree first, the same for every adapter', () => {
+    const decide = (baseUrl: string, source: 'user' | 'workspace' | 'file', keys: { stored?: boolean; shared?: boolean }, modelSource?: 'user' | 'workspace' | 'file') =>
+      decideKey({ baseUrl, source, modelSource, hasStoredKey: !!keys.stored, hasSharedKey: !!keys.shared, where: 'W' });
+    // The user's choice: the shared key goes, unasked.
+    assert.deepEqual(decide('https://openrouter.ai/api/v1', 'user', { shared: true }), { kind: 'shared', needsConsent: false });
+    // A file: as maySendSharedKey says, unasked where allowed, refused with the reason elsewhere.
+    assert.deepEqual(decide('http://127.0.0.1:8000/v1', 'file', { shared: true }), { kind: 'shared', needsConsent: false });
+    const refused = decide('https://attacker.example/v1', 'file', { shared: true });
+    assert.equal(refused.kind, 'none');
+    assert.equal(refused.refused, sharedKeyRefusal('https://attacker.example/v1', 'W'));
+    // The workspace's settings: like a file, and the user agrees before any key goes; agreement never unlocks the
+    // shared key for an endpoint a file could not send it to.
+    assert.deepEqual(decide('https://api.openai.com/v1', 'workspace', { shared: true }), { kind: 'shared', needsConsent: true });
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { shared: true }), { kind: 'none', needsConsent: false, refused: sharedKeyRefusal('https://attacker.example/v1', 'W') });
+    assert.equal(decide('http://api.openai.com/v1', 'workspace', { shared: true }).kind, 'none');
+    // A key the user stored for the endpoint is theirs to send there; still asked when the workspace chose it.
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { stored: true, shared: true }), { kind: 'stored', needsConsent: true });
+    assert.deepEqual(decide('https://attacker.example/v1', 'file', { stored: true }), { kind: 'stored', needsConsent: false });
+    // A model from the workspace's settings spends the key too: asked.
+    assert.deepEqual(decide('https://api.openai.com/v1', 'user', { shared: true }, 'workspace'), { kind: 'shared', needsConsent: true });
+    // No key: nothing to send, nothing to ask, nothing refused.
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', {}), { kind: 'none', needsConsent: false });
   });
 
   it('says how to proceed', () => {

@@ -42,6 +42,36 @@ export function maySendSharedKey(baseUrl: string, source: EndpointSource): boole
   return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
 }
 
+/** Which key a check would send: one the user stored for the endpoint, the shared `OPENAI_API_KEY`, or none. */
+export type KeyKind = 'stored' | 'shared' | 'none';
+
+/** What the key policy decides for one endpoint (see `decideKey`). */
+export interface KeyDecision {
+  kind: KeyKind;
+  /**
+   * True when that key would go to an endpoint or a model chosen by the workspace's settings: an editor asks the
+   * user first (and may remember the answer for that endpoint, model and key).
+   */
+  needsConsent: boolean;
+  /** Set when a shared key exists but may not go to this endpoint: why, and what the user can do. */
+  refused?: string;
+}
+
+/**
+ * The one decision every adapter makes before sampling: which key goes to `baseUrl` and whether the user must agree
+ * first. A key stored for the endpoint's origin is the user's own choice for that endpoint and always goes; the
+ * shared key goes where `maySendSharedKey` allows. Either way, when the workspace chose the endpoint or the model
+ * (`modelSource`), the user is asked before a key goes: a workspace may never unlock the shared key for an endpoint
+ * that a file could not, and may not spend a key unasked either.
+ */
+export function decideKey(options: { baseUrl: string; source: EndpointSource; modelSource?: EndpointSource; hasStoredKey: boolean; hasSharedKey: boolean; where: string }): KeyDecision {
+  const workspaceChose = options.source === 'workspace' || options.modelSource === 'workspace';
+  if (options.hasStoredKey) return { kind: 'stored', needsConsent: workspaceChose };
+  if (!options.hasSharedKey) return { kind: 'none', needsConsent: false };
+  if (maySendSharedKey(options.baseUrl, options.source)) return { kind: 'shared', needsConsent: workspaceChose };
+  return { kind: 'none', needsConsent: false, refused: sharedKeyRefusal(options.baseUrl, options.where) };
+}
+
 /** Keys shorter than this are redacted as written only: their base64 fragments would be too short to tell apart. */
 const MIN_BASE64_KEY_LENGTH = 12;
 
