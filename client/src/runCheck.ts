@@ -312,7 +312,7 @@ async function endpointFor(
   modelSource: KeyPolicySource | undefined,
 ): Promise<Endpoint | undefined> {
   const noKey: KeyDecision = { kind: 'none', needsConsent: false };
-  if (isVscodeLm) return { provider: new VscodeLmProvider(), source: 'file', key: 'none', decision: noKey };
+  if (isVscodeLm) return { provider: new VscodeLmProvider({ maxResponseBytes: check.sampling.maxResponseBytes }), source: 'file', key: 'none', decision: noKey };
   const fromEnvironment = process.env.OPENAI_BASE_URL?.trim();
   const baseUrl = normalizeBaseUrl(check.baseUrl ?? fromEnvironment ?? OPENAI_DEFAULT_BASE_URL);
   const source: EndpointSource = settingSource ?? (check.config.baseUrl !== undefined ? 'file' : fromEnvironment ? 'environment' : 'default');
