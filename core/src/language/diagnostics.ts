@@ -315,6 +315,10 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
       );
       continue;
     }
+    if (lookup.kind === 'unreadable') {
+      report('dataset-invalid', `\`${block}.dataset\`: '${path}' ${lookup.reason}: name a JSONL file.`, range);
+      continue;
+    }
     const firstError = firstDatasetError(lookup.dataset) ?? (block === 'train' ? undefined : firstGraderProblem(config[block].grader, lookup.dataset));
     if (firstError) {
       report('dataset-invalid', `\`${block}.dataset\` '${path}', line ${firstError.line}: ${firstError.message}.`, range);

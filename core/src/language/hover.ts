@@ -200,6 +200,7 @@ async function datasetHover(analysis: DocumentAnalysis, path: string, needsPromp
   const lookup = await datasets.get(resolveRelative(analysis.doc.uri, path), needsPrompt, { from: analysis.doc.uri });
   if (lookup.kind === 'missing') return md`No file at ${code(path)}.`;
   if (lookup.kind === 'refused') return md`${code(path)} is outside the workspace: not read in an untrusted workspace.`;
+  if (lookup.kind === 'unreadable') return md`${code(path)} ${lookup.reason}.`;
   const { items, errors, fields } = lookup.dataset;
   const bad = errors.length ? md`, ${errors.length} bad line${errors.length === 1 ? '' : 's'}` : md``;
   const lines = [md`**${code(path)}**: ${items.length} item${items.length === 1 ? '' : 's'}${bad}`];
