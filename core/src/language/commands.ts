@@ -8,6 +8,8 @@ export const Commands = {
   runCheck: 'inoculate.runCheck',
   /** Args: `[uri: string]`: open the results view of the file's latest check. */
   showResults: 'inoculate.showResults',
+  /** Args: `[uri: string]`: write the starter dataset to the file's `check.dataset` (never over an existing file). */
+  createStarterDataset: 'inoculate.createStarterDataset',
 } as const;
 
 /**
