@@ -124,7 +124,8 @@ describe('hover and completion Markdown from hostile files', () => {
     ].join('\n');
     const datasets = datasetsOf({ [resolveRelative(TEST_URI, `${line}.jsonl`)]: `${JSON.stringify({ prompt: hostile, [field]: hostile, [hostile]: hostile })}\n` });
     const measurements: MeasurementSource = {
-      forVariant: () => ({ rate: 0.5, ci: [0.4, 0.6], n: 10, k: 5, lift: 0.1, liftCi: [0, 0.2], model: hostile, finishedAt: hostile, stale: true }),
+      // Found elsewhere: the longest measurement line, with the model name quoted twice over.
+      forVariant: () => ({ rate: 0.5, ci: [0.4, 0.6], n: 10, k: 5, lift: 0.1, liftCi: [0, 0.2], model: hostile, finishedAt: hostile, stale: true, origin: 'elsewhere' }),
       calibrationFor: () => ({ apply: () => 0.5, describe: () => hostile }),
     };
     return { text, datasets, measurements };
