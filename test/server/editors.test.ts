@@ -332,6 +332,25 @@ describe('the starter-dataset quick fix, by what the client can apply', function
     }
   });
 
+  it('offers no file-creating fix where a committed link would make it write outside the folder', async () => {
+    const outside = join(dir, 'outside-target');
+    mkdirSync(outside);
+    const folder = join(dir, 'linked');
+    mkdirSync(folder);
+    // The repository commits `data` as a link to a folder of the user's (git keeps links as links).
+    symlinkSync(outside, join(folder, 'data'));
+    const { client, fixes } = await starterFixes('linked', EGLOT_CAPABILITIES);
+    await client.stop();
+    assert.deepEqual(fixes, []);
+    // A dangling link at the dataset's own path: creating the file would write where it points.
+    const dangling = join(dir, 'dangling');
+    mkdirSync(join(dangling, 'data'), { recursive: true });
+    symlinkSync(join(outside, 'planted.jsonl'), join(dangling, 'data', 'toxicity.jsonl'));
+    const second = await starterFixes('dangling', EGLOT_CAPABILITIES);
+    await second.client.stop();
+    assert.deepEqual(second.fixes, []);
+  });
+
   it('offers nothing to Eglot 1.9-1.15 (documentChanges without resource operations: it would misread the create)', async () => {
     const { client, folder, fixes } = await starterFixes('eglot-1.9', EGLOT_1_9_CAPABILITIES);
     await client.stop();

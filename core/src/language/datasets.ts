@@ -78,6 +78,15 @@ export class DatasetCache {
     return entry.lookup;
   }
 
+  /**
+   * Whether a new file at `uri` would stay inside `folder` (the `.inoc` file's folder) once links are resolved; by the
+   * written path only where the host cannot tell (see `LanguageServiceHost.createsInside`).
+   */
+  async createsInside(uri: string, folder: string): Promise<boolean> {
+    if (!isInside(uri, folder)) return false;
+    return this.host.createsInside ? this.host.createsInside(uri, folder).catch(() => false) : true;
+  }
+
   /** Drops a file after it changed on disk (or everything, without an argument). */
   invalidate(uri?: string): void {
     if (uri === undefined) {

@@ -15,6 +15,12 @@ export interface LanguageServiceHost {
   realPath?(uri: string): Promise<string | undefined>;
   /** Something that changes whenever the file does (size, modification time), or undefined when it does not exist. */
   stamp?(uri: string): Promise<string | undefined>;
+  /**
+   * Whether a new file at `uri` would land inside `folder`: nothing is at `uri` (not even a dangling link), and its
+   * nearest existing parent, links resolved, lies inside `folder` (links resolved). Hosts whose folders can be links
+   * must implement it: without it, only the written path is checked (quick fixes that create a file use it).
+   */
+  createsInside?(uri: string, folder: string): Promise<boolean>;
 }
 
 /** A file that exists but cannot be read as one; `reason` follows the path: `is a FIFO (named pipe), not a regular file`. */

@@ -10,6 +10,7 @@ import type { BehaviorId } from '../format/behaviors';
 import type { DocumentAnalysis } from './analysis';
 import { Commands } from './commands';
 import { resolveRelative } from './host';
+import { fromLspDiagnostic } from './lspDiagnostic';
 
 /** One starter item (a JSON object, one line of the JSONL file). */
 export type StarterItem = Record<string, unknown>;
@@ -145,7 +146,8 @@ export interface StarterDatasetOptions {
 export function starterDatasetActions(analysis: DocumentAnalysis, diagnostic: Diagnostic, options: StarterDatasetOptions): CodeAction[] {
   const { doc, frontmatter } = analysis;
   const behavior = frontmatter.config.behavior;
-  if (diagnostic.code !== 'dataset-not-found' || !behavior) return [];
+  // Only where the diagnostics found the file missing and safe to create (not refused, no link out of the folder).
+  if (diagnostic.code !== 'dataset-not-found' || !behavior || fromLspDiagnostic(diagnostic)?.starter !== true) return [];
   for (const block of ['check', 'eval'] as const) {
     const location = frontmatter.locations.get(`${block}.dataset`);
     const path = frontmatter.config[block].dataset;
