@@ -78,7 +78,7 @@ describe('secretRedactor', () => {
   const key = 'sk-proj-Ab3/+dE_f9~xY.z=Q-1234567890';
   const redact = secretRedactor([key, undefined, '']);
 
-  it('removes the key as written, percent-encoded (any case, partly), JSON-escaped and in base64 at any alignment', () => {
+  it('removes the key as written, percent-encoded (any case, partly, twice), JSON-escaped, as HTML references, in hex and in base64 at any alignment', () => {
     const encodings = [
       key,
       encodeURIComponent(key),
@@ -90,6 +90,12 @@ describe('secretRedactor', () => {
       key.replace('/', '\\/'),
       [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
       [...key].map((c, i) => (i % 2 ? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : c)).join(''),
+      // A URL inside a URL (a redirect echoed in an error), an HTML error page, a hex dump of the request.
+      encodeURIComponent(encodeURIComponent(key)),
+      [...key].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+      [...key].map((c, i) => (i % 3 ? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};` : c)).join(''),
+      Buffer.from(key).toString('hex'),
+      Buffer.from(key).toString('hex').toUpperCase(),
     ];
     for (const encoded of encodings) {
       const text = `error: the key ${encoded} is invalid`;

@@ -84,11 +84,18 @@ function anyCase(text: string): string {
   return [...text].map((c) => (/[a-f]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c))).join('');
 }
 
-/** Every way one character may appear: as itself, percent-encoded, as a JSON `\uXXXX` escape, or `\/`. */
+/**
+ * Every way one character may appear: as itself, percent-encoded (also twice, as in a URL inside a URL), as a JSON
+ * `\uXXXX` escape, `\/`, or an HTML character reference (`&#115;`, `&#x73;`, as in an HTML error page).
+ */
 function characterForms(char: string): string {
   const forms = new Set<string>([escapeRegExp(char)]);
   const percent = encodeURIComponent(char) !== char ? encodeURIComponent(char) : [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
   forms.add(anyCase(percent));
+  forms.add(anyCase(percent.replace(/%/g, '%25')));
+  const code = char.codePointAt(0)!;
+  forms.add(`&#0*${code};`);
+  forms.add(`&#[xX]0*${anyCase(code.toString(16))};`);
   const unicode = [...char].map((c) => '\\\\u' + anyCase(c.charCodeAt(0).toString(16).padStart(4, '0'))).join('');
   forms.add(unicode);
   if (char === '/') forms.add('\\\\/');
@@ -117,14 +124,18 @@ function base64Cores(secret: string): string[] {
 
 /**
  * A function that replaces every occurrence of the given secrets with `***`: as written, percent-encoded (any case,
- * also partly), JSON-escaped (`\uXXXX`, `\/`), and, for keys of 12 characters or more, base64 and base64url at
- * any alignment. Empty secrets are ignored.
+ * also partly, also twice), JSON-escaped (`\uXXXX`, `\/`), as HTML character references, and, for keys of 12
+ * characters or more, in hex and in base64 and base64url at any alignment. Empty secrets are ignored.
  */
 export function secretRedactor(secrets: Array<string | undefined>): (text: string) => string {
   const patterns: string[] = [];
   for (const secret of new Set(secrets.filter((value): value is string => !!value))) {
     patterns.push([...secret].map(characterForms).join(''));
-    if (secret.length >= MIN_BASE64_KEY_LENGTH) patterns.push(...base64Cores(secret).map(escapeRegExp));
+    if (secret.length >= MIN_BASE64_KEY_LENGTH) {
+      patterns.push(...base64Cores(secret).map(escapeRegExp));
+      // Hex of its bytes (a dump of the request), either case.
+      patterns.push(anyCase(Buffer.from(secret, 'utf8').toString('hex')));
+    }
   }
   if (patterns.length === 0) return (text) => text;
   // Longest first, so a longer form is never left half-replaced by a shorter one.
