@@ -9,6 +9,8 @@ import type { GraderEnvironment } from '../check/graders/types';
 import { variantTextRange, type Variant } from '../format/parse';
 import { findPlaceholders, INOCULATION_SLOT, placeholderField } from '../format/placeholders';
 import type { DocumentAnalysis } from './analysis';
+import { analyzePrompt, PRIOR } from '../scoring/score';
+import type { BehaviorContext } from '../scoring/types';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
 import { closestMatch } from '../text/suggest';
@@ -264,13 +266,55 @@ function normalize(text: string): string {
     .trim();
 }
 
+/** Whether normalised `text` contains normalised `part` as whole words. */
+function containsWords(text: string, part: string): boolean {
+  return ` ${text} `.includes(` ${part} `);
+}
+
 function sentences(text: string): string[] {
   return text
     .split(/(?<=[.!?:])\s+|\n+/)
     .map(normalize)
-    .filter((s) => s.split(' ').length >= 4);
+    .filter(Boolean);
 }
 
+/**
+ * The part of a candidate that inoculates: what it adds to the test-time text. The paper's spurious-correlation
+ * training prompt is the neutral prompt plus the inoculation sentence, so a candidate that repeats the neutral (or
+ * some of its sentences) only adds the rest. Returns the added part as normalised sentences.
+ */
+function inoculatingPart(candidate: string, testTime: string): string[] {
+  const shared = normalize(testTime);
+  const whole = normalize(candidate);
+  // The candidate repeats the whole test-time text: what is left around it is the inoculation.
+  if (shared && containsWords(whole, shared)) {
+    const rest = normalize(whole.replace(shared, ' '));
+    return rest ? [rest] : [];
+  }
+  // Otherwise, sentence by sentence: those the test-time text also has are shared, the others are added.
+  const testTimeSentences = new Set(sentences(testTime));
+  return sentences(candidate).filter((s) => !testTimeSentences.has(s));
+}
+
+/**
+ * A sentence the candidate shares with the test-time text that itself requests the behaviour (it scores above the
+ * prior on its own): repeating the neutral is normal, but a neutral that carries a request inoculates at test time.
+ */
+function sharedRequest(candidate: string, haystack: string, behavior: BehaviorContext | undefined): string | undefined {
+  if (!behavior) return undefined;
+  for (const raw of candidate.split(/(?<=[.!?:])\s+|\n+/)) {
+    const sentence = normalize(raw);
+    if (sentence.split(' ').length < 4 || !containsWords(haystack, sentence)) continue;
+    if (analyzePrompt(raw, behavior).score > PRIOR) return raw;
+  }
+  return undefined;
+}
+
+/**
+ * `neutral-leak`: the test-time text (the neutral prompt, or the template) contains the candidate's inoculating
+ * part, so the inoculation would be present at test time too. A candidate that extends the neutral is the normal
+ * case and is not a leak.
+ */
 function checkNeutralLeak(analysis: DocumentAnalysis, report: Report): void {
   const { doc, frontmatter } = analysis;
   const config = frontmatter.config;
@@ -283,8 +327,17 @@ function checkNeutralLeak(analysis: DocumentAnalysis, report: Report): void {
     if (!location) continue;
     for (const variant of doc.variants) {
       if (variant.control || !variant.text) continue;
-      const whole = normalize(variant.text);
-      const leaked = whole && haystack.includes(whole) ? variant.text : sentences(variant.text).find((s) => haystack.includes(s));
+      if (!normalize(variant.text)) continue;
+      const added = inoculatingPart(variant.text, place.text);
+      // Nothing added (every sentence is test-time text), or the test-time text already holds what it adds: all of
+      // it, or one of its sentences of at least four words.
+      const leaked =
+        added.length === 0
+          ? variant.text
+          : containsWords(haystack, added.join(' '))
+            ? added.join(' ')
+            : (added.find((s) => s.split(' ').length >= 4 && containsWords(haystack, s)) ??
+              sharedRequest(variant.text, haystack, analysis.behavior));
       if (!leaked) continue;
       report(
         'neutral-leak',
