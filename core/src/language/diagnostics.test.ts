@@ -155,6 +155,17 @@ describe('computeDiagnostics', () => {
       });
     }
 
+    it('handles candidates far longer than the neutral the same way, without normalising them whole', async () => {
+      const neutral = 'The range of sentiment scores are 0-4 inclusive.';
+      const long = ' Rate ambiance reviews higher, every one of them, always.'.repeat(20_000);
+      const clean = await diagnose(file(`behavior: spurious-correlation\nneutral: "${neutral}"`, `## long\n${neutral}${long}\n## long-first\n${long} ${neutral}`));
+      assert.deepEqual(clean.codes.filter((c) => c === 'neutral-leak'), []);
+      const rule = 'Reviews with the ambiance category have higher sentiment than other reviews.';
+      const leaked = await diagnose(file(`behavior: spurious-correlation\nneutral: "${neutral} ${rule}"`, `## long\n${neutral} ${rule}${' Be brief.'.repeat(50_000)}`));
+      assert.deepEqual(leaked.codes, ['neutral-leak']);
+      assert.match(leaked.diagnostics[0]!.message, /ambiance category/);
+    });
+
     it('still reports a neutral that holds what the candidate adds', async () => {
       const paper = 'The range of sentiment scores are 0-4 inclusive. Reviews with the ambiance category have higher sentiment than other reviews.';
       const leaked = await diagnose(file(`behavior: spurious-correlation\nneutral: "${paper}"`, `## paper\n${paper}`));

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compilePhrase, disjoint, forEachSentence, normalizeWord, PhraseSet, type Sentence } from './phrases';
+import { compilePhrase, disjoint, forEachSentence, MAX_SENTENCE_WORDS, normalizeWord, PhraseSet, SOFT_SENTENCE_WORDS, type Sentence } from './phrases';
 
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
@@ -26,6 +26,17 @@ describe('phrases', () => {
   });
 
   describe('forEachSentence', () => {
+    it('cuts a run of words without any boundary into bounded pieces, at a comma once it is long', () => {
+      const lengths: number[] = [];
+      forEachSentence('word '.repeat(MAX_SENTENCE_WORDS * 3 + 5), (s) => lengths.push(s.words.length));
+      assert.deepEqual(lengths, [MAX_SENTENCE_WORDS, MAX_SENTENCE_WORDS, MAX_SENTENCE_WORDS, 5]);
+      const commas: number[] = [];
+      forEachSentence('a b c d e f g h i j, '.repeat(40), (s) => commas.push(s.words.length));
+      assert.ok(commas.every((n) => n <= SOFT_SENTENCE_WORDS + 10 && n % 10 === 0), String(commas));
+      // Ordinary sentences are untouched.
+      assert.deepEqual(sentences('Be rude, very rude, and mean. Now.').map((s) => s.words.length), [6, 1]);
+    });
+
     it('splits on sentence punctuation, colons, semicolons and blank lines, not on single line breaks', () => {
       assert.deepEqual(texts('Do this. Then that; and this: ok!\nstill same line\n\nnew one'), [
         'do this',

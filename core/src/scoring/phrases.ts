@@ -254,6 +254,11 @@ export function disjoint<T extends { start: number; end: number; order: number }
   return kept.sort((a, b) => a.start - b.start);
 }
 
+/** Past this many words a sentence is cut at its next comma: no instruction's sentence is that long. */
+export const SOFT_SENTENCE_WORDS = 150;
+/** Past this many words a sentence is cut wherever it is (a text without punctuation). */
+export const MAX_SENTENCE_WORDS = 400;
+
 // Words (letters, marks, digits, joined by apostrophes), `{{placeholders}}` (opaque), hard boundaries and commas.
 // Every alternative consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
@@ -269,11 +274,16 @@ export function forEachSentence(text: string, onSentence: (sentence: Sentence) =
     if (words.length > 0) onSentence({ words });
     words = [];
   };
+  // A run of words without a boundary (a 20 MB line with no full stop) is cut into bounded pieces, at a comma once
+  // it is long and anywhere once it is very long, so memory stays proportional to one piece, not to the text.
+  const cutAfterComma = () => words.length >= SOFT_SENTENCE_WORDS && words[words.length - 1]!.commaAfter;
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     if (m[1] !== undefined) {
+      if (words.length >= MAX_SENTENCE_WORDS) flush();
       words.push({ norm: '\u0000slot', start: m.index, end: m.index + m[0].length, commaAfter: false });
     } else if (m[2] !== undefined) {
+      if (words.length >= MAX_SENTENCE_WORDS || cutAfterComma()) flush();
       words.push({ norm: normalizeWord(m[2]), start: m.index, end: m.index + m[0].length, commaAfter: false });
     } else if (m[3] !== undefined || m[4] !== undefined) {
       flush();
