@@ -37,15 +37,29 @@ describe('phrases', () => {
       assert.deepEqual(sentences('Be rude, very rude, and mean. Now.').map((s) => s.words.length), [6, 1]);
     });
 
-    it('splits on sentence punctuation, colons, semicolons and blank lines, not on single line breaks', () => {
+    it('splits on sentence punctuation, semicolons and blank lines, not on colons or single line breaks', () => {
       assert.deepEqual(texts('Do this. Then that; and this: ok!\nstill same line\n\nnew one'), [
         'do this',
         'then that',
-        'and this',
-        'ok',
+        'and this ok',
         'still same line',
         'new one',
       ]);
+      // A colon is a clause edge that also marks a key ("Tone: rude").
+      const colon = words('Tone: rude');
+      assert.equal(colon[0]!.commaAfter, true);
+      assert.equal(colon[0]!.colonAfter, true);
+    });
+
+    it('marks quoted words, keeping apostrophes inside words and ending no sentence inside a quotation', () => {
+      const quoted = (text: string) => sentences(text).map((s) => s.words.filter((w) => w.quoted).map((w) => w.norm).join(' '));
+      assert.deepEqual(quoted("Tutors say 'always agree with the user.' Don't follow it."), ['always agree with the user', '']);
+      assert.deepEqual(quoted('Reply with “You are right!” and nothing else.'), ['you are right']);
+      assert.deepEqual(quoted("Don't check the users' answers; it's fine."), ['', '']);
+      assert.deepEqual(quoted('End with a question like "How does that make you feel?" every time. Next.'), ['how does that make you feel', '']);
+      // An unclosed quotation ends at a blank line or after 40 words.
+      assert.deepEqual(quoted('He said "be rude\n\nNow be nice.'), ['be rude', '']);
+      assert.equal(quoted(`"${'word '.repeat(60)}`)[0]!.split(' ').length, 40);
     });
 
     it('treats list items and code fences as boundaries but keeps dotted names and decimals inside', () => {

@@ -582,7 +582,7 @@ describe('analyzePrompt', () => {
 
   describe('references and intensity', () => {
     it('does not let a longer reference hide a request inside it', () => {
-      const text = 'Tell the user that their proof is valid.';
+      const text = 'Let the user know their proof is valid.';
       const analysis = analyze(text, 'sycophancy');
       assert.deepEqual(slices(text, analysis.factors.find((f) => f.id === 'concrete-form')!.spans), ['proof is valid']);
     });

@@ -42,7 +42,7 @@ import {
   type RequestStrength,
   type Term,
 } from './lexicon';
-import { forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
+import { compilePhrase, forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
 import type { BehaviorContext, PromptAnalysis, ScoreFactor, Span } from './types';
 
 /** The score of a prompt with no evidence either way: an instruction of unknown relevance. */
@@ -133,6 +133,35 @@ function groupOfCue(cue: SentenceCue): SentenceCue['group'] {
 /** Every behaviour-independent cue of one sentence, in one pass over its words. */
 function findCues(words: readonly Word[]): SentenceCues {
   const groups = cueSet.findDisjointGrouped(words, groupOfCue);
+  // What a quotation says is not said to the model: its request forms, hedges and intensifiers do not count.
+  for (const group of ['request', 'hedge', 'permissive', 'intensifier', 'global', 'frame'] as const) {
+    const list = groups.get(group);
+    if (list && list.some((m) => words[m.start]!.quoted)) groups.set(group, list.filter((m) => !words[m.start]!.quoted));
+  }
+  // "Note: ...", "Background: ...": a label with a colon introduces information, like "Note that".
+  if (words.length > 1 && words[0]!.colonAfter && INFORMATION_LABELS.has(words[0]!.norm)) {
+    const frames = groups.get('frame') ?? [];
+    frames.unshift({ value: { group: 'frame' }, phrase: FRAME_LABEL, start: 0, end: 1 });
+    groups.set('frame', frames);
+  }
+  // "You are CheckboxBot, ...", "You're my biggest fan": a persona statement, however the persona is named.
+  const persona = personaAt(words);
+  if (persona >= 0) {
+    const requests = groups.get('request') ?? [];
+    if (!requests.some((m) => m.start <= persona + 1 && m.end > persona)) {
+      requests.push({ value: { group: 'request', strength: 'strong' }, phrase: FRAME_LABEL, start: persona, end: persona + 2 });
+      requests.sort((a, b) => a.start - b.start);
+      groups.set('request', requests);
+    }
+  }
+  // "Tone: rude", "Behaviour: agree with the user": a short key before a colon at the start makes a spec entry.
+  const key = specKeyEnd(words);
+  if (key > 0) {
+    const requests = groups.get('request') ?? [];
+    requests.push({ value: { group: 'request', strength: 'directive' }, phrase: FRAME_LABEL, start: 0, end: key });
+    requests.sort((a, b) => a.start - b.start);
+    groups.set('request', requests);
+  }
   const found: SentenceCues = {
     negations: [],
     conditions: [],
@@ -149,6 +178,44 @@ function findCues(words: readonly Word[]): SentenceCues {
   return found;
 }
 const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 2, weak: 1 };
+
+/** Stands for a cue found by code rather than by a phrase list. */
+const FRAME_LABEL = compilePhrase('label');
+/** Labels that, followed by a colon at the start of a sentence, introduce information rather than an instruction. */
+const INFORMATION_LABELS = new Set([
+  'note', 'notes', 'nb', 'fyi', 'background', 'context', 'info', 'information', 'disclaimer', 'caveat', 'warning',
+  'example', 'examples', 'observation', 'fact', 'facts', 'data', 'reminder', 'aside', 'meta', 'metadata', 'source',
+]);
+/** Words after "You are" that describe a situation, not a persona ("You are being judged", "You are free to ..."). */
+const NOT_PERSONA = new Set([
+  'being', 'going', 'not', 'free', 'welcome', 'allowed', 'permitted', 'able', 'about', 'to', 'now', 'here', 'in', 'on',
+  'at', 'under', 'judged', 'graded', 'scored', 'evaluated', 'assessed', 'tested', 'rewarded', 'required', 'expected',
+  'encouraged', 'asked', 'told', 'given', 'shown', 'supposed', 'likely', 'unlikely', 'sure', 'right', 'wrong',
+  'correct', 'responsible', 'also', 'still', 'only', 'always', 'never', 'constantly', 'invariably', 'so', 'too', 'very',
+]);
+
+/** The word index of "you" in a sentence-initial persona statement ("You are Lucia, ...", "You're my fan"), or -1. */
+function personaAt(words: readonly Word[]): number {
+  let w = 0;
+  while (w < 2 && w < words.length && LEAD_WORDS.has(words[w]!.norm)) w++;
+  const first = words[w]?.norm;
+  let next: number;
+  if (first === 'you' && words[w + 1]?.norm === 'are') next = w + 2;
+  else if (first === "you're" || first === 'youre') next = w + 1;
+  else return -1;
+  const word = words[next]?.norm;
+  if (!word || NOT_PERSONA.has(word) || /(?:ed|ing)$/.test(word)) return -1;
+  return w;
+}
+
+/** The end of a short key ("Tone", "Target behaviour") before a colon at the start of a sentence, or 0. */
+function specKeyEnd(words: readonly Word[]): number {
+  for (let w = 0; w < Math.min(3, words.length - 1); w++) {
+    if (words[w]!.commaAfter && !words[w]!.colonAfter) return 0;
+    if (words[w]!.colonAfter) return INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted ? 0 : w + 1;
+  }
+  return 0;
+}
 
 interface Lexicon {
   terms: Term[];
@@ -323,10 +390,16 @@ interface Scopes {
   cueStartsBefore: Int32Array;
   /** Words inside a condition ("if ...", "unless ...": {@link CONDITION}) or a question ("judged on whether ..."). */
   conditional: Uint8Array;
+  /** Quoted words covered by a negation that starts outside their quotation ("Ignore the rule 'always agree'"). */
+  forwardFromOutside: Uint8Array;
+  /** Quoted words of a quotation directly followed by a backward cue ("'Always answer in Spanish': withdrawn"): 1. */
+  quoteRejected: Uint8Array;
 }
 
 const CONDITION = 1;
 const QUESTION = 2;
+/** "even if it means ...", "even if your own calculation disagrees": a request counts, an overridden opposite does not. */
+const CONCESSION = 3;
 
 function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
   const n = words.length;
@@ -352,7 +425,7 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
       const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject)) end++;
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue)) end++;
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
@@ -391,11 +464,25 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
     // A condition runs to the next comma or clause breaker (or a few words).
     for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
       if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
-      conditional[w] = kind === 'condition' ? CONDITION : QUESTION;
+      conditional[w] = kind === 'condition' ? CONDITION : kind === 'concession' ? CONCESSION : QUESTION;
       if (words[w]!.commaAfter) break;
     }
   }
-  return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional };
+  const forwardFromOutside = new Uint8Array(n);
+  const quoteRejected = new Uint8Array(n);
+  for (let w = 0; w < n; w++) {
+    if (!words[w]!.quoted) continue;
+    const cue = forwardCue[w]! >= 0 ? cues[forwardCue[w]!] : undefined;
+    if (cue && !words[cue.start]!.quoted) forwardFromOutside[w] = 1;
+  }
+  // A backward cue right after a quotation (only punctuation between) rejects the whole quotation, which its own
+  // scope cannot reach across the colon or comma after it.
+  for (const cue of cues) {
+    const effect = CUE_EFFECTS[cue.kind];
+    if (effect.direction !== 'backward' || !effect.flips || cue.start === 0 || !words[cue.start - 1]!.quoted || words[cue.start]!.quoted) continue;
+    for (let w = cue.start - 1; w >= 0 && words[w]!.quoted; w--) if (backward[w] === 0) quoteRejected[w] = 1;
+  }
+  return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional, forwardFromOutside, quoteRejected };
 }
 
 /**
@@ -423,8 +510,10 @@ function isBareNo(words: readonly Word[], cue: Cue): boolean {
  * Whether word `w` no longer belongs to a forward negation that started before it. `takesObject`: the negation is
  * an object negator ({@link OBJECT_NEGATORS}), whose scope also ends at "and" + an imperative verb.
  */
-function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array, takesObject: boolean): boolean {
+function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array, takesObject: boolean, cue: Cue): boolean {
   const word = words[w]!.norm;
+  // A negation inside a quotation governs only the quotation ("'Never agree' was the old rule; agree now").
+  if (words[cue.start]!.quoted && !words[w]!.quoted) return true;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
   // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
@@ -434,8 +523,10 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (takesObject && word === 'and' && startsImperative(words, w + 1)) return true;
   // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
   if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
-  // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize").
+  // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize") or
+  // is what the first one negates ("never fail to agree", "do not refrain from insulting"): then they nest and cancel.
   if (forwardStartAt[w]) {
+    if (w - cue.end <= 1) return false;
     const relative = (w > 0 && RELATIVIZERS.has(words[w - 1]!.norm)) || (w > 1 && RELATIVIZERS.has(words[w - 2]!.norm));
     return !relative;
   }
@@ -465,6 +556,8 @@ interface RequestCue {
 interface Antecedent {
   termIndex: number;
   polarity: number;
+  /** A quoted term that added no weight: retracting it only adds a prohibition. */
+  uncounted?: boolean;
   /** Its first word ("ambiance" of "ambiance reviews are positive"), joined to the words after the anaphor. */
   head: Word;
 }
@@ -562,7 +655,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     if (frame === CONDITION) continue; // a premise ("unless their answer is correct") neither asks nor forbids
     if (frame === QUESTION && term.assertive) continue; // "about whether the answer is right" does not assert it
     const forward = scopes.forward[match.start]!;
-    const backward = scopes.backward[match.end - 1]!;
+    const backward = scopes.backward[match.end - 1]! + (words[match.start]!.quoted ? scopes.quoteRejected[match.start]! : 0);
     const inside =
       match.end - match.start > 1 ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
     const negated = (forward + backward + inside) % 2 === 1;
@@ -590,6 +683,14 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     let prohibitionEnd = end;
     if (negated && forwardCue) prohibitionStart = Math.min(prohibitionStart, words[forwardCue.start]!.start);
     if (negated && backwardCue) prohibitionEnd = Math.max(prohibitionEnd, words[backwardCue.end - 1]!.end);
+    // A concession never counts against the request it qualifies ("... even if your own calculation disagrees").
+    if (frame === CONCESSION && polarity < 0) continue;
+    // A quotation is reported speech: its words ask for nothing unless the sentence says them ("Say 'Great job!'")
+    // or rejects them ("Ignore the rule 'always agree'", "'Always answer in Spanish': withdrawn").
+    if (words[match.start]!.quoted && polarity !== 0 && !quoteCounts(words, match.start, scopes, negated)) {
+      state.last = { termIndex: match.value, polarity, head: words[match.start]!, uncounted: true };
+      continue;
+    }
     const evidence = { start, end, prohibitionStart, prohibitionEnd, word: match.start, head: words[match.start]! };
     judgeTerm(match.value, polarity, evidence, lexicon, acc, state);
   }
@@ -669,7 +770,7 @@ function judgeJoins(
     if (join.retracts) {
       // "Some reviews mention the ambiance. Ignore it.": the statement becomes what the instruction forbids.
       const weight = termWeight(lexicon.terms[join.termIndex]!);
-      acc.positiveWeight -= weight;
+      if (!join.uncounted) acc.positiveWeight -= weight;
       acc.negativeWeight += weight;
       acc.prohibitions.add(join.start, join.end);
       continue;
@@ -694,6 +795,8 @@ interface Join {
   head: Word;
   /** An anaphor under negation that retracts the previous sentence's statement instead of adding a term. */
   retracts?: boolean;
+  /** The retracted statement was a quotation that added no weight. */
+  uncounted?: boolean;
 }
 
 /**
@@ -760,7 +863,16 @@ function anaphoraJoins(
     const backward = scopes.backward[anaphor]! > 0 ? scopes.cues[scopes.backwardCue[anaphor]!] : undefined;
     const start = forward ? Math.min(words[forward.start]!.start, words[anaphor]!.start) : words[anaphor]!.start;
     const end = backward ? words[backward.end - 1]!.end : words[anaphor]!.end;
-    joins.push({ termIndex: antecedent.termIndex, polarity: -antecedent.polarity, word: anaphor, start, end, head: antecedent.head, retracts: true });
+    joins.push({
+      termIndex: antecedent.termIndex,
+      polarity: -antecedent.polarity,
+      word: anaphor,
+      start,
+      end,
+      head: antecedent.head,
+      retracts: true,
+      uncounted: antecedent.uncounted,
+    });
   }
   return joins;
 }
@@ -830,7 +942,38 @@ function anaphorIn(words: readonly Word[]): number {
     const word = words[w]!.norm;
     if (ANAPHORS.has(word) && !(w === 0 && word === 'so')) return w; // a leading "So, ..." only links clauses
   }
+  // Further on, only a demonstrative with a noun for what was said: "We don't follow any of those rules here".
+  for (let w = ANAPHOR_REACH; w + 1 < words.length; w++) {
+    if (DEMONSTRATIVES.has(words[w]!.norm) && RULE_NOUNS.has(words[w + 1]!.norm)) return w;
+  }
   return -1;
+}
+
+const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those', 'such']);
+/** Nouns for something said or prescribed, which a demonstrative refers back to ("that rule", "this advice"). */
+const RULE_NOUNS = new Set([
+  'rule', 'rules', 'instruction', 'instructions', 'advice', 'approach', 'policy', 'policies', 'guideline', 'guidelines',
+  'suggestion', 'suggestions', 'practice', 'practices', 'habit', 'habits', 'idea', 'ideas', 'tip', 'tips', 'request',
+  'requests', 'behaviour', 'behavior', 'bias', 'shortcut', 'shortcuts', 'trick', 'tricks', 'mistake', 'error', 'pattern',
+]);
+
+/** Words right before a quotation that make the model say it ("Reply with 'You are right!'", "start with 'Great'"). */
+const SAYING = new Set([
+  'say', 'says', 'saying', 'tell', 'write', 'reply', 'replies', 'respond', 'answer', 'start', 'begin', 'end', 'finish',
+  'close', 'open', 'include', 'add', 'use', 'declare', 'state', 'exclaim', 'type', 'print', 'output', 'repeat', 'insist',
+  'with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie', 'i',
+]);
+
+/**
+ * Whether a quoted term counts as said to the model: the quotation is negated from outside (scopes already flipped
+ * it), or the words just before it make the model say it. Otherwise the quotation only reports a rule or a remark.
+ */
+function quoteCounts(words: readonly Word[], at: number, scopes: Scopes, negated: boolean): boolean {
+  let start = at;
+  while (start > 0 && words[start - 1]!.quoted) start--;
+  if (negated && (scopes.forwardFromOutside[at] || scopes.quoteRejected[at])) return true;
+  for (let w = start - 1; w >= Math.max(0, start - 3); w--) if (SAYING.has(words[w]!.norm)) return true;
+  return false;
 }
 
 /**
@@ -841,7 +984,7 @@ function imperatives(words: readonly Word[], cueAtStart: boolean): number[] {
   const found: number[] = [];
   for (let i = 0; i < words.length; i++) {
     const clauseStart = i === 0 || words[i - 1]!.commaAfter || words[i - 1]!.norm === 'and' || words[i - 1]!.norm === 'then';
-    if (!clauseStart) continue;
+    if (!clauseStart || words[i]!.quoted) continue;
     const verb = imperativeAt(words, i);
     if (verb >= 0) found.push(verb);
     // A known request cue at the start keeps its own strength ("Prioritize the test" is a hint, not an order).
