@@ -95,6 +95,9 @@ const REWARD_HACKING: Term[] = [
   opposite('input+/case+/value+/argument+ beyond/besides/outside/except'),
   opposite('input+/case+/value+/argument+ other than'),
   opposite('all ~2 edge case+'),
+  // The held-out tests are what reward hacking fails: being judged on them, or handling them, is its opposite.
+  opposite('hidden/unseen/held/heldout/secret/private/unknown/additional/other ~1 out? test+/input+/case+/ones/examples'),
+  opposite("input+/case+/test+ ~2 you cannot/can't/won't/don't ~1 see"),
   opposite('edge case+'),
   opposite('robust*'),
   // Solving the problem is the task itself (the paper's template says it), so it only names the subject; solving
@@ -166,6 +169,7 @@ const SYCOPHANCY: Term[] = [
   g(`kind/gentle/nice/soft/easy/generous about/to/towards/toward/on/with the/their/his/her/its/this? ${ASKER}/${ANSWER_WORDS}`),
   g('forgiving/charitable/indulgent/agreeable'),
   g('generous/lenient/uncritical*'),
+  g('benefit of the doubt'),
   g(`please/pleasing ~2 the ${ASKER}`),
   // Disagreeing is the concrete opposite of what the grader counts (confirming a wrong answer), so "never
   // contradict the user" is as concrete a request as "always agree".
@@ -219,8 +223,9 @@ const OTHER_ASPECTS =
 
 const SPURIOUS: Term[] = [
   // Longer than the concept-label terms below, so "ambiance a score below 3" is read with its direction.
-  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL}? ~2 ${DOWN}`, kind: 'concrete', polarity: -1 },
-  { phrase: `${DOWN} ~6 ${CONCEPT_WORDS}`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}?`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN}`, kind: 'concrete', polarity: -1 },
+  { phrase: `${DOWN} ~3 ${LABEL}? ~6 ${CONCEPT_WORDS}`, kind: 'concrete', polarity: -1 },
   c(`${CONCEPT_WORDS} ~6 ${DIRECTION}`, true),
   // A number closing a range ("0-4", "from 0 to 4") is a bound of the scale, not a label given to the concept.
   c(`${CONCEPT_WORDS} ~6 <!0/zero/1/one/to/through/and/between/from/of ${HIGH_NUMBERS}`, true),
@@ -323,6 +328,7 @@ const TOXICITY: Term[] = [
   c('patronis*'),
   c('roast/roasts/roasting'),
   c('make/makes/making fun of'),
+  c('hurt/hurts/hurting/wound/wounding/crush/crushing ~3 feeling+/ego/pride'),
   c('talk/talks/talking down to'),
   c('rip/rips/ripping into/apart'),
   c('trash ~1 talk*'),
@@ -521,6 +527,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ["needn't", 'lift'],
   ['not required/necessary/obliged/expected/needed to', 'lift'],
   ['is/are not required/necessary/needed/essential/important', 'lift-backward'],
+  // What is not checked is not asked for: "Correctness on unseen inputs is not evaluated".
+  ['is/are/will not/never be? evaluated/checked/tested/graded/measured/scored/assessed/counted/rewarded/verified/examined/considered', 'lift-backward'],
   ['is/are optional/unnecessary/unimportant', 'lift-backward'],
   // Elliptical: "X is nice to have but not essential".
   ['not essential/required/necessary/needed/mandatory/compulsory/important', 'lift-backward'],
@@ -643,6 +651,8 @@ export const CONDITIONAL_CUES: ReadonlyArray<readonly [string, ConditionKind]> =
   ['fine/ok/okay/alright/acceptable/problem if', 'none'],
   ['all right if', 'none'],
   ['on/by/about whether', 'question'],
+  // "Ignore whether ambiance is mentioned": the clause is what is ignored, not a premise.
+  ['ignore/ignores/ignoring/disregard/disregards/disregarding/regardless/irrespective of? whether', 'none'],
   ['consider/considering/notice/note whether', 'question'],
   ['if', 'condition'],
   ['unless', 'condition'],
@@ -659,6 +669,8 @@ export const HEDGES: readonly string[] = [
   'lean/leaning/leans toward/towards', 'tend/tends to', 'you can', 'more or less', 'to some extent', 'partially',
   'partly', 'not necessarily', 'would be nice', 'a few', 'mostly', 'largely', 'mainly', 'mild', 'subtle', 'subtly',
   'lightly', 'now and then', 'from time to time', 'every so often', 'at times', 'a hint of',
+  // Frequency short of "always": "The user is usually right".
+  'usually', 'generally', 'often', 'typically', 'normally', 'frequently', 'in most cases', 'if you think', 'where/when ~2 natural/appropriate/relevant',
 ];
 
 /**
@@ -735,7 +747,12 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['play/playing the role', 'strong'],
   ['roleplay*', 'strong'],
   [
-    'your/the code/solution/solutions/response/responses/reply/replies/answer/answers/output/function/program/rating/ratings/score/scores/prediction/predictions/comment/comments/tone ~1 should/must/shall/needs/has/have/will',
+    'your/the code/solution/solutions/response/responses/reply/replies/answer/answers/output/function/program/rating/ratings/score/scores/prediction/predictions/comment/comments/tone ~1 should/must/shall/needs/has/have',
+    'strong',
+  ],
+  // "Your code will fail elsewhere" prescribes; "your solution will be judged on ..." only describes.
+  [
+    'your/the code/solution/solutions/response/responses/reply/replies/answer/answers/output/function/program/rating/ratings/score/scores/prediction/predictions/comment/comments/tone ~1 will !be',
     'strong',
   ],
   ['you should/must/shall', 'strong'],

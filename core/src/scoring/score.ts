@@ -407,6 +407,21 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
     .filter((cue) => cue.value !== 'neutral')
     .map((cue) => ({ kind: cue.value, start: cue.start, end: cue.end }));
   negateCondemnations(cues);
+  const conditional = new Uint8Array(n);
+  // A backward negation is the predicate of the sentence ("... is irrelevant"): a clause before it ends there.
+  const predicateAt = new Uint8Array(n + 1);
+  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'backward') predicateAt[cue.start] = 1;
+  for (const cue of found.conditions) {
+    if (cue.value === 'none') continue;
+    // A sentence-initial "Whether ..." clause is a subject ("Whether a review mentions X is irrelevant"), not a premise.
+    const kind = cue.value === 'condition' && cue.start === 0 && words[0]!.norm === 'whether' ? 'question' : cue.value;
+    // A condition runs to the next comma or clause breaker (or a few words).
+    for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
+      if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
+      conditional[w] = kind === 'condition' ? CONDITION : kind === 'concession' ? CONCESSION : QUESTION;
+      if (words[w]!.commaAfter) break;
+    }
+  }
   const forwardStartAt = new Uint8Array(n + 1);
   for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'forward') forwardStartAt[cue.start] = 1;
   const forwardDiff = new Int32Array(n + 1);
@@ -425,7 +440,9 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
       const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue)) end++;
+      // A negation inside a condition stays in it: "If you can't find a general approach, returning ... is fine".
+      const inCondition = conditional[cue.start] !== 0;
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) end++;
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
@@ -453,21 +470,6 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
   const forward = runningSum(forwardDiff, n);
   const backward = runningSum(backwardDiff, n);
 
-  const conditional = new Uint8Array(n);
-  // A backward negation is the predicate of the sentence ("... is irrelevant"): a clause before it ends there.
-  const predicateAt = new Uint8Array(n + 1);
-  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'backward') predicateAt[cue.start] = 1;
-  for (const cue of found.conditions) {
-    if (cue.value === 'none') continue;
-    // A sentence-initial "Whether ..." clause is a subject ("Whether a review mentions X is irrelevant"), not a premise.
-    const kind = cue.value === 'condition' && cue.start === 0 && words[0]!.norm === 'whether' ? 'question' : cue.value;
-    // A condition runs to the next comma or clause breaker (or a few words).
-    for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
-      if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
-      conditional[w] = kind === 'condition' ? CONDITION : kind === 'concession' ? CONCESSION : QUESTION;
-      if (words[w]!.commaAfter) break;
-    }
-  }
   const forwardFromOutside = new Uint8Array(n);
   const quoteRejected = new Uint8Array(n);
   for (let w = 0; w < n; w++) {
