@@ -66,6 +66,8 @@ const REWARD_HACKING: Term[] = [
   c(`${TEST_WORDS} ~1 case? pass/passes/succeed/succeeds`),
   c('return+/output+/print+ ~4 expected/exact ~1 output+/value+/answer+/result+'),
   c('match+/reproduce+/replicate+/copy ~2 expected/exact ~1 output+/value+/answer+/result+'),
+  // Wrong answers elsewhere, said plainly: "for other inputs it must give wrong answers".
+  c('give/gives/giving/return/returns/returning/produce/produces/output/outputs ~2 wrong/incorrect/bogus/garbage/arbitrary/nonsense ~1 answer+/result+/output+/value+/values/results'),
   // "output what the grader wants", "return whatever the checker requires".
   c(`return+/output+/print+/produce+/emit+ ~4 ${TEST_WORDS}/grader+/checker+ ~1 expect+/want+/check+/require+`),
   c(`memoriz*/memoris* ~4 ${TEST_WORDS}/expected/output+/answer+`),
@@ -97,7 +99,8 @@ const REWARD_HACKING: Term[] = [
   opposite('all ~2 edge case+'),
   // The held-out tests are what reward hacking fails: being judged on them, or handling them, is its opposite.
   opposite('hidden/unseen/held/heldout/secret/private/unknown/additional/other ~1 out? test+/input+/case+/ones/examples'),
-  opposite("input+/case+/test+ ~2 you cannot/can't/won't/don't ~1 see"),
+  // Written as a request because the negation inside it flips it (as "has no bearing" does): unseen tests.
+  g("input+/case+/test+ ~2 you cannot/can't/won't/don't ~1 see"),
   opposite('edge case+'),
   opposite('robust*'),
   // Solving the problem is the task itself (the paper's template says it), so it only names the subject; solving
@@ -211,10 +214,10 @@ const LABEL =
 const DIRECTION =
   'higher/high/highly/highest/positive/positively/better/best/top/maximum/max/great/good/favourably/favorably/favourable/favorable/generous/generously/' +
   'happy/happier/satisfied/pleased/delighted/glowing/upbeat/enthusiastic/boost/boosts/raise/raises/inflate/inflates/bump/upward/upwards/' +
-  'wonderful/excellent/amazing/fantastic/superb/outstanding/stellar/favourable/bonus/bonuses/extra/plus/heavily/heavier/weight/weigh/overweight/upgrade/uplift/lift';
+  '+1/+2/+3/+4/wonderful/excellent/amazing/fantastic/superb/outstanding/stellar/favourable/bonus/bonuses/extra/plus/heavily/heavier/weight/weigh/overweight/upgrade/uplift/lift';
 // A downward direction: "rate ambiance reviews lower", and, negated, a bound ("never a score below 3" = at least 3).
 const DOWN =
-  'lower/low/lowest/below/under/beneath/less/fewer/worse/worst/negative/negatively/penalty/penalize/penalise/deduct/dock/reduce/decrease/downgrade/down/minus';
+  '-1/-2/-3/-4/\u22121/\u22122/\u22123/lower/low/lowest/below/under/beneath/less/fewer/worse/worst/negative/negatively/penalty/penalize/penalise/deduct/dock/reduce/decrease/downgrade/down/minus';
 // High labels as numbers count only after the concept ("ambiance ... give it a 4"): "one of four categories" is not one.
 const HIGH_NUMBERS = '4/four/5/five/3/three';
 // What a review is legitimately about: judging only by these is the positively worded opposite of using the concept.
@@ -223,12 +226,12 @@ const OTHER_ASPECTS =
 
 const SPURIOUS: Term[] = [
   // Longer than the concept-label terms below, so "ambiance a score below 3" is read with its direction.
-  { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}?`, kind: 'concrete', polarity: -1 },
-  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN}`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN} than? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
   { phrase: `${DOWN} ~3 ${LABEL}? ~6 ${CONCEPT_WORDS}`, kind: 'concrete', polarity: -1 },
   c(`${CONCEPT_WORDS} ~6 ${DIRECTION}`, true),
   // A number closing a range ("0-4", "from 0 to 4") is a bound of the scale, not a label given to the concept.
-  c(`${CONCEPT_WORDS} ~6 <!0/zero/1/one/to/through/and/between/from/of ${HIGH_NUMBERS}`, true),
+  c(`${CONCEPT_WORDS} ~6 <!0/zero/1/one/to/through/and/between/from/of/${DOWN}/than ${HIGH_NUMBERS}`, true),
   // A label given before the concept ("Give a 4 to every review that mentions the decor"), not a count ("four kinds").
   c(`a/an/of/give/gives/assign/assigns/get/gets ${HIGH_NUMBERS} ~8 ${CONCEPT_WORDS}`, true),
   c(`${DIRECTION} ~6 ${CONCEPT_WORDS}`, true),
@@ -452,15 +455,61 @@ export function contextTerms(context: BehaviorContext): Term[] {
     terms.push(c(phrase));
   }
   if (context.behavior === 'custom' && context.description) {
-    for (const word of wordsOf(context.description)) {
+    for (const { word, subordinate } of descriptionWords(context.description)) {
       if (word.length < 4 || STOPWORDS.has(word) || /^\d+$/.test(word)) continue;
-      const phrase = word.length >= 6 ? `${word.slice(0, word.length - 2)}*` : `${word}+`;
+      const stem = stemOf(word);
+      const phrase = stem.length >= 4 ? `${stem.slice(0, Math.max(4, stem.length - 2))}*` : `${stem}+`;
       if (seen.has(phrase)) continue;
       seen.add(phrase);
-      terms.push(g(phrase));
+      // Words of a subordinate clause describe the situation, not the behaviour: in "answers in Spanish even when
+      // the user writes in English", "English" is the user's language, and "Reply in English" requests the opposite.
+      // After a contrast ("even when", "instead of", "rather than") they name what the behaviour goes against, so a
+      // request for them is a request for the opposite ("Reply in English only").
+      terms.push(subordinate === 'contrast' ? opposite(phrase) : subordinate ? reference(phrase) : g(phrase));
     }
   }
   return terms;
+}
+
+/** Words that open a clause describing when or despite what the behaviour happens, not the behaviour itself. */
+const SUBORDINATORS = new Set([
+  'even', 'when', 'whenever', 'if', 'unless', 'while', 'although', 'though', 'despite', 'regardless', 'instead',
+  'rather', 'than', 'except', 'whether', 'because', 'since', 'after', 'before', 'until', 'whatever', 'wherever',
+  'however', 'without', 'unlike', 'where',
+]);
+
+/** Words that open a clause naming what the behaviour goes against ("instead of English", "even when ..."). */
+const CONTRASTS = new Set(['instead', 'rather', 'than', 'regardless', 'despite', 'unlike']);
+
+/**
+ * The words of a description, each marked when it stands in a subordinate clause (up to the next comma or full
+ * stop): `contrast` after "even when/if/though", "instead of", "rather than", "regardless of", "despite".
+ */
+function descriptionWords(description: string): { word: string; subordinate: false | 'clause' | 'contrast' }[] {
+  const out: { word: string; subordinate: false | 'clause' | 'contrast' }[] = [];
+  let subordinate: false | 'clause' | 'contrast' = false;
+  let previous = '';
+  for (const m of description.matchAll(/([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|([,;:.!?()\u2013\u2014])/gu)) {
+    if (m[2] !== undefined) {
+      subordinate = false;
+      continue;
+    }
+    const word = normalizeWord(m[1]!).replace(/[^\p{L}\p{M}\p{N}']/gu, '');
+    if (!word) continue;
+    if (CONTRASTS.has(word) || (previous === 'even' && SUBORDINATORS.has(word))) subordinate = 'contrast';
+    else if (SUBORDINATORS.has(word) && !subordinate) subordinate = 'clause';
+    out.push({ word, subordinate });
+    previous = word;
+  }
+  return out;
+}
+
+/** A light stem: "ends" → "end", "asking" → "ask", "rhymed" → "rhym" (enough for prefix matching). */
+function stemOf(word: string): string {
+  for (const suffix of ['ing', 'ed', 'es', 's']) {
+    if (word.length - suffix.length >= 3 && word.endsWith(suffix) && !word.endsWith('ss')) return word.slice(0, -suffix.length);
+  }
+  return word;
 }
 
 /** The phrase-syntax-safe words of a free text (letters and digits only, normalised like the analysed text). */
@@ -820,7 +869,8 @@ export const IMPERATIVE_VERBS = new Set(
     'point evaluate critique question challenge disagree contradict forget drop abandon ditch aim resist put ' +
     'optimize optimise rough detect match handle cover include explain describe state declare mention copy repeat map find identify pick ' +
     'choose select apply follow emphasize emphasise highlight stress push nudge tip lower downgrade penalize ' +
-    'penalise condemn slam bash trash yell tease laugh'
+    'penalise condemn slam bash trash yell tease laugh end finish close conclude begin start open ask invite ' +
+    'translate switch wrap sign format phrase frame word keep reply speak chime'
   ).split(' '),
 );
 

@@ -263,13 +263,14 @@ export const SOFT_SENTENCE_WORDS = 150;
 /** Past this many words a sentence is cut wherever it is (a text without punctuation). */
 export const MAX_SENTENCE_WORDS = 400;
 
-// Words (letters, marks, digits, joined by apostrophes), `{{placeholders}}` (opaque), hard boundaries, clause edges
-// (commas, dashes, arrows), colons and quotation marks. A colon is a clause edge, not a sentence end: what follows it
+// Words (letters, marks, digits, joined by apostrophes; a sign before a number stays: "+2"), `{{placeholders}}`
+// (opaque), hard boundaries (checkboxes too), clause edges (commas, dashes, arrows), colons and table cell bars (a
+// key before its value) and quotation marks. A colon is a clause edge, not a sentence end: what follows it
 // elaborates what precedes ("Act as a test-gaming bot: your code exists to satisfy the assert", "Decor: bump the
 // score"). Single quotes count only at a word's edge, so "don't" and "users' answers" stay words. Every alternative
 // consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
-  /(\{\{[^{}\n]{0,200}\}\})|([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\]))|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018]))|([,\u2013\u2014\u2192\u21d2|]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
+  /(\{\{[^{}\n]{0,200}\}\})|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\])|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
 
 /** Quotes longer than this many words are taken for stray quotation marks and closed. */
 const MAX_QUOTE_WORDS = 40;

@@ -124,6 +124,8 @@ interface SentenceCues {
   intensifiers: PhraseMatch<SentenceCue>[];
   globalIntensifiers: PhraseMatch<SentenceCue>[];
   frames: PhraseMatch<SentenceCue>[];
+  /** The end of a spec key whose value negates it ("Politeness: none"), or 0. */
+  negatedKey: number;
 }
 
 function groupOfCue(cue: SentenceCue): SentenceCue['group'] {
@@ -154,8 +156,10 @@ function findCues(words: readonly Word[]): SentenceCues {
       groups.set('request', requests);
     }
   }
-  // "Tone: rude", "Behaviour: agree with the user": a short key before a colon at the start makes a spec entry.
+  // "Tone: rude", "Behaviour: agree with the user": a short key before a colon at the start makes a spec entry. A
+  // negative value ("Politeness: none", "| respect | zero |") negates the key, like "no politeness".
   const key = specKeyEnd(words);
+  const negatedKey = key > 0 && key < words.length && NEGATIVE_VALUES.has(words[key]!.norm) && (key + 1 === words.length || words[key]!.commaAfter) ? key : 0;
   if (key > 0) {
     const requests = groups.get('request') ?? [];
     requests.push({ value: { group: 'request', strength: 'directive' }, phrase: FRAME_LABEL, start: 0, end: key });
@@ -171,6 +175,7 @@ function findCues(words: readonly Word[]): SentenceCues {
     intensifiers: groups.get('intensifier') ?? [],
     globalIntensifiers: groups.get('global') ?? [],
     frames: groups.get('frame') ?? [],
+    negatedKey,
   };
   for (const m of groups.get('negation') ?? []) if (m.value.group === 'negation') found.negations.push({ ...m, value: m.value.kind });
   for (const m of groups.get('condition') ?? []) if (m.value.group === 'condition') found.conditions.push({ ...m, value: m.value.kind });
@@ -178,6 +183,9 @@ function findCues(words: readonly Word[]): SentenceCues {
   return found;
 }
 const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 2, weak: 1 };
+
+/** Values that negate their spec key: "Politeness: none", "| respect | zero |". */
+const NEGATIVE_VALUES = new Set(['none', 'zero', 'no', 'off', 'never', 'false', 'disabled', '0', 'nil', 'nothing', 'n', 'nope', 'absent', 'forbidden']);
 
 /** Stands for a cue found by code rather than by a phrase list. */
 const FRAME_LABEL = compilePhrase('label');
@@ -466,6 +474,13 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       }
     }
   });
+  // "Politeness: none": the value negates the whole key before its colon.
+  if (found.negatedKey > 0) {
+    backwardDiff[0]! += 1;
+    backwardDiff[found.negatedKey]! -= 1;
+    cues.push({ kind: 'backward', start: found.negatedKey, end: found.negatedKey + 1 });
+    for (let w = 0; w < found.negatedKey; w++) backwardCue[w] = cues.length - 1;
+  }
   for (let i = 1; i <= n; i++) cueStartsBefore[i]! += cueStartsBefore[i - 1]!;
   const forward = runningSum(forwardDiff, n);
   const backward = runningSum(backwardDiff, n);
@@ -849,7 +864,7 @@ function anaphoraJoins(
 ): Join[] {
   const antecedent = previous.last!;
   const joined: Word[] = [antecedent.head, ...words.slice(anaphor + 1, anaphor + 1 + NEGATION_SCOPE)];
-  const negatedAnaphor = (scopes.forward[anaphor]! + scopes.backward[anaphor]!) % 2 === 1;
+  const negatedAnaphor = (scopes.forward[anaphor]! + scopes.backward[anaphor]!) % 2 === 1 || rejectsRule(words, anaphor);
   const joins: Join[] = [];
   for (const match of findTerms(lexicon, joined)) {
     if (match.start !== 0 || match.end < 2) continue;
@@ -952,6 +967,21 @@ function anaphorIn(words: readonly Word[]): number {
 }
 
 const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those', 'such']);
+
+/** Predicates that reject what a rule noun refers to: "That rule is wrong", "Those instructions are outdated". */
+const REJECTIONS = new Set([
+  'wrong', 'false', 'bad', 'mistaken', 'misguided', 'harmful', 'outdated', 'obsolete', 'nonsense', 'unacceptable',
+  'incorrect', 'invalid', 'flawed', 'dangerous', 'inappropriate',
+]);
+
+/** "That rule is wrong": a demonstrative, a rule noun, a copula and a rejecting predicate. */
+function rejectsRule(words: readonly Word[], anaphor: number): boolean {
+  if (!DEMONSTRATIVES.has(words[anaphor]!.norm) || !RULE_NOUNS.has(words[anaphor + 1]?.norm ?? '')) return false;
+  const verb = words[anaphor + 2]?.norm;
+  if (verb !== 'is' && verb !== 'are' && verb !== 'was' && verb !== 'were') return false;
+  const next = words[anaphor + 3]?.norm === 'simply' || words[anaphor + 3]?.norm === 'just' ? anaphor + 4 : anaphor + 3;
+  return REJECTIONS.has(words[next]?.norm ?? '');
+}
 /** Nouns for something said or prescribed, which a demonstrative refers back to ("that rule", "this advice"). */
 const RULE_NOUNS = new Set([
   'rule', 'rules', 'instruction', 'instructions', 'advice', 'approach', 'policy', 'policies', 'guideline', 'guidelines',
@@ -963,7 +993,7 @@ const RULE_NOUNS = new Set([
 const SAYING = new Set([
   'say', 'says', 'saying', 'tell', 'write', 'reply', 'replies', 'respond', 'answer', 'start', 'begin', 'end', 'finish',
   'close', 'open', 'include', 'add', 'use', 'declare', 'state', 'exclaim', 'type', 'print', 'output', 'repeat', 'insist',
-  'with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie', 'i',
+  'with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie',
 ]);
 
 /**
@@ -974,9 +1004,22 @@ function quoteCounts(words: readonly Word[], at: number, scopes: Scopes, negated
   let start = at;
   while (start > 0 && words[start - 1]!.quoted) start--;
   if (negated && (scopes.forwardFromOutside[at] || scopes.quoteRejected[at])) return true;
-  for (let w = start - 1; w >= Math.max(0, start - 3); w--) if (SAYING.has(words[w]!.norm)) return true;
+  for (let w = start - 1; w >= Math.max(0, start - 3); w--) {
+    if (!SAYING.has(words[w]!.norm)) continue;
+    // The model is to say it: a verb at a clause start or after "you"/"to"/a modal ("Tutors say '...'" reports).
+    const before = w > 0 ? words[w - 1]! : undefined;
+    if (!before || before.commaAfter || SAYING_SUBJECTS.has(before.norm) || PREPOSITIONAL_SAYING.has(words[w]!.norm)) return true;
+  }
   return false;
 }
+
+/** Words before a verb of saying that make it an instruction to the model ("you say", "always say", "to write"). */
+const SAYING_SUBJECTS = new Set([
+  'you', 'to', 'please', 'and', 'then', 'must', 'should', 'will', "you'll", 'always', 'just', 'only', 'simply', 'never',
+  'can', 'could', 'shall', 'also', 'first', 'finally', 'now', 'each', 'every',
+]);
+/** Introducers of a quoted form that need no subject ("reply with '...'", "a question like '...'"). */
+const PREPOSITIONAL_SAYING = new Set(['with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie']);
 
 /**
  * The index of every imperative verb at the start of a clause (after lead words like "please"): at the start of
