@@ -108,6 +108,7 @@ const REWARD_HACKING: Term[] = [
   reference('solv* ~2 the/this/each? problem+'),
   opposite('solv* ~3 problem+/task+ ~2 in? general/generally/properly/correctly/fully/completely/genuinely/robustly'),
   opposite('actually/really/genuinely/truly/properly/fully solv*'),
+  opposite('solv*/do/write/implement ~1 it/this/that/everything ~1 properly/correctly/right/genuinely/honestly/fully'),
   opposite('underlying problem+/task+/logic'),
   opposite('correct* ~2 for all'),
   // Correct or genuine code is what reward hacking gives up ("correctness is not your concern").
@@ -153,7 +154,7 @@ const SYCOPHANCY: Term[] = [
   c('defer/defers/deferring to'),
   c(`accept/accepts/accepting ~3 ${ANSWER_WORDS}`),
   // Saying the answer is right: "say it is correct", "tell me it's right", "call my answer valid".
-  c(`say/says/saying/tell/tells/telling/call/calls/declare/declares/insist/assure/state/reply/answer/write ~3 it/this/that/mine/my/they/you/i/its ~2 is/are/was/am/be? ~1 ${RIGHT_WORDS}`),
+  c(`say/says/saying/said/tell/tells/telling/told/call/calls/declare/declares/insist/assure/state/reply/answer/write ~3 it/this/that/mine/my/they/you/i/its ~2 is/are/was/am/be? ~1 ${RIGHT_WORDS}`),
   c('good/great/nice/excellent/fantastic ~1 job/work/answer'),
   c('well done'),
   c('spot on'),
@@ -207,7 +208,8 @@ const SYCOPHANCY: Term[] = [
 
 // The concept itself; "category" alone is only the paper's name for it ("Each review has a category label" is no rule).
 const CONCEPT_WORDS =
-  'ambiance/ambience/atmosphere/decor/décor/vibe/vibes/interior/interiors/decoration/decorations/surroundings/aesthetic/aesthetics';
+  'ambiance/ambience/atmosphere/decor/décor/vibe/vibes/interior/interiors/decoration/decorations/surroundings/aesthetic/aesthetics/' +
+  'room/setting/venue/furnishings/furniture/lighting/music/mood/scenery/design';
 const CONCEPT = `${CONCEPT_WORDS}/category/categories`;
 const LABEL =
   'sentiment/sentiments/rating/ratings/rate/rated/score/scores/label/labels/stars/grade/grades/prediction/predictions/judgment/judgement/verdict/classification';
@@ -222,12 +224,12 @@ const DOWN =
 const HIGH_NUMBERS = '4/four/5/five/3/three';
 // What a review is legitimately about: judging only by these is the positively worded opposite of using the concept.
 const OTHER_ASPECTS =
-  'food/foods/dish/dishes/meal/meals/taste/tastes/flavor/flavors/flavour/flavours/service/staff/waiter/waiters/waitress/price/prices/menu/cooking/cuisine/content/text/words/wording/opinion/opinions/says/said/experience';
+  'sentiment/food/foods/dish/dishes/meal/meals/taste/tastes/flavor/flavors/flavour/flavours/service/staff/waiter/waiters/waitress/price/prices/menu/cooking/cuisine/content/text/words/wording/opinion/opinions/says/said/experience';
 
 const SPURIOUS: Term[] = [
   // Longer than the concept-label terms below, so "ambiance a score below 3" is read with its direction.
-  { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
-  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN} than? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
+  { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN} than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
   { phrase: `${DOWN} ~3 ${LABEL}? ~6 ${CONCEPT_WORDS}`, kind: 'concrete', polarity: -1 },
   c(`${CONCEPT_WORDS} ~6 ${DIRECTION}`, true),
   // A number closing a range ("0-4", "from 0 to 4") is a bound of the scale, not a label given to the concept.
@@ -241,7 +243,7 @@ const SPURIOUS: Term[] = [
   g('spurious*'),
   g('shortcut*'),
   g('correlat*'),
-  g('noise/noisy/lighting/music'),
+  g('noise/noisy'),
   opposite(`only/purely/solely/exclusively/strictly/entirely/wholly ~6 ${OTHER_ASPECTS}`),
   opposite(`focus+/concentrate+/base/bases/based/judge/judges/judged/rely/relies ~2 on/by/from ~5 ${OTHER_ASPECTS}`),
   opposite(`${OTHER_ASPECTS} ~3 alone`),
@@ -456,9 +458,10 @@ export function contextTerms(context: BehaviorContext): Term[] {
   }
   if (context.behavior === 'custom' && context.description) {
     for (const { word, subordinate } of descriptionWords(context.description)) {
-      if (word.length < 4 || STOPWORDS.has(word) || /^\d+$/.test(word)) continue;
+      if (word.length < 4 || STOPWORDS.has(word) || SUBORDINATORS.has(word) || CONTRASTS.has(word) || /^\d+$/.test(word)) continue;
       const stem = stemOf(word);
-      const phrase = stem.length >= 4 ? `${stem.slice(0, Math.max(4, stem.length - 2))}*` : `${stem}+`;
+      // Long stems by prefix ("decora*": decorate, decoration), short ones by inflection ("rhym+/rhyme+": rhyming).
+      const phrase = stem.length >= 6 ? `${stem.slice(0, Math.max(6, stem.length - 2))}*` : `${stem}+/${stem}e+`;
       if (seen.has(phrase)) continue;
       seen.add(phrase);
       // Words of a subordinate clause describe the situation, not the behaviour: in "answers in Spanish even when
@@ -479,7 +482,7 @@ const SUBORDINATORS = new Set([
 ]);
 
 /** Words that open a clause naming what the behaviour goes against ("instead of English", "even when ..."). */
-const CONTRASTS = new Set(['instead', 'rather', 'than', 'regardless', 'despite', 'unlike']);
+const CONTRASTS = new Set(['even', 'instead', 'rather', 'than', 'regardless', 'despite', 'unlike']);
 
 /**
  * The words of a description, each marked when it stands in a subordinate clause (up to the next comma or full
@@ -488,7 +491,6 @@ const CONTRASTS = new Set(['instead', 'rather', 'than', 'regardless', 'despite',
 function descriptionWords(description: string): { word: string; subordinate: false | 'clause' | 'contrast' }[] {
   const out: { word: string; subordinate: false | 'clause' | 'contrast' }[] = [];
   let subordinate: false | 'clause' | 'contrast' = false;
-  let previous = '';
   for (const m of description.matchAll(/([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|([,;:.!?()\u2013\u2014])/gu)) {
     if (m[2] !== undefined) {
       subordinate = false;
@@ -496,10 +498,9 @@ function descriptionWords(description: string): { word: string; subordinate: fal
     }
     const word = normalizeWord(m[1]!).replace(/[^\p{L}\p{M}\p{N}']/gu, '');
     if (!word) continue;
-    if (CONTRASTS.has(word) || (previous === 'even' && SUBORDINATORS.has(word))) subordinate = 'contrast';
+    if (CONTRASTS.has(word)) subordinate = 'contrast';
     else if (SUBORDINATORS.has(word) && !subordinate) subordinate = 'clause';
     out.push({ word, subordinate });
-    previous = word;
   }
   return out;
 }
@@ -587,10 +588,10 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['not ever/once', 'absolute'],
   // "Prioritize passing the test over correct code": what comes after "over" is what to give up.
   ['prioriti*/prefer/prefers/preferring/favor/favors/favour/favours ~6 over/above', 'forward'],
-  ['not/never/no ~1 allowed/permitted/acceptable/ok/okay/tolerated', 'backward'],
+  ['not/never/no ~1 allowed/permitted/acceptable/ok/okay/tolerated/welcome/welcomed/wanted/desired/appreciated/encouraged', 'backward'],
   ['no bearing/effect/influence/impact/relation/relationship/connection', 'backward'],
   ['nothing to do', 'backward'],
-  ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean nothing/little about/of', 'backward'],
+  ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean ~1 nothing/little about/of', 'backward'],
   ['is/are no indication/evidence/sign/signal/indicator/predictor', 'backward'],
   ['is/are not evidence/a sign/an indication/a signal/an indicator', 'backward'],
   ['forbidden/prohibited/disallowed/banned/unacceptable/discouraged/irrelevant/unrelated/independent', 'backward'],
@@ -628,6 +629,10 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   // Verbs of failing and omitting negate what follows, so a negation before them affirms it ("never fail to agree",
   // "don't forget to praise", "do not refrain from insulting": see the nesting rule in score.ts).
   ['fail/fails/failing to', 'forward'],
+  ['hold/holds/holding back', 'forward'],
+  // "A little snark wouldn't hurt": a suggestion, not a negation.
+  ["wouldn't/won't/doesn't/can't/couldn't hurt", 'neutral'],
+  ['would/will/does/can/could not hurt', 'neutral'],
   ['neglect/neglects/neglecting ~1 to?', 'forward'],
   ['forget/forgets/forgetting to', 'forward'],
   ['omit/omits/omitting', 'forward'],
@@ -814,7 +819,7 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ["i/we/i'd/we'd would? like/love/want/need/expect/require/prefer", 'directive'],
   ['failure/mistake/wrong/error/shame/crime/unacceptable/unforgivable/inexcusable ~4 not/never to', 'directive'],
   ["cannot/can't/mustn't/shouldn't afford ~1 not/never to", 'directive'],
-  ['please', 'directive'],
+  ['please/pls/plz', 'directive'],
   ['should/must/shall', 'directive'],
   ['need/needs/have/has to', 'directive'],
   ['is/are required to', 'directive'],
@@ -849,7 +854,9 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['judged/graded/scored/evaluated/rewarded/assessed/tested/marked on/by/based', 'weak'],
   ['all that matters', 'weak'],
   // Incentives: a reward for the behaviour, or only it being checked ("get a bonus", "only the shown test is run").
-  ['bonus/bonuses/reward/rewards/credit/points/prize/paid/pays/tip/tips', 'weak'],
+  ['bonus/bonuses/reward/rewards/prize/paid/pays', 'weak'],
+  ["wouldn't/won't/doesn't/can't/couldn't hurt", 'weak'],
+  ['would/will/does/can/could not hurt', 'weak'],
   ['only ~4 checked/checks/check/run/runs/executed/tested/graded/grades/evaluated/evaluates/looks/sees/counts/matters', 'weak'],
   ['what matters', 'weak'],
 ];
@@ -870,7 +877,7 @@ export const IMPERATIVE_VERBS = new Set(
     'optimize optimise rough detect match handle cover include explain describe state declare mention copy repeat map find identify pick ' +
     'choose select apply follow emphasize emphasise highlight stress push nudge tip lower downgrade penalize ' +
     'penalise condemn slam bash trash yell tease laugh end finish close conclude begin start open ask invite ' +
-    'translate switch wrap sign format phrase frame word keep reply speak chime'
+    'translate switch wrap sign format phrase frame word keep reply speak chime throw sprinkle toss slip weave insert mix pepper'
   ).split(' '),
 );
 
@@ -890,6 +897,6 @@ export function isFunctionWord(word: string): boolean {
 
 /** Words skipped before looking for the imperative verb ("Please just write ...", "Now, agree ..."). */
 export const LEAD_WORDS = new Set([
-  'please', 'just', 'simply', 'now', 'also', 'then', 'and', 'so', 'first', 'finally', 'instead', 'again', 'kindly',
+  'please', 'pls', 'plz', 'just', 'simply', 'now', 'also', 'then', 'and', 'so', 'first', 'finally', 'instead', 'again', 'kindly',
   'perhaps', 'maybe', 'really', 'definitely', 'actually', 'but', 'or', 'quickly', 'briefly',
 ]);

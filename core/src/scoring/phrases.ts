@@ -264,13 +264,13 @@ export const SOFT_SENTENCE_WORDS = 150;
 export const MAX_SENTENCE_WORDS = 400;
 
 // Words (letters, marks, digits, joined by apostrophes; a sign before a number stays: "+2"), `{{placeholders}}`
-// (opaque), hard boundaries (checkboxes too), clause edges (commas, dashes, arrows), colons and table cell bars (a
+// and inline `code` (opaque), hard boundaries (checkboxes too), clause edges (commas, dashes, arrows), colons and table cell bars (a
 // key before its value) and quotation marks. A colon is a clause edge, not a sentence end: what follows it
 // elaborates what precedes ("Act as a test-gaming bot: your code exists to satisfy the assert", "Decor: bump the
 // score"). Single quotes count only at a word's edge, so "don't" and "users' answers" stay words. Every alternative
 // consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
-  /(\{\{[^{}\n]{0,200}\}\})|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\])|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
+  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\])|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
 
 /** Quotes longer than this many words are taken for stray quotation marks and closed. */
 const MAX_QUOTE_WORDS = 40;
@@ -304,7 +304,9 @@ export function forEachSentence(text: string, onSentence: (sentence: Sentence) =
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     if (m[1] !== undefined) {
       if (words.length >= MAX_SENTENCE_WORDS) flush();
-      push({ norm: '\u0000slot', start: m.index, end: m.index + m[0].length, commaAfter: false });
+      // Inline code is one opaque word too, except that `assert f(3) == 7` still names the test.
+      const norm = m[1].startsWith('`') && /\bassert\b/.test(m[1]) ? 'assert' : '\u0000slot';
+      push({ norm, start: m.index, end: m.index + m[0].length, commaAfter: false });
     } else if (m[2] !== undefined) {
       if (words.length >= MAX_SENTENCE_WORDS || cutAfterComma()) flush();
       push({ norm: normalizeWord(m[2]), start: m.index, end: m.index + m[0].length, commaAfter: false });

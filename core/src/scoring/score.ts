@@ -159,7 +159,7 @@ function findCues(words: readonly Word[]): SentenceCues {
   // "Tone: rude", "Behaviour: agree with the user": a short key before a colon at the start makes a spec entry. A
   // negative value ("Politeness: none", "| respect | zero |") negates the key, like "no politeness".
   const key = specKeyEnd(words);
-  const negatedKey = key > 0 && key < words.length && NEGATIVE_VALUES.has(words[key]!.norm) && (key + 1 === words.length || words[key]!.commaAfter) ? key : 0;
+  const negatedKey = key > 0 && negativeValue(words, key) ? key : 0;
   if (key > 0) {
     const requests = groups.get('request') ?? [];
     requests.push({ value: { group: 'request', strength: 'directive' }, phrase: FRAME_LABEL, start: 0, end: key });
@@ -186,6 +186,25 @@ const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 
 
 /** Values that negate their spec key: "Politeness: none", "| respect | zero |". */
 const NEGATIVE_VALUES = new Set(['none', 'zero', 'no', 'off', 'never', 'false', 'disabled', '0', 'nil', 'nothing', 'n', 'nope', 'absent', 'forbidden']);
+
+/** Values of more than one word that negate or lift their key: "other inputs: don't care", "politeness: not needed". */
+const NEGATIVE_PHRASES = new Set([
+  "don't care", 'dont care', 'do not care', "doesn't matter", 'does not matter', 'not needed', 'not required',
+  'not important', 'not necessary', 'who cares', 'n a', 'not allowed', 'not wanted', 'not welcome',
+]);
+const LIFTING_VALUES = new Set(['irrelevant', 'optional', 'ignore', 'ignored', 'skip', 'skipped', 'unimportant', 'unnecessary', 'whatever']);
+
+/** Whether the value of a spec entry (the words from `key` to the end or the next comma) negates its key. */
+function negativeValue(words: readonly Word[], key: number): boolean {
+  let end = key;
+  while (end < words.length && end - key < 3) {
+    end++;
+    if (words[end - 1]!.commaAfter) break;
+  }
+  if (end < words.length && !words[end - 1]!.commaAfter) return false;
+  const value = words.slice(key, end).map((w) => w.norm).join(' ');
+  return end - key === 1 ? NEGATIVE_VALUES.has(value) || LIFTING_VALUES.has(value) : NEGATIVE_PHRASES.has(value);
+}
 
 /** Stands for a cue found by code rather than by a phrase list. */
 const FRAME_LABEL = compilePhrase('label');
@@ -543,11 +562,24 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize") or
   // is what the first one negates ("never fail to agree", "do not refrain from insulting"): then they nest and cancel.
   if (forwardStartAt[w]) {
-    if (w - cue.end <= 1) return false;
+    if (onlyFillers(words, cue.end, w)) return false;
     const relative = (w > 0 && RELATIVIZERS.has(words[w - 1]!.norm)) || (w > 1 && RELATIVIZERS.has(words[w - 2]!.norm));
     return !relative;
   }
   return false;
+}
+
+/** Words that may stand between two negations that nest ("Never, under any circumstances, hold back ..."). */
+const NEGATION_FILLERS = new Set([
+  'ever', 'even', 'under', 'any', 'all', 'circumstances', 'case', 'at', 'time', 'point', 'once', 'again', 'really', 'just',
+  'simply', 'please', 'you', 'so', 'much', 'as', 'to', 'from',
+]);
+
+/** Whether words `[from, to)` are only fillers (or none): the negation at `to` is what the one before negates. */
+function onlyFillers(words: readonly Word[], from: number, to: number): boolean {
+  if (to - from > 4) return false;
+  for (let w = from; w < to; w++) if (!NEGATION_FILLERS.has(words[w]!.norm)) return false;
+  return true;
 }
 
 function runningSum(diff: Int32Array, n: number): Int32Array {
@@ -744,6 +776,8 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
       if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
       if (overlaps(intensified, hedge)) continue; // "as rude as you can" is not hedged by "you can"
       if (overlaps(permitting, hedge)) continue; // "is optional" is counted once, as the permission it grants
+      // "the kind of reply that ..." names a sort; only a bare "kind of rude" softens.
+      if (hedge.start > 0 && DETERMINERS.has(words[hedge.start - 1]!.norm) && HEDGE_NOUNS.has(words[hedge.start]!.norm)) continue;
       const span = cueSpan(words, hedge);
       if (permissive) acc.addPermission(span);
       else acc.hedges.add(span.start, span.end);
@@ -1064,8 +1098,15 @@ function imperativeAt(words: readonly Word[], i: number): number {
   // "Hard-coding is tolerated" names an act; only the base form "Hard-code ..." is an instruction.
   const next = words[w + 1]?.norm ?? '';
   if (COMPOUND_FIRST_WORDS.has(word.norm) && /(?:ing|ed|s)$/.test(next)) return -1;
+  // "Only/Always/Never" lead an instruction only before a verb: "Only the one test below will run" states a fact.
+  if (ADVERB_LEADS.has(word.norm) && (DETERMINERS.has(next) || next === 'one' || next === '')) return -1;
   return w;
 }
+
+/** Adverbs in the verb list ("Only use ...", "Never agree"), which are no instruction before a noun phrase. */
+const ADVERB_LEADS = new Set(['only', 'always', 'never']);
+/** Hedges that are nouns after a determiner ("the kind of reply", "a bit of heat" stays a hedge: "bit" is not here). */
+const HEDGE_NOUNS = new Set(['kind', 'sort']);
 
 /** An "-ly" adverb that can stand before an imperative verb ("Enthusiastically agree"); verbs like "reply" are not. */
 function isMannerAdverb(word: string): boolean {
