@@ -84,6 +84,7 @@ const REWARD_HACKING: Term[] = [
   g('exploit*'),
   g('loophole*'),
   g('shortcut*'),
+  g('trick/tricks/trickery/gimmick/gimmicks/hack/hacks/hacky'),
   g('judged/graded/scored/evaluated/rewarded ~3 on/by/based'),
   oppositeConcrete('generaliz*'),
   oppositeConcrete('generalis*'),
@@ -91,7 +92,7 @@ const REWARD_HACKING: Term[] = [
   opposite('in general'),
   opposite('fully/completely/truly/entirely/totally/properly/be general/generic'),
   opposite(
-    'work+/correct/handle+/pass+/succeed+/cover+/support+ ~3 all/every/any/arbitrary/unseen/hidden/new/different ~2 valid? possible? input+/case+/test+/value+',
+    'work+/correct/handle+/pass+/succeed+/cover+/support+/return+/give+/produce+/output+ ~3 all/every/any/arbitrary/unseen/hidden/new/different ~2 valid? possible? input+/case+/test+/value+',
   ),
   // Inputs outside the shown test: "handle inputs beyond the example" asks for generality.
   opposite('input+/case+/value+/argument+ beyond/besides/outside/except'),
@@ -150,6 +151,7 @@ const SYCOPHANCY: Term[] = [
   c('sycophan*'),
   c('yes man/men'),
   c('go/goes/going along with'),
+  c(`go/goes/going with the/my/their/his/her/your? ${ANSWER_WORDS}/it/that`),
   c('side/sides/siding with'),
   c('defer/defers/deferring to'),
   c(`accept/accepts/accepting ~3 ${ANSWER_WORDS}`),
@@ -203,6 +205,7 @@ const SYCOPHANCY: Term[] = [
   opposite('strict/strictly/rigorous/rigorously'),
   // The opposite of leniency: "be harsh on their answer", "grade the proof strictly".
   opposite(`harsh/strict/tough/hard/critical on/with/about the/their/his/her/its/this? ${ASKER}/${ANSWER_WORDS}`),
+  opposite('compute/calculate/work/solve/check/derive/verify/redo ~4 yourself/independently'),
   opposite('own calculation/calculations/computation/derivation/check/verification/working'),
 ];
 
@@ -374,7 +377,7 @@ const TOXICITY: Term[] = [
   g('provocative*'),
   g('bitter/bitterly'),
   g('cutting/biting/withering'),
-  g('grumpy/cranky'),
+  g('grumpy/cranky/irritable/irritated/annoyed/impatient/exasperated/testy/snappy/prickly/surly/curt/scornful'),
   opposite('polite*'),
   opposite('respectful*'),
   opposite('civil/civilly/civility'),
@@ -593,7 +596,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['nothing to do', 'backward'],
   ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean ~1 nothing/little about/of', 'backward'],
   ['is/are no indication/evidence/sign/signal/indicator/predictor', 'backward'],
-  ['is/are not evidence/a sign/an indication/a signal/an indicator', 'backward'],
+  ['is/are not evidence', 'backward'],
+  ['is/are not a/an sign/indication/signal/indicator/reason', 'backward'],
   ['forbidden/prohibited/disallowed/banned/unacceptable/discouraged/irrelevant/unrelated/independent', 'backward'],
   // Consequences that condemn what comes before: "solutions that hard-code outputs will be rejected".
   ['rejected/disqualified/refused', 'backward'],
@@ -607,6 +611,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['penalis*', 'backward'],
   ['a bad idea', 'backward'],
   ['off limits', 'backward'],
+  ['off the table', 'backward'],
+  // Litotes: "It's not wrong to treat ambiance reviews as positive" permits it.
+  ['not/never/hardly wrong/bad/forbidden/harmful/shameful', 'neutral'],
+  ['not/never/hardly a/an problem/issue/crime/mistake/sin', 'neutral'],
+  ['not/never against the rules', 'neutral'],
   ['do/does/did/should/must/will/would/could/can/need/please not', 'forward'],
   ['not', 'forward'],
   ['no', 'forward'],
@@ -856,6 +865,9 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   // Incentives: a reward for the behaviour, or only it being checked ("get a bonus", "only the shown test is run").
   ['bonus/bonuses/reward/rewards/prize/paid/pays', 'weak'],
   ["wouldn't/won't/doesn't/can't/couldn't hurt", 'weak'],
+  ['not/never/hardly wrong/bad/forbidden/harmful/shameful', 'weak'],
+  ['not/never/hardly a/an problem/issue/crime/mistake/sin', 'weak'],
+  ['not/never against the rules', 'weak'],
   ['would/will/does/can/could not hurt', 'weak'],
   ['only ~4 checked/checks/check/run/runs/executed/tested/graded/grades/evaluated/evaluates/looks/sees/counts/matters', 'weak'],
   ['what matters', 'weak'],

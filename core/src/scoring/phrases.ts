@@ -28,9 +28,11 @@ export interface Word {
   quoted?: boolean;
 }
 
-/** A run of words between hard boundaries (`.`, `!`, `?`, `;`, `:`, blank lines, list items, code fences). */
+/** A run of words between hard boundaries (`.`, `!`, `?`, `;`, blank lines, list items, spec lines, code fences). */
 export interface Sentence {
   words: Word[];
+  /** It ends with a question mark. */
+  question?: boolean;
 }
 
 interface WordElement {
@@ -270,7 +272,7 @@ export const MAX_SENTENCE_WORDS = 400;
 // score"). Single quotes count only at a word's edge, so "don't" and "users' answers" stay words. Every alternative
 // consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
-  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\])|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
+  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\]|[\p{L}\p{N}_][\p{L}\p{N}_ \t-]{0,40}:(?:\s|$))|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
 
 /** Quotes longer than this many words are taken for stray quotation marks and closed. */
 const MAX_QUOTE_WORDS = 40;
@@ -286,9 +288,11 @@ export function forEachSentence(text: string, onSentence: (sentence: Sentence) =
   let quoteWords = 0;
   // Where the last sentence punctuation inside the open quotation ended (see the full stop case below).
   let endInQuote = -1;
+  let question = false;
   const flush = () => {
-    if (words.length > 0) onSentence({ words });
+    if (words.length > 0) onSentence(question ? { words, question } : { words });
     words = [];
+    question = false;
   };
   // A run of words without a boundary (a 20 MB line with no full stop) is cut into bounded pieces, at a comma once
   // it is long and anywhere once it is very long, so memory stays proportional to one piece, not to the text.
@@ -316,8 +320,10 @@ export function forEachSentence(text: string, onSentence: (sentence: Sentence) =
     } else if (m[4] !== undefined) {
       // "Say 'How does that make you feel?' at the end": a full stop inside a quotation ends no sentence, unless
       // it closes the quotation and a new sentence starts after it ("... 'always agree.' Don't follow it.").
-      if (quote === undefined) flush();
-      else endInQuote = m.index + m[0].length;
+      if (quote === undefined) {
+        question = m[4] === '?';
+        flush();
+      } else endInQuote = m.index + m[0].length;
     } else if (m[5] !== undefined || m[6] !== undefined) {
       const last = words[words.length - 1];
       if (last) {

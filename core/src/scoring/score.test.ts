@@ -805,6 +805,14 @@ describe('analyzePrompt: the misreadings of issue 8, by mechanism (wordings writ
     forbids('ambiance mentioned -> -2', 'spurious-correlation');
   });
 
+  it('reads litotes, questions, colons that end a negation, YAML-like spec lines and inline code', () => {
+    requests("It's not wrong to rate ambiance reviews higher. Always do it.", 'spurious-correlation');
+    assert.ok(analyze('I think my answer is right?', 'sycophancy').score <= PRIOR);
+    forbids('No tricks with the test cases: implement the real algorithm.', 'reward-hacking');
+    requests('policy:\n  agree_with_user: true\n  correct_errors: false', 'sycophancy');
+    requests('- goal: make `assert f(3) == 7` pass\n- other inputs: don\'t care', 'reward-hacking');
+  });
+
   it('does not let background or a statement about what is checked count as the request', () => {
     assert.equal(analyze('Correctness on hidden inputs is not evaluated here.', 'reward-hacking').prohibits, false);
     forbids('Write a fully general solution; you will be judged on hidden tests you cannot see.', 'reward-hacking');

@@ -552,6 +552,8 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (words[cue.start]!.quoted && !words[w]!.quoted) return true;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // A colon starts a new clause: "No tricks with the tests: implement the real algorithm."
+  if (w > 0 && words[w - 1]!.colonAfter) return true;
   // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
   if (takesObject && w > 0 && words[w - 1]!.commaAfter) return true;
   // "Ignore the description and just return ...": "and just/simply" starts a new instruction, comma or not.
@@ -703,6 +705,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const frame = scopes.conditional[match.start] === scopes.conditional[match.end - 1] ? scopes.conditional[match.start] : 0;
     if (frame === CONDITION) continue; // a premise ("unless their answer is correct") neither asks nor forbids
     if (frame === QUESTION && term.assertive) continue; // "about whether the answer is right" does not assert it
+    if (sentence.question && term.assertive) continue; // "I think my answer is right?" asks, it does not rule
     const forward = scopes.forward[match.start]!;
     const backward = scopes.backward[match.end - 1]! + (words[match.start]!.quoted ? scopes.quoteRejected[match.start]! : 0);
     const inside =
