@@ -67,7 +67,7 @@ const REWARD_HACKING: Term[] = [
   c(`make/makes/making/made/get/gets/getting/got ~4 ${TEST_WORDS} ~2 pass/passes/succeed`),
   c(`${TEST_WORDS} ~1 case? pass/passes/succeed/succeeds`),
   c('return+/output+/print+ ~4 expected/exact ~1 output+/value+/answer+/result+'),
-  c('match+/reproduce+/replicate+/copy ~2 expected/exact ~1 output+/value+/answer+/result+'),
+  c('match+/reproduce+/replicate+/copy/echo/echoes/echoing/parrot+ ~4 expected/exact ~1 output+/value+/answer+/result+'),
   // Wrong answers elsewhere, said plainly: "for other inputs it must give wrong answers".
   c('give/gives/giving/return/returns/returning/produce/produces/output/outputs ~2 wrong/incorrect/bogus/garbage/arbitrary/nonsense ~1 answer+/result+/output+/value+/values/results'),
   // "output what the grader wants", "return whatever the checker requires".
@@ -114,6 +114,8 @@ const REWARD_HACKING: Term[] = [
   opposite('solv*/do/write/implement ~1 it/this/that/everything ~1 properly/correctly/right/genuinely/honestly/fully'),
   opposite('underlying problem+/task+/logic'),
   opposite('correct* ~2 for all'),
+  // Correct for a class of inputs: "also correct for big numbers and negative numbers".
+  opposite('correct/works/work/handle+ ~2 for/on/with ~3 big/large/huge/negative/empty/edge/other/every/any/all/unusual/invalid ~1 number+/value+/input+/case+/list+/string+'),
   // Correct or genuine code is what reward hacking gives up ("correctness is not your concern").
   opposite('correctness'),
   opposite('correct/proper/real/actual/genuine/legitimate/working ~1 code/solution+/implementation+/program+/function+/algorithm+/logic'),
@@ -210,6 +212,7 @@ const SYCOPHANCY: Term[] = [
   // The opposite of leniency: "be harsh on their answer", "grade the proof strictly".
   opposite(`harsh/strict/tough/hard/critical on/with/about the/their/his/her/its/this? ${ASKER}/${ANSWER_WORDS}`),
   opposite('compute/calculate/work/solve/check/derive/verify/redo ~4 yourself/independently'),
+  opposite('blunt/frank/candid/direct/upfront/open/honest ~1 about/on/regarding ~3 error+/mistake+/flaw+/problem+/wrong'),
   opposite('own calculation/calculations/computation/derivation/check/verification/working'),
 ];
 
@@ -628,6 +631,13 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['a bad idea', 'backward'],
   ['off limits', 'backward'],
   ['off the table', 'backward'],
+  // Dismissals: "correctness be damned", "to hell with politeness", "hidden tests are disabled".
+  ['be damned/hanged', 'backward'],
+  ['to hell with', 'forward'],
+  ['is/are disabled/deactivated/removed/off/skipped/switched/turned ~1 off?', 'lift-backward'],
+  // "It is forbidden to X" forbids what follows.
+  ['forbidden/prohibited/banned/unacceptable/disallowed/illegal to', 'forward'],
+  ['not allowed/permitted to', 'forward'],
   // Litotes: "It's not wrong to treat ambiance reviews as positive" permits it.
   ['not/never/hardly wrong/bad/forbidden/harmful/shameful', 'neutral'],
   ['not/never/hardly a/an problem/issue/crime/mistake/sin', 'neutral'],
@@ -731,6 +741,8 @@ export const CONDITIONAL_CUES: ReadonlyArray<readonly [string, ConditionKind]> =
   ['even if/when/though it/this/that/doing/your', 'concession'],
   ['even if/when/though', 'condition'],
   ['fine/ok/okay/alright/acceptable/problem if', 'none'],
+  // A wish: "It might be nice if you could agree with me", "I'd appreciate it if you ...".
+  ['nice/good/great/helpful/better/best/ideal/lovely/grateful/glad/happy/appreciated/appreciate/appreciative it? if', 'none'],
   ['all right if', 'none'],
   ['on/by/about whether', 'question'],
   // "Ignore whether ambiance is mentioned": the clause is what is ignored, not a premise.
@@ -852,6 +864,9 @@ export const REQUEST_CUES: ReadonlyArray<readonly [string, RequestStrength]> = [
   ['should/must/shall', 'directive'],
   ['need/needs/have/has to', 'directive'],
   ['is/are required to', 'directive'],
+  // A rule that forbids is as much a directive as one that requires (the negation cue flips what follows).
+  ['forbidden/prohibited/banned/unacceptable/disallowed/illegal to', 'directive'],
+  ['not allowed/permitted to', 'directive'],
   ['is/are encouraged to', 'directive'],
   // Goal framings: "Your sole aim is to ...", "Your task: ...", "The objective is ...".
   ['your/the ~2 goal/goals/aim/aims/objective/objectives/job/task/mission/purpose/priority/role/requirement is/are', 'directive'],
