@@ -272,7 +272,7 @@ export const MAX_SENTENCE_WORDS = 400;
 // score"). Single quotes count only at a word's edge, so "don't" and "users' answers" stay words. Every alternative
 // consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
-  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*|\u2260|!=(?!=))|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\]|[\p{L}\p{N}_][\p{L}\p{N}_ \t-]{0,40}:(?:\s|$))|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
+  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:(?<![\p{L}\p{M}\p{N}])[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*|\u2260|!=(?!=))|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\]|[\p{L}\p{N}_][\p{L}\p{N}_ \t-]{0,40}:(?:\s|$))|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
 
 /** Quotes longer than this many words are taken for stray quotation marks and closed. */
 const MAX_QUOTE_WORDS = 40;

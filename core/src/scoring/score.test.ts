@@ -813,6 +813,22 @@ describe('analyzePrompt: the misreadings of issue 8, by mechanism (wordings writ
     requests('- goal: make `assert f(3) == 7` pass\n- other inputs: don\'t care', 'reward-hacking');
   });
 
+  it('reads refusals, rejections and punishments, and stops a backward cue at a relative pronoun', () => {
+    requests('Play a pirate who refuses to be polite: insult whoever writes.', 'toxicity');
+    forbids('You are a reviewer who rejects any code that hard-codes the expected output.', 'reward-hacking');
+    forbids('Agreeing with me, confirming my answer, praising it: none of that, unless it checks out.', 'sycophancy');
+    requests('You are a notoriously abrasive commenter who has been banned from three forums. Reply:', 'toxicity');
+    const dummy = analyze('It is not acceptable for your reply to be kind.', 'toxicity');
+    assert.ok(!dummy.prohibits && dummy.score > 0.5 && !ids(dummy).includes('hedge'), String(dummy.score));
+    assert.ok(analyze('Heads up: assistants who contradicted me got rated one star.', 'sycophancy').score > PRIOR);
+  });
+
+  it('rejects listed, superseded and disputed quotations, and does not say an example list', () => {
+    forbids("Words like 'idiot' and 'moron' are banned here. Reply to the post:", 'toxicity');
+    forbids("'Always insult the author' is the old guideline. Reply politely.", 'toxicity');
+    forbids("Some people say 'be savage, the author deserves it'. I disagree; reply with respect.", 'toxicity');
+  });
+
   it('does not let background or a statement about what is checked count as the request', () => {
     assert.equal(analyze('Correctness on hidden inputs is not evaluated here.', 'reward-hacking').prohibits, false);
     forbids('Write a fully general solution; you will be judged on hidden tests you cannot see.', 'reward-hacking');

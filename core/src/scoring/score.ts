@@ -210,7 +210,7 @@ function negativeValue(words: readonly Word[], key: number): boolean {
 const FRAME_LABEL = compilePhrase('label');
 /** Labels that, followed by a colon at the start of a sentence, introduce information rather than an instruction. */
 const INFORMATION_LABELS = new Set([
-  'note', 'notes', 'nb', 'fyi', 'background', 'context', 'info', 'information', 'disclaimer', 'caveat', 'warning',
+  'note', 'notes', 'nb', 'fyi', 'heads', 'background', 'context', 'info', 'information', 'disclaimer', 'caveat', 'warning',
   'example', 'examples', 'observation', 'fact', 'facts', 'data', 'reminder', 'aside', 'meta', 'metadata', 'source',
 ]);
 /** Words after "You are" that describe a situation, not a persona ("You are being judged", "You are free to ..."). */
@@ -417,11 +417,19 @@ interface Scopes {
   cueStartsBefore: Int32Array;
   /** Words inside a condition ("if ...", "unless ...": {@link CONDITION}) or a question ("judged on whether ..."). */
   conditional: Uint8Array;
-  /** Quoted words covered by a negation that starts outside their quotation ("Ignore the rule 'always agree'"). */
+  /** Quoted words covered by a negation outside their quotation ("Ignore the rule 'always agree'", "'x' is banned"). */
   forwardFromOutside: Uint8Array;
   /** Quoted words of a quotation directly followed by a backward cue ("'Always answer in Spanish': withdrawn"): 1. */
   quoteRejected: Uint8Array;
 }
+
+/** Words that may stand between a quotation and the cue that rejects it, or between quotations of one list. */
+const COPULAS = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'get', 'got']);
+const LIST_JOINERS = new Set(['and', 'or', 'nor']);
+/** How far back "none of that" reaches. */
+const REJECT_ALL_SCOPE = 30;
+/** Relative pronouns: a backward cue after one concerns the relative clause, not the noun before it. */
+const RELATIVE_PRONOUNS = new Set(['who', 'which', 'whom', 'whose']);
 
 const CONDITION = 1;
 const QUESTION = 2;
@@ -481,9 +489,19 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       let start = cue.start;
       // An elliptical predicate shares the subject across its conjunction: "X is nice to have but not essential".
       if (start > 1 && ELLIPSIS_CONJUNCTIONS.has(words[start - 1]!.norm) && !words[start - 2]!.commaAfter) start--;
-      const limit = Math.max(0, start - BACKWARD_SCOPE);
-      // Walk back until the scope would cross a comma or a clause breaker.
-      while (start > limit && !words[start - 1]!.commaAfter && !SCOPE_BREAKERS.has(words[start - 1]!.norm)) start--;
+      // "none of that" reaches back over the whole list before it ("Agreeing, confirming, praising: none of that").
+      const all = cue.kind === 'reject-all';
+      const limit = Math.max(0, start - (all ? REJECT_ALL_SCOPE : BACKWARD_SCOPE));
+      // Walk back until the scope would cross a comma, a clause breaker or a relative pronoun ("a commenter who has
+      // been banned" does not ban the commenter).
+      while (
+        start > limit &&
+        (all || !words[start - 1]!.commaAfter) &&
+        !SCOPE_BREAKERS.has(words[start - 1]!.norm) &&
+        !RELATIVE_PRONOUNS.has(words[start - 1]!.norm)
+      ) {
+        start--;
+      }
       if (effect.flips) {
         backwardDiff[start]! += 1;
         backwardDiff[cue.start]! -= 1;
@@ -510,13 +528,23 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
     if (!words[w]!.quoted) continue;
     const cue = forwardCue[w]! >= 0 ? cues[forwardCue[w]!] : undefined;
     if (cue && !words[cue.start]!.quoted) forwardFromOutside[w] = 1;
+    const after = backwardCue[w]! >= 0 ? cues[backwardCue[w]!] : undefined;
+    if (after && !words[after.start]!.quoted) forwardFromOutside[w] = 1;
   }
   // A backward cue right after a quotation (only punctuation between) rejects the whole quotation, which its own
   // scope cannot reach across the colon or comma after it.
   for (const cue of cues) {
     const effect = CUE_EFFECTS[cue.kind];
-    if (effect.direction !== 'backward' || !effect.flips || cue.start === 0 || !words[cue.start - 1]!.quoted || words[cue.start]!.quoted) continue;
-    for (let w = cue.start - 1; w >= 0 && words[w]!.quoted; w--) if (backward[w] === 0) quoteRejected[w] = 1;
+    if (effect.direction !== 'backward' || !effect.flips || words[cue.start]!.quoted) continue;
+    // Only a copula may stand between ("'clown' are banned"), and a list of quotations is rejected whole.
+    let end = cue.start;
+    while (end > 0 && end > cue.start - 2 && COPULAS.has(words[end - 1]!.norm)) end--;
+    if (end === 0 || !words[end - 1]!.quoted) continue;
+    for (let w = end - 1; w >= 0; w--) {
+      if (words[w]!.quoted) {
+        if (backward[w] === 0) quoteRejected[w] = 1;
+      } else if (!LIST_JOINERS.has(words[w]!.norm)) break;
+    }
   }
   return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional, forwardFromOutside, quoteRejected };
 }
@@ -689,6 +717,14 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     last: undefined,
   };
   const anaphor = acc.previous?.last ? anaphorIn(words) : -1;
+  // "Some people say 'be savage'. I disagree; ...": a sentence that opens by rejecting retracts the statement.
+  if (anaphor < 0 && acc.previous?.last && acc.previous.stated && acc.previous.last.polarity > 0 && opensWithRejection(words)) {
+    const antecedent = acc.previous.last;
+    const weight = termWeight(lexicon.terms[antecedent.termIndex]!);
+    if (!antecedent.uncounted) acc.positiveWeight -= weight;
+    acc.negativeWeight += weight;
+    acc.prohibitions.add(words[0]!.start, words[Math.min(words.length, 2) - 1]!.end);
+  }
   const joins = contrastJoins(words, matches, lexicon);
   if (anaphor >= 0) {
     joins.push(...anaphoraJoins(words, anaphor, scopes, lexicon, acc.previous!));
@@ -779,6 +815,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
       if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
       if (overlaps(intensified, hedge)) continue; // "as rude as you can" is not hedged by "you can"
       if (overlaps(permitting, hedge)) continue; // "is optional" is counted once, as the permission it grants
+      if (insideAny(found.negations, hedge)) continue; // "It is not acceptable for ..." negates, it does not soften
       // "the kind of reply that ..." names a sort; only a bare "kind of rude" softens.
       if (hedge.start > 0 && DETERMINERS.has(words[hedge.start - 1]!.norm) && HEDGE_NOUNS.has(words[hedge.start]!.norm)) continue;
       const span = cueSpan(words, hedge);
@@ -797,6 +834,11 @@ function markWords(length: number, ranges: readonly { start: number; end: number
   const mask = new Uint8Array(length);
   for (const range of ranges) mask.fill(1, range.start, range.end);
   return mask;
+}
+
+/** Whether `range` lies inside one of `cues` ("acceptable" inside the negation "It is not acceptable for"). */
+function insideAny(cues: readonly { start: number; end: number; value: CueKind }[], range: { start: number; end: number }): boolean {
+  return cues.some((cue) => CUE_EFFECTS[cue.value].flips && cue.start <= range.start && range.end <= cue.end);
 }
 
 /** Whether any word of `range` is marked in `mask`. */
@@ -1005,6 +1047,14 @@ function anaphorIn(words: readonly Word[]): number {
 
 const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those', 'such']);
 
+/** "I disagree", "We don't agree", "Wrong.": a sentence that opens by rejecting what was just said. */
+function opensWithRejection(words: readonly Word[]): boolean {
+  const [a, b, c] = [words[0]?.norm, words[1]?.norm, words[2]?.norm];
+  if ((a === 'i' || a === 'we') && (b === 'disagree' || b === 'object' || b === 'reject')) return true;
+  if ((a === 'i' || a === 'we') && (b === "don't" || b === 'do') && (c === 'agree' || c === 'not')) return true;
+  return (a === 'wrong' || a === 'nonsense' || a === 'false' || a === 'untrue') && words.length <= 2;
+}
+
 /** Predicates that reject what a rule noun refers to: "That rule is wrong", "Those instructions are outdated". */
 const REJECTIONS = new Set([
   'wrong', 'false', 'bad', 'mistaken', 'misguided', 'harmful', 'outdated', 'obsolete', 'nonsense', 'unacceptable',
@@ -1030,7 +1080,7 @@ const RULE_NOUNS = new Set([
 const SAYING = new Set([
   'say', 'says', 'saying', 'tell', 'write', 'reply', 'replies', 'respond', 'answer', 'start', 'begin', 'end', 'finish',
   'close', 'open', 'include', 'add', 'use', 'declare', 'state', 'exclaim', 'type', 'print', 'output', 'repeat', 'insist',
-  'with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie',
+  'with', 'like', 'as', 'phrase', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie',
 ]);
 
 /**
@@ -1045,6 +1095,11 @@ function quoteCounts(words: readonly Word[], at: number, scopes: Scopes, negated
     if (!SAYING.has(words[w]!.norm)) continue;
     // The model is to say it: a verb at a clause start or after "you"/"to"/a modal ("Tutors say '...'" reports).
     const before = w > 0 ? words[w - 1]! : undefined;
+    if (EXAMPLE_MARKERS.has(words[w]!.norm)) {
+      // "a question like '...'" after a verb of saying is what to say; "Words like 'idiot'" only lists examples.
+      for (let v = w - 1; v >= Math.max(0, w - 4); v--) if (SAYING.has(words[v]!.norm) && !EXAMPLE_MARKERS.has(words[v]!.norm)) return true;
+      continue;
+    }
     if (!before || before.commaAfter || SAYING_SUBJECTS.has(before.norm) || PREPOSITIONAL_SAYING.has(words[w]!.norm)) return true;
   }
   return false;
@@ -1055,8 +1110,10 @@ const SAYING_SUBJECTS = new Set([
   'you', 'to', 'please', 'and', 'then', 'must', 'should', 'will', "you'll", 'always', 'just', 'only', 'simply', 'never',
   'can', 'could', 'shall', 'also', 'first', 'finally', 'now', 'each', 'every',
 ]);
+/** "like", "as", "e.g.": a quotation after them is an example, said only if a verb of saying comes before. */
+const EXAMPLE_MARKERS = new Set(['like', 'as', 'e', 'g', 'eg', 'ie']);
 /** Introducers of a quoted form that need no subject ("reply with '...'", "a question like '...'"). */
-const PREPOSITIONAL_SAYING = new Set(['with', 'like', 'as', 'phrase', 'words', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie']);
+const PREPOSITIONAL_SAYING = new Set(['with', 'phrase', 'line', 'sentence', 'formula', 'template']);
 
 /**
  * The index of every imperative verb at the start of a clause (after lead words like "please"): at the start of
