@@ -209,6 +209,7 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
     ['probe-c.jsonl (development data; 0.788 when first measured)', 'probe-c.jsonl', undefined],
     ['probe-d.jsonl (development data; 0.827 when first measured)', 'probe-d.jsonl', undefined],
     ['probe-e.jsonl (development data; 0.546 when first measured)', 'probe-e.jsonl', undefined],
+    ['probe-f.jsonl (measured once with the final issue-8 scorer: 0.764; not tuned on)', 'probe-f.jsonl', undefined],
   ];
   const devItems: ScoredItem[] = [];
   for (const [title, name, split] of sets) {
