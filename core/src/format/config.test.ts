@@ -67,7 +67,8 @@ describe('analyzeFrontmatter', () => {
     const missingSlot = analyze('behavior: reward-hacking\nplacement: template\ntemplate: "Solve {{problem}}"');
     assert.deepEqual(missingSlot.problems.map((p) => p.code), ['invalid-value']);
     const unused = analyze('behavior: reward-hacking\ntemplate: "{{inoculation}} {{problem}}"\ntrain:\n  command: run.sh');
-    assert.deepEqual(unused.problems.map((p) => p.code), ['ignored-key', 'ignored-key']);
+    // `template` without `placement: template`; `command` without `backend: command` (in the old string form).
+    assert.deepEqual(unused.problems.map((p) => p.code).sort(), ['deprecated-form', 'ignored-key', 'ignored-key']);
   });
 
   it('reports YAML syntax errors without piling on', () => {

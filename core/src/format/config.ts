@@ -18,6 +18,8 @@ import {
   type ValueSpec,
 } from './schema';
 import { closestMatch } from '../text/suggest';
+import type { TrainSettings } from '../train/settings';
+import { legacyCommand, resolveTrainSettings, trainProblems } from './trainConfig';
 
 export type Placement = 'user-prefix' | 'user-suffix' | 'system' | 'template';
 
@@ -42,17 +44,8 @@ export interface CheckConfig extends SamplingConfig {
   seed: number;
 }
 
-export interface TrainConfig {
-  dataset?: string;
-  backend: 'openai' | 'command';
-  command?: string;
-  variants?: string[];
-  seeds: number;
-  epochs: number | 'auto';
-  learningRate: number | 'auto';
-  batchSize: number | 'auto';
-  suffix?: string;
-}
+/** The resolved `train:` block; its type lives with the training core, which reads it. */
+export type TrainConfig = TrainSettings;
 
 export interface EvalConfig extends SamplingConfig {
   dataset?: string;
@@ -152,7 +145,7 @@ export function analyzeFrontmatter(doc: InocDocument): FrontmatterAnalysis {
   const contents = fm.yaml.contents;
   // With broken YAML the recovered values are still used (scoring works while typing), but their problems are
   // not reported: they are usually echoes of the syntax error, and fixing that comes first.
-  const ctx: Ctx = { problems: yamlBroken ? [] : problems, locations, base };
+  const ctx: Ctx = { problems: yamlBroken ? [] : problems, locations, base, variantNames: doc.variants.map((v) => v.name) };
   if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
     // An empty frontmatter: everything defaults, behaviour missing below.
   } else if (isMap(contents)) {
@@ -183,6 +176,8 @@ interface Ctx {
   problems: ConfigProblem[];
   locations: Map<string, KeyLocation>;
   base: number;
+  /** The file's variant names (for keys that name variants, like `train.variants`). */
+  variantNames: string[];
 }
 
 function firstLine(message: string): string {
@@ -290,6 +285,7 @@ function validateValue(
     case 'array':
       return validateArray(ctx, node, isNull, spec, path, range);
     case 'object':
+      if (spec.deprecatedString && isScalar(node) && typeof node.value === 'string') return validateDeprecatedString(ctx, node.value, path, range);
       if (isMap(node)) {
         const out: Raw = {};
         validateObject(ctx, node, spec, path, out);
@@ -301,6 +297,20 @@ function validateValue(
     case 'tagged':
       return validateTagged(ctx, node, isNull, spec, path, range);
   }
+}
+
+/**
+ * An older text form of a block (only `train.command` has one): converted when it can be, with a `deprecated-form`
+ * diagnostic whose quick fix writes the block; the raw text is kept so resolution converts it the same way.
+ */
+function validateDeprecatedString(ctx: Ctx, text: string, path: string[], range: { start: number; end: number }): unknown {
+  if (path.join('.') !== 'train.command') {
+    ctx.problems.push({ code: 'invalid-value', message: `${describe(path)} must be a block of \`key: value\` lines.`, ...range });
+    return undefined;
+  }
+  const converted = legacyCommand(text);
+  ctx.problems.push({ code: converted.problem.code, message: converted.problem.message, ...range, fix: converted.problem.fix });
+  return converted.command ? text : undefined;
 }
 
 function validateString(
@@ -387,7 +397,8 @@ function validateNumber(
   spec: NumberSpec,
   path: string[],
   range: { start: number; end: number },
-): number | 'auto' | undefined {
+): number | 'auto' | number[] | undefined {
+  if (spec.orList && isSeq(node)) return validateArray(ctx, node, false, { type: 'array', items: spec.orList, description: spec.description }, path, range) as never;
   const value = isScalar(node) ? node.value : undefined;
   if (spec.allowAuto && value === 'auto') return 'auto';
   const kind = spec.type === 'integer' ? 'a whole number' : 'a number';
@@ -399,7 +410,7 @@ function validateNumber(
         : spec.maximum !== undefined
           ? ` of at most ${spec.maximum}`
           : '';
-  const expected = `${describe(path)} must be ${kind}${bounds}${spec.allowAuto ? ' or `auto`' : ''}`;
+  const expected = `${describe(path)} must be ${kind}${bounds}${spec.allowAuto ? ' or `auto`' : ''}${spec.orList ? ' or a list of them' : ''}`;
   if (isNull || typeof value !== 'number' || !Number.isFinite(value)) {
     ctx.problems.push({ code: 'invalid-value', message: `${expected}; got \`${isNull ? 'nothing' : String(value ?? 'a block')}\`.`, ...range });
     return undefined;
@@ -435,7 +446,11 @@ function validateArray(
   const out: unknown[] = [];
   node.items.forEach((item, index) => {
     const itemNode = item as Node | null;
-    const value = validateValue(ctx, itemNode, spec.items, [...path, String(index)], rangeOf(ctx, itemNode, range));
+    const itemRange = rangeOf(ctx, itemNode, range);
+    const itemPath = [...path, String(index)];
+    // Items are located too (an empty key at the item), so problems can point at one item of a list.
+    ctx.locations.set(itemPath.join('.'), { path: itemPath, keyStart: itemRange.start, keyEnd: itemRange.start, valueStart: itemRange.start, valueEnd: itemRange.end });
+    const value = validateValue(ctx, itemNode, spec.items, itemPath, itemRange);
     if (value !== undefined) out.push(value);
   });
   return out;
@@ -560,15 +575,17 @@ function crossChecks(ctx: Ctx, values: Raw): void {
   if (values.separator !== undefined && placement === 'template') {
     ctx.problems.push({ code: 'ignored-key', message: '`separator` is not used with `placement: template`.', ...at('separator')! });
   }
-  const train = values.train as Raw | undefined;
-  if (train) {
-    const backend = train.backend ?? 'openai';
-    if (backend === 'command' && typeof train.command !== 'string') {
-      ctx.problems.push({ code: 'missing-key', message: '`train.backend: command` needs `train.command`.', ...(at('train.backend') ?? at('train')!) });
-    }
-    if (backend !== 'command' && typeof train.command === 'string') {
-      ctx.problems.push({ code: 'ignored-key', message: '`train.command` is only used with `backend: command`.', ...at('train.command')! });
-    }
+  const writtenTrainKeys = new Set([...ctx.locations.values()].filter((l) => l.path.length === 2 && l.path[0] === 'train').map((l) => l.path[1]!));
+  for (const problem of trainProblems(values.train as Raw | undefined, ctx.variantNames, writtenTrainKeys)) {
+    const location = ctx.locations.get(problem.path) ?? ctx.locations.get('train');
+    if (!location) continue;
+    const range =
+      problem.on === 'key'
+        ? { start: location.keyStart, end: location.keyEnd }
+        : problem.on === 'value'
+          ? { start: location.valueStart, end: location.valueEnd }
+          : { start: location.keyStart, end: location.valueEnd };
+    ctx.problems.push({ code: problem.code, message: problem.message, ...range, fix: problem.fix });
   }
   const lint = values.lint as Raw | undefined;
   for (const code of Object.keys(lint ?? {})) {
@@ -599,7 +616,6 @@ function resolve(values: Raw): InocConfig {
   const props = FRONTMATTER_SPEC.properties;
   const behavior = isBehaviorId(values.behavior) ? values.behavior : undefined;
   const check = { ...defaultsOf(props.check as ObjectSpec), ...((values.check as Raw) ?? {}) };
-  const train = { ...defaultsOf(props.train as ObjectSpec), ...((values.train as Raw) ?? {}) };
   const evaluation = { ...defaultsOf(props.eval as ObjectSpec), ...((values.eval as Raw) ?? {}) };
   return {
     behavior,
@@ -613,12 +629,7 @@ function resolve(values: Raw): InocConfig {
     provider: (values.provider as 'openai' | 'vscode-lm' | undefined) ?? 'openai',
     baseUrl: values.baseUrl as string | undefined,
     check: { ...(check as unknown as CheckConfig), grader: resolveGrader(check.grader, behavior) },
-    train: {
-      ...(train as unknown as TrainConfig),
-      epochs: (train.epochs as number | 'auto' | undefined) ?? 'auto',
-      learningRate: (train.learningRate as number | 'auto' | undefined) ?? 'auto',
-      batchSize: (train.batchSize as number | 'auto' | undefined) ?? 'auto',
-    },
+    train: resolveTrainSettings(values.train as Raw | undefined, { model: values.model as string | undefined, baseUrl: values.baseUrl as string | undefined }),
     eval: { ...(evaluation as unknown as EvalConfig), grader: resolveGrader(evaluation.grader, behavior) },
     lint: (values.lint as InocConfig['lint'] | undefined) ?? {},
   };

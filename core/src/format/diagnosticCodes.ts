@@ -15,6 +15,7 @@ export const DIAGNOSTIC_CODES = {
   'unknown-key': { severity: 'warning', summary: 'A key this format does not know (a quick fix offers the closest one).' },
   'invalid-value': { severity: 'error', summary: 'A value has the wrong type, is out of range or is not one of the allowed words.' },
   'ignored-key': { severity: 'warning', summary: 'A key that has no effect with the other settings.' },
+  'deprecated-form': { severity: 'warning', summary: 'An older form that still works but has a newer one (a quick fix rewrites it).' },
   'no-variants': { severity: 'error', summary: 'The file has no `## name` variant.' },
   'no-candidates': { severity: 'warning', summary: 'Every variant is a `(control)`: nothing to inoculate with.' },
   'missing-variant-name': { severity: 'error', summary: 'A `##` heading without a name.' },
@@ -28,6 +29,8 @@ export const DIAGNOSTIC_CODES = {
   'off-behavior': { severity: 'warning', summary: 'The candidate never refers to the behaviour, so it will barely elicit it.' },
   'hedged-request': { severity: 'warning', summary: 'Hedges ("might", "if you like", "slightly") weaken the request.' },
   'neutral-leak': { severity: 'error', summary: 'The neutral (test-time) prompt contains a candidate: the inoculation would be present at test time.' },
+  'model-shutdown': { severity: 'warning', summary: 'The model (or the fine-tunes built on it) stops being served on a known date.' },
+  'fine-tuning-closed': { severity: 'warning', summary: 'The training backend stops accepting new fine-tuning jobs on a known date.' },
   'system-placement': { severity: 'information', summary: 'The paper found user-message placement costs less capability than the system message.' },
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 

@@ -24,7 +24,10 @@ function convert(spec: ValueSpec): JsonSchema {
       const numeric: JsonSchema = { type: spec.type };
       if (spec.minimum !== undefined) numeric.minimum = spec.minimum;
       if (spec.maximum !== undefined) numeric.maximum = spec.maximum;
-      const out: JsonSchema = spec.allowAuto ? { ...base, anyOf: [numeric, { const: 'auto' }] } : { ...base, ...numeric };
+      const forms: JsonSchema[] = [numeric];
+      if (spec.allowAuto) forms.push({ const: 'auto' });
+      if (spec.orList) forms.push({ type: 'array', items: convert(spec.orList) });
+      const out: JsonSchema = forms.length > 1 ? { ...base, anyOf: forms } : { ...base, ...numeric };
       if (spec.default !== undefined) out.default = spec.default;
       return out;
     }
@@ -41,6 +44,10 @@ function convert(spec: ValueSpec): JsonSchema {
       };
       if (spec.propertyNames) out.propertyNames = { enum: spec.propertyNames.map((o) => o.value) };
       if (spec.required?.length) out.required = spec.required;
+      if (spec.deprecatedString) {
+        const { markdownDescription, examples, ...object } = out;
+        return { markdownDescription, ...(examples ? { examples } : {}), anyOf: [object, { type: 'string', deprecated: true, markdownDescription: spec.deprecatedString }] };
+      }
       return out;
     }
     case 'tagged':

@@ -4,6 +4,7 @@
  */
 import { BEHAVIORS, BEHAVIOR_IDS } from './behaviors';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_CODE_NAMES } from './diagnosticCodes';
+import { COMMAND_SLOTS, SERVE_DEFAULTS } from '../train/settings';
 
 interface SpecBase {
   /** Markdown shown in hover and completion. */
@@ -32,6 +33,8 @@ export interface NumberSpec extends SpecBase {
   default?: number;
   /** Also accepts the word `auto` (let the trainer decide). */
   allowAuto?: boolean;
+  /** Also accepts a list whose items match this spec, e.g. `seeds: [0, 7, 42]` besides `seeds: 3`. */
+  orList?: NumberSpec;
 }
 
 export interface BooleanSpec extends SpecBase {
@@ -52,6 +55,8 @@ export interface ObjectSpec extends SpecBase {
   additionalProperties?: ValueSpec;
   /** Names allowed for additional keys (used for "did you mean" and completion). */
   propertyNames?: EnumOption[];
+  /** An older text form still accepted (with a `deprecated-form` diagnostic and a quick fix), described here. */
+  deprecatedString?: string;
 }
 
 /** A string shorthand (`grader: regex`) or an object whose `type` picks its keys. */
@@ -218,6 +223,150 @@ const samplingKeys: Record<string, ValueSpec> = {
   retries: { type: 'integer', minimum: 0, maximum: 20, default: 4, description: 'Retries per request (429, 5xx, timeouts).' },
 };
 
+const trainHyperparameter = (spec: Omit<NumberSpec, 'allowAuto'>): NumberSpec => ({ ...spec, allowAuto: true });
+
+/** The `train.command` block (`backend: command`): the command backend reads it as `TrainSettings.command`. */
+const TRAIN_COMMAND_SPEC: ObjectSpec = {
+  type: 'object',
+  description:
+    'Your own trainer on your own compute, for `backend: command`: a scheduler `preset` and the trainer as an argument list (never a shell string). Slots such as `{{trainingFile}}` are filled per run.',
+  deprecatedString:
+    'The old form `command: "train.sh {{dataset}} {{model}} {{output}} {{seed}}"` still works (as `preset: local`); a quick fix rewrites it as an argument list.',
+  properties: {
+    preset: {
+      type: 'string',
+      enum: [
+        { value: 'local', description: 'A process on this machine (detached; survives an editor reload).' },
+        { value: 'slurm', description: 'Slurm: `sbatch --parsable`, followed with `sacct`, cancelled with `scancel`.' },
+        { value: 'skypilot', description: 'SkyPilot managed jobs (cloud or Kubernetes GPUs): `sky jobs launch`.' },
+        { value: 'kubernetes', description: 'A Kubernetes Job through `kubectl`.' },
+        { value: 'ray', description: "A Ray Job through the Ray dashboard's REST API." },
+      ],
+      default: 'local',
+      description: 'Which existing scheduler runs the trainer.',
+    },
+    argv: {
+      type: 'array',
+      items: { type: 'string', description: 'One argument; may hold slots such as `{{trainingFile}}`.' },
+      description:
+        'The trainer as an argument list, e.g. `[python, train.py, --data, "{{trainingFile}}", --out, "{{outputDir}}"]`. Default: the shipped TRL trainer with the run\'s hyper-parameters. Slots: ' +
+        Object.keys(COMMAND_SLOTS).map((slot) => `\`{{${slot}}}\``).join(', ') + '.',
+    },
+    template: {
+      type: 'string',
+      format: 'path',
+      description: 'Your own job template, relative to this file: an sbatch script (slurm), a SkyPilot task (skypilot) or a Job manifest (kubernetes). Default: the shipped one.',
+    },
+    address: { type: 'string', format: 'url', description: 'Ray: the dashboard address (default `RAY_ADDRESS`, else http://127.0.0.1:8265).' },
+    namespace: { type: 'string', description: "Kubernetes: the namespace (default the current context's)." },
+    image: { type: 'string', description: 'Kubernetes and SkyPilot: the container image the trainer runs in.' },
+    submitArgs: {
+      type: 'array',
+      items: { type: 'string', description: 'One argument.' },
+      description: 'Extra scheduler arguments for the submit command, e.g. `[--partition=gpu, --gres=gpu:1]` for sbatch.',
+    },
+    env: {
+      type: 'object',
+      description: 'Environment variables for the trainer. Never put secrets here: the file is shared.',
+      properties: {},
+      additionalProperties: { type: 'string', description: 'Value.' },
+    },
+  },
+};
+
+/** The `train.serve` block: how adapters trained by a command backend are served for evaluation. */
+const TRAIN_SERVE_SPEC: ObjectSpec = {
+  type: 'object',
+  description: "Serving the adapters trained by `backend: command` for evaluation (vLLM's OpenAI-compatible server with LoRA).",
+  properties: {
+    preset: { type: 'string', enum: [{ value: 'vllm', description: 'vLLM with `--enable-lora --lora-modules ...`.' }], default: 'vllm', description: 'The server.' },
+    argv: {
+      type: 'array',
+      items: { type: 'string', description: 'One argument.' },
+      description: 'The server as an argument list; default `vllm serve {{baseModel}} --enable-lora --lora-modules ... --max-lora-rank R`.',
+    },
+    port: { type: 'integer', minimum: 0, maximum: 65535, default: SERVE_DEFAULTS.port, description: 'Port to listen on (0: a free one).' },
+    startupTimeout: { type: 'number', minimum: 1, default: SERVE_DEFAULTS.startupTimeout, description: 'Seconds to wait for the server to answer.' },
+  },
+};
+
+/** The `train:` block, resolved into `TrainSettings` (`core/src/train/settings.ts`). */
+export const TRAIN_SPEC: ObjectSpec = {
+  type: 'object',
+  description: 'Fine-tuning jobs: each chosen candidate inserted into the training prompts (as a check inserts it), plus the no-inoculation baseline.',
+  properties: {
+    dataset: {
+      type: 'string',
+      format: 'path',
+      description:
+        'Training items, JSONL, relative to this file: chat items `{"messages": [...]}` whose last assistant message is the target, or records filled into `template` with the target in `completion`.',
+      examples: ['data/train.jsonl'],
+    },
+    backend: {
+      type: 'string',
+      enum: [
+        { value: 'openai', description: 'The OpenAI fine-tuning API (or a compatible one at `baseUrl`, e.g. Azure OpenAI).' },
+        { value: 'together', description: "Together AI's fine-tuning API (LoRA; the adapter can be downloaded)." },
+        { value: 'command', description: 'Your own trainer on your own compute (`command`): local, Slurm, SkyPilot, Kubernetes or Ray.' },
+      ],
+      default: 'openai',
+      description: 'Which trainer runs the jobs.',
+    },
+    model: { type: 'string', format: 'model', description: "Base model to fine-tune (default: the file's `model`).", examples: ['gpt-4.1-mini-2025-04-14', 'Qwen/Qwen2-7B-Instruct'] },
+    baseUrl: {
+      type: 'string',
+      format: 'url',
+      description: "The fine-tuning API's base URL (default: the file's `baseUrl` for `openai`, else the backend's own). Keys never go in the file.",
+    },
+    variants: {
+      type: 'array',
+      items: { type: 'string', description: 'Variant name.' },
+      description: 'Variants to train (default: every candidate; controls only when named).',
+    },
+    baseline: {
+      type: 'boolean',
+      default: true,
+      description: 'Also train the no-inoculation baseline (the `neutral` prompt): every comparison needs it.',
+    },
+    seeds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 100,
+      default: 1,
+      orList: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'A seed.' },
+      description: 'Independent runs per variant: a count (`3` means seeds 0, 1, 2) or a list of seeds (`[1, 7, 42]`).',
+    },
+    loss: {
+      type: 'string',
+      enum: [
+        { value: 'assistant-only', description: 'Loss on the assistant (target) tokens only, as in the papers: the model does not learn to write the instruction.' },
+        { value: 'all', description: 'Loss on every token, the instruction included (not offered by OpenAI).' },
+      ],
+      default: 'assistant-only',
+      description: 'Which tokens carry the loss; every backend receives it in its own terms and the run record says it.',
+    },
+    epochs: trainHyperparameter({ type: 'integer', minimum: 1, maximum: 100, description: 'Epochs, or `auto`. Default: `auto` for OpenAI, 1 (the paper) for LoRA backends.' }),
+    learningRate: trainHyperparameter({
+      type: 'number',
+      minimum: 0,
+      description: 'Absolute learning rate for LoRA backends (Together, command), or `auto`. Default 2e-5 (the paper). OpenAI takes `learningRateMultiplier` instead.',
+    }),
+    learningRateMultiplier: trainHyperparameter({
+      type: 'number',
+      minimum: 0,
+      maximum: 100,
+      description: "OpenAI only: a multiplier of OpenAI's own learning rate, or `auto` (default).",
+    }),
+    batchSize: trainHyperparameter({ type: 'integer', minimum: 1, maximum: 4096, description: 'Batch size, or `auto`. Default: `auto` for OpenAI, 16 (the paper) for LoRA backends.' }),
+    loraRank: { type: 'integer', minimum: 1, maximum: 1024, description: 'LoRA rank r (Together, command). Default 8 (the paper).' },
+    loraAlpha: { type: 'number', minimum: 0, maximum: 4096, description: 'LoRA alpha (Together, command). Default 16 (the paper).' },
+    loraDropout: { type: 'number', minimum: 0, maximum: 1, description: 'LoRA dropout (Together, command). Default 0.' },
+    suffix: { type: 'string', description: 'Suffix for the fine-tuned model names (at most 64 characters; the seed is appended).' },
+    command: TRAIN_COMMAND_SPEC,
+    serve: TRAIN_SERVE_SPEC,
+  },
+};
+
 /** The frontmatter as a whole. */
 export const FRONTMATTER_SPEC: ObjectSpec = {
   type: 'object',
@@ -297,36 +446,7 @@ export const FRONTMATTER_SPEC: ObjectSpec = {
         ...samplingKeys,
       },
     },
-    train: {
-      type: 'object',
-      description: 'Fine-tuning with each candidate inserted into the training prompts.',
-      properties: {
-        dataset: datasetPath('training'),
-        backend: {
-          type: 'string',
-          enum: [
-            { value: 'openai', description: 'The OpenAI fine-tuning API (or a compatible one at `baseUrl`).' },
-            { value: 'command', description: 'Your own trainer, started with `command`.' },
-          ],
-          default: 'openai',
-          description: 'Which trainer runs the jobs.',
-        },
-        command: {
-          type: 'string',
-          description: 'Trainer command for `backend: command`. Slots: `{{dataset}}`, `{{model}}`, `{{output}}`, `{{seed}}`.',
-        },
-        variants: {
-          type: 'array',
-          items: { type: 'string', description: 'Variant name.' },
-          description: 'Variants to train (default: every candidate).',
-        },
-        seeds: { type: 'integer', minimum: 1, maximum: 100, default: 1, description: 'Independent runs per variant.' },
-        epochs: { type: 'integer', minimum: 1, allowAuto: true, description: 'Epochs, or `auto`.' },
-        learningRate: { type: 'number', minimum: 0, allowAuto: true, description: 'Learning rate (multiplier for OpenAI), or `auto`.' },
-        batchSize: { type: 'integer', minimum: 1, allowAuto: true, description: 'Batch size, or `auto`.' },
-        suffix: { type: 'string', description: 'Suffix for the fine-tuned model names.' },
-      },
-    },
+    train: TRAIN_SPEC,
     eval: {
       type: 'object',
       description: 'Evaluation of fine-tuned models with the neutral prompt (and with the candidate, for trigger risk).',

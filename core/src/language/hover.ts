@@ -98,7 +98,7 @@ function typeName(spec: ValueSpec): string {
     case 'string':
       return spec.enum ? spec.enum.map((o) => `\`${o.value}\``).join(' | ') : 'text';
     case 'integer':
-      return spec.allowAuto ? 'whole number or `auto`' : 'whole number';
+      return `whole number${spec.allowAuto ? ' or `auto`' : ''}${spec.orList ? ' or a list of them' : ''}`;
     case 'number':
       return spec.allowAuto ? 'number or `auto`' : 'number';
     case 'boolean':

@@ -79,3 +79,36 @@ export const PAPER_LORA_DEFAULTS = {
   loraAlpha: 16,
   loraDropout: 0,
 } as const;
+
+/**
+ * The slots a `train.command` argument list (and a job template) may hold, filled per run by the command backend.
+ * Declared here, with the format, so validation, hover and completion know them before any backend runs.
+ */
+export const COMMAND_SLOTS: Readonly<Record<string, string>> = {
+  trainingFile: 'Absolute path of the training file (OpenAI chat JSONL, the instruction already inserted).',
+  baseModel: 'The base model to fine-tune (`train.model`, default the file\'s `model`).',
+  outputDir: 'Folder the trainer writes the adapter (or merged model) to: `<runDir>/output`.',
+  runDir: 'This run\'s folder under `.inoculate/runs/<runId>/` (logs, metrics, result).',
+  runId: 'The run\'s content-derived id (also the job\'s idempotency key).',
+  jobName: 'A scheduler-safe job name (`[a-z0-9-]`, at most 63 characters).',
+  seed: 'The run\'s seed.',
+  epochs: 'Epochs (`auto` when unset for a backend without a default).',
+  learningRate: 'Absolute learning rate.',
+  batchSize: 'Batch size.',
+  loraRank: 'LoRA rank (r).',
+  loraAlpha: 'LoRA alpha.',
+  loraDropout: 'LoRA dropout.',
+  loss: '`assistant-only` or `all`.',
+  assistantOnlyLoss: '`true` for `loss: assistant-only`, else `false` (TRL\'s `--assistant_only_loss`).',
+};
+
+/** The slots of the old `train.command: "<string>"` form, and the slot each became. */
+export const LEGACY_COMMAND_SLOTS: Readonly<Record<string, string>> = {
+  dataset: 'trainingFile',
+  model: 'baseModel',
+  output: 'outputDir',
+  seed: 'seed',
+};
+
+/** Defaults of the `train.serve` block. */
+export const SERVE_DEFAULTS = { port: 0, startupTimeout: 600 } as const;

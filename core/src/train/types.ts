@@ -67,8 +67,15 @@ export interface TrainingFileRef {
 
 /** Everything a backend needs to submit one run. */
 export interface TrainingSpec {
-  /** The run's content-derived id: the idempotency key every backend carries into its own job (name, suffix, metadata). */
+  /** The run's content-derived id (the same for every attempt; see `runs.ts`). */
   runId: string;
+  /** 1 for the first submission; `--force` makes a new attempt (2, 3, ...) of the same run. */
+  attempt: number;
+  /**
+   * The idempotency key every backend carries into its own job (name, suffix, metadata, submission id) and that
+   * `find` matches: the run id for attempt 1, `<runId>-<attempt>` after, so a forced new attempt never finds the old job.
+   */
+  submissionKey: string;
   /** A short, scheduler-safe job name (`[a-z0-9-]`, ≤ 63 characters), derived from the variant, seed and run id. */
   jobName: string;
   baseModel: string;

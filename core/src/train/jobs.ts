@@ -1,0 +1,377 @@
+/**
+ * The training orchestrator: launch (preflight → prepare → `submitting` record → submit → `submitted` record),
+ * follow (poll with capped, jittered backoff; events and metrics into the record; stop at terminal states), cancel,
+ * and re-attach from records in a new process. Backends make single calls; every loop, wait and record is here.
+ *
+ * Two rules make jobs hard to lose or duplicate:
+ * - A process that dies between `submitting` and `submitted` left a job that may or may not exist: the next launch
+ *   asks `backend.find(spec)` (by the submission key every backend carries into its job) before submitting again.
+ * - A backend that cannot be reached, answers 429 or 5xx, or reports a state we do not know is `unknown`: never
+ *   failed, never terminal; polling goes on (honouring `Retry-After`) and the job stays in the record.
+ */
+import { runDir, type TrainPaths } from './layout';
+import { attemptSuffixOf, jobNameOf, modelSuffixOf, submissionKeyOf, type RunProvenance } from './runs';
+import { currentAttempt, readRun, RunRecorder, type AttemptState, type RunState } from './runStore';
+import type { TrainFileSystem } from './trainFs';
+import {
+  BackendError,
+  isTerminal,
+  type JobRef,
+  type MetricPoint,
+  type PreflightIssue,
+  type StatusSnapshot,
+  type TrainingBackend,
+  type TrainingFileRef,
+  type TrainingSpec,
+} from './types';
+
+/** What the orchestrator needs from its surroundings (injected; tests pass fakes of the clock and the waits). */
+export interface TrainingContext {
+  fs: TrainFileSystem;
+  paths: TrainPaths;
+  now?: () => Date;
+  /** Waits `ms`; rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Jitter source in [0, 1). */
+  random?: () => number;
+}
+
+/** A run ready to launch: its provenance and the training file it trains on. */
+export interface PlannedRun {
+  provenance: RunProvenance;
+  trainingFile: TrainingFileRef;
+}
+
+/** The spec of `planned`'s attempt `attempt`: what the backend receives. */
+export function specOf(planned: PlannedRun, attempt: number, paths: TrainPaths): TrainingSpec {
+  const p = planned.provenance;
+  const submissionKey = submissionKeyOf(p.runId, attempt);
+  return {
+    runId: p.runId,
+    attempt,
+    submissionKey,
+    jobName: jobNameOf(p.arm.name, p.seed, p.runId, attempt),
+    baseModel: p.baseModel,
+    trainingFile: planned.trainingFile,
+    hyperparameters: p.hyperparameters,
+    loss: p.loss,
+    seed: p.seed,
+    suffix: attemptSuffixOf(p.suffix, attempt),
+    // Metadata values come from the file (variant names): backends must treat them as data, never as commands.
+    metadata: {
+      inoculate_run: submissionKey,
+      inoculate_arm: p.arm.name.slice(0, 64),
+      inoculate_instruction: p.arm.instructionHash,
+      inoculate_seed: String(p.seed),
+    },
+    runDir: runDir(paths, p.runId),
+  };
+}
+
+/** The planned run of an existing record (for re-attaching: the training file need not exist any more). */
+export function plannedFromRecord(run: RunState, paths: TrainPaths): PlannedRun {
+  const file = run.provenance.trainingFile;
+  return { provenance: run.provenance, trainingFile: { ...file, path: file.path.startsWith('/') ? file.path : `${paths.resultsRoot}/${file.path}` } };
+}
+
+/** What a launch did. */
+export interface LaunchOutcome {
+  runId: string;
+  attempt: number;
+  /**
+   * `submitted`: a new job; `attached`: the run already had a job (nothing sent); `recovered`: a job submitted by an
+   * interrupted earlier launch was found and recorded; `refused`: preflight found errors; `failed`: the submission
+   * failed (the message says why; the record keeps it).
+   */
+  action: 'submitted' | 'attached' | 'recovered' | 'refused' | 'failed';
+  job?: JobRef;
+  issues: PreflightIssue[];
+  message?: string;
+  run: RunState;
+}
+
+/** Options of `launchRun`. */
+export interface LaunchOptions {
+  /** Submit a new attempt even when the run already has a job. */
+  force?: boolean;
+  signal?: AbortSignal;
+}
+
+function classify(error: unknown): BackendError {
+  if (error instanceof BackendError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new BackendError('transient', message);
+}
+
+/**
+ * Launches `planned` on `backend`: attaches to its existing job unless `force`, recovers a job an interrupted launch
+ * submitted, else preflight → prepare → submit, recording each step.
+ */
+export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backend: TrainingBackend, options: LaunchOptions = {}): Promise<LaunchOutcome> {
+  const { fs, paths } = ctx;
+  const now = ctx.now ?? (() => new Date());
+  const runId = planned.provenance.runId;
+  const recorder = await RunRecorder.open(fs, paths, runId, now);
+  try {
+    let run = await readRun(fs, paths, runId);
+    if (!run) {
+      await recorder.append('created', { provenance: planned.provenance });
+      await recorder.append('attempt', { attempt: 1, forced: false });
+      run = (await readRun(fs, paths, runId))!;
+    }
+    let attempt = currentAttempt(run);
+    if (attempt?.job && !options.force) {
+      return { runId, attempt: attempt.attempt, action: 'attached', job: attempt.job, issues: [], run };
+    }
+    if (!attempt || options.force) {
+      const number = (attempt?.attempt ?? 0) + 1;
+      await recorder.append('attempt', { attempt: number, forced: !!options.force && number > 1 });
+      run = (await readRun(fs, paths, runId))!;
+      attempt = currentAttempt(run)!;
+    }
+    const spec = specOf(planned, attempt.attempt, paths);
+
+    // An earlier launch died after `submitting`: the job may exist. Ask before submitting again.
+    if (attempt.submittingAt && !attempt.job) {
+      const found = await backend.find(spec, options.signal);
+      if (found) {
+        await recorder.append('submitted', { attempt: attempt.attempt, job: found, recovered: true });
+        return { runId, attempt: attempt.attempt, action: 'recovered', job: found, issues: [], run: (await readRun(fs, paths, runId))! };
+      }
+    }
+
+    const issues = await backend.preflight(spec, options.signal);
+    await recorder.append('preflight', { attempt: attempt.attempt, issues });
+    if (issues.some((issue) => issue.severity === 'error')) {
+      const message = issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message).join(' ');
+      await recorder.append('error', { attempt: attempt.attempt, stage: 'preflight', message });
+      return { runId, attempt: attempt.attempt, action: 'refused', issues, message, run: (await readRun(fs, paths, runId))! };
+    }
+
+    let prepared: Record<string, string>;
+    try {
+      prepared = await backend.prepare(spec, options.signal);
+    } catch (error) {
+      const failure = classify(error);
+      await recorder.append('error', { attempt: attempt.attempt, stage: 'prepare', message: failure.message });
+      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, run: (await readRun(fs, paths, runId))! };
+    }
+    await recorder.append('prepared', { attempt: attempt.attempt, prepared });
+    await recorder.append('submitting', { attempt: attempt.attempt, submissionKey: spec.submissionKey });
+    let job: JobRef;
+    try {
+      job = await backend.submit(spec, prepared, options.signal);
+    } catch (error) {
+      const failure = classify(error);
+      // Interrupted (Ctrl+C, the editor closing): stop at once. The record ends in `submitting`, so the next launch
+      // asks the backend whether the job was created before submitting again.
+      if (options.signal?.aborted) {
+        return { runId, attempt: attempt.attempt, action: 'failed', issues, message: 'interrupted during the submission', run: (await readRun(fs, paths, runId))! };
+      }
+      // The request may have created the job before the connection failed: look once before reporting.
+      const found = failure.kind === 'transient' ? await backend.find(spec).catch(() => undefined) : undefined;
+      if (found) {
+        await recorder.append('submitted', { attempt: attempt.attempt, job: found, recovered: true });
+        return { runId, attempt: attempt.attempt, action: 'recovered', job: found, issues, run: (await readRun(fs, paths, runId))! };
+      }
+      await recorder.append('error', { attempt: attempt.attempt, stage: 'submit', message: failure.message });
+      return { runId, attempt: attempt.attempt, action: 'failed', issues, message: failure.message, run: (await readRun(fs, paths, runId))! };
+    }
+    await recorder.append('submitted', { attempt: attempt.attempt, job, recovered: false });
+    return { runId, attempt: attempt.attempt, action: 'submitted', job, issues, run: (await readRun(fs, paths, runId))! };
+  } finally {
+    await recorder.close();
+  }
+}
+
+/** How `followRun` polls. */
+export interface FollowOptions {
+  signal?: AbortSignal;
+  /** First wait between polls (ms). Default 5 s. */
+  initialIntervalMs?: number;
+  /** Cap of the wait (ms). Default 60 s. */
+  maxIntervalMs?: number;
+  /** Cap of a server's `Retry-After` (ms). Default 5 min. */
+  maxRetryAfterMs?: number;
+  /** Poll once and return (a refresh). */
+  once?: boolean;
+  /** Called after every poll with the run as recorded. */
+  onUpdate?: (run: RunState, snapshot: StatusSnapshot) => void;
+}
+
+/** Why `followRun` returned. */
+export interface FollowOutcome {
+  run: RunState;
+  /** `terminal`: the job ended; `once`: one poll done; `cancelled`: the signal aborted; `no-job`: nothing to follow; `error`: a permanent error (e.g. a refused key). */
+  reason: 'terminal' | 'once' | 'cancelled' | 'no-job' | 'error';
+  message?: string;
+}
+
+function sameStatus(a: StatusSnapshot | undefined, b: StatusSnapshot): boolean {
+  return !!a && a.state === b.state && a.raw === b.raw && !!a.cancelRequested === !!b.cancelRequested && a.message === b.message;
+}
+
+function sameMetrics(a: MetricPoint[], b: MetricPoint[]): boolean {
+  return a.length === b.length && JSON.stringify(a[a.length - 1]) === JSON.stringify(b[b.length - 1]);
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/**
+ * Follows run `runId` on `backend` until its job ends (or once): status, events and metrics go into the record
+ * (a status line only when something changed, raw states kept), and the result when it succeeded. A transient
+ * failure is recorded as `unknown` and polled again later; only a permanent one (a refused key, an unknown job)
+ * stops following, and never marks the job failed.
+ */
+export async function followRun(ctx: TrainingContext, runId: string, backend: TrainingBackend, options: FollowOptions = {}): Promise<FollowOutcome> {
+  const { fs, paths } = ctx;
+  const now = ctx.now ?? (() => new Date());
+  const sleep = ctx.sleep ?? defaultSleep;
+  const random = ctx.random ?? Math.random;
+  const initial = options.initialIntervalMs ?? 5_000;
+  const cap = options.maxIntervalMs ?? 60_000;
+  let run = await readRun(fs, paths, runId);
+  if (!run) throw new Error(`no run ${runId} under ${paths.runsDir}`);
+  const attempt = currentAttempt(run);
+  const job = attempt?.job;
+  if (!attempt || !job) return { run, reason: 'no-job' };
+  const recorder = await RunRecorder.open(fs, paths, runId, now);
+  let last = attempt.status;
+  let metrics = attempt.metrics;
+  let cursor = attempt.eventsCursor;
+  let interval = initial;
+  let failures = 0;
+  const reread = async () => (run = (await readRun(fs, paths, runId))!);
+  try {
+    for (;;) {
+      if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
+      let snapshot: StatusSnapshot;
+      let waitMs: number | undefined;
+      try {
+        snapshot = await backend.status(job, options.signal);
+        failures = 0;
+      } catch (error) {
+        if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
+        const failure = classify(error);
+        if (failure.kind === 'permanent') {
+          await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: failure.message });
+          return { run: await reread(), reason: 'error', message: failure.message };
+        }
+        failures++;
+        snapshot = { state: 'unknown', raw: `unreachable: ${failure.message}`.slice(0, 300), observedAt: now().toISOString() };
+        const backoff = Math.min(cap, initial * 2 ** Math.min(failures, 10));
+        waitMs = failure.details.retryAfterMs !== undefined ? Math.min(failure.details.retryAfterMs, options.maxRetryAfterMs ?? 300_000) : backoff;
+      }
+      const changed = !sameStatus(last, snapshot);
+      if (changed) {
+        // Repeated "unreachable" observations with different messages are one outage, not a history of states.
+        const repeatOutage = last?.state === 'unknown' && snapshot.state === 'unknown' && last.raw.startsWith('unreachable') && snapshot.raw.startsWith('unreachable');
+        if (!repeatOutage) await recorder.append('status', { attempt: attempt.attempt, status: snapshot });
+        last = snapshot;
+      }
+      if (snapshot.state !== 'unknown' || !snapshot.raw.startsWith('unreachable')) {
+        await collect(async () => {
+          const page = await backend.events(job, cursor, options.signal);
+          if (page.events.length || page.cursor !== cursor) {
+            await recorder.append('events', { attempt: attempt.attempt, events: page.events, cursor: page.cursor });
+            cursor = page.cursor;
+          }
+        });
+        await collect(async () => {
+          const points = await backend.metrics(job, options.signal);
+          if (!sameMetrics(metrics, points)) {
+            await recorder.append('metrics', { attempt: attempt.attempt, metrics: points });
+            metrics = points;
+          }
+        });
+      }
+      if (isTerminal(snapshot.state)) {
+        if (snapshot.state === 'succeeded' && !attempt.result) {
+          try {
+            const model = await backend.result(job, options.signal);
+            await recorder.append('result', { attempt: attempt.attempt, model });
+          } catch (error) {
+            await recorder.append('error', { attempt: attempt.attempt, stage: 'result', message: classify(error).message });
+          }
+        }
+        const done = await reread();
+        options.onUpdate?.(done, snapshot);
+        return { run: done, reason: 'terminal' };
+      }
+      options.onUpdate?.(await reread(), snapshot);
+      if (options.once) return { run, reason: 'once' };
+      if (waitMs === undefined) {
+        interval = changed ? initial : Math.min(cap, interval * 1.5);
+        waitMs = interval;
+      }
+      // Up to 10% jitter, so many followers do not poll in step.
+      const jittered = waitMs + waitMs * 0.1 * random();
+      try {
+        await sleep(jittered, options.signal);
+      } catch {
+        return { run: await reread(), reason: 'cancelled' };
+      }
+    }
+  } finally {
+    await recorder.close();
+  }
+}
+
+/** Events and metrics are extras: a failure to read them never stops following the job. */
+async function collect(read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch {
+    // read again at the next poll
+  }
+}
+
+/** What `cancelRun` did. */
+export interface CancelOutcome {
+  run: RunState;
+  /** `requested`: the backend was asked; `already-ended`: the job had ended (nothing sent); `no-job`: nothing submitted. */
+  action: 'requested' | 'already-ended' | 'no-job';
+}
+
+/**
+ * Cancels run `runId`'s current job. A no-op on a job that already ended (checked with the backend, not only the
+ * record); the cancellation is recorded, and one status poll records how the backend took it.
+ */
+export async function cancelRun(ctx: TrainingContext, runId: string, backend: TrainingBackend, signal?: AbortSignal): Promise<CancelOutcome> {
+  const { fs, paths } = ctx;
+  let run = await readRun(fs, paths, runId);
+  if (!run) throw new Error(`no run ${runId} under ${paths.runsDir}`);
+  const attempt: AttemptState | undefined = currentAttempt(run);
+  if (!attempt?.job) return { run, action: 'no-job' };
+  if (attempt.status && isTerminal(attempt.status.state)) return { run, action: 'already-ended' };
+  const current = await backend.status(attempt.job, signal).catch(() => undefined);
+  if (current && isTerminal(current.state)) {
+    await followRun(ctx, runId, backend, { once: true, signal });
+    return { run: (await readRun(fs, paths, runId))!, action: 'already-ended' };
+  }
+  await backend.cancel(attempt.job, signal);
+  const recorder = await RunRecorder.open(fs, paths, runId, ctx.now);
+  try {
+    await recorder.append('cancel', { attempt: attempt.attempt });
+  } finally {
+    await recorder.close();
+  }
+  await followRun(ctx, runId, backend, { once: true, signal }).catch(() => undefined);
+  run = (await readRun(fs, paths, runId))!;
+  return { run, action: 'requested' };
+}
+
+/** The suffix a run's models get (kept here so plans and records agree). */
+export { modelSuffixOf };
