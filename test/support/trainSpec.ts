@@ -46,10 +46,12 @@ export function writeExpectation(dir: string, expectation: { instruction?: strin
 
 /** A spec for one run in `workspace` (its run folder is `.inoculate/runs/<runId>`). */
 export function makeSpec(workspace: string, trainingFile: TrainingSpec['trainingFile'], overrides: Partial<TrainingSpec> = {}): TrainingSpec {
-  const runId = overrides.runId ?? `run${createHash('sha256').update(trainingFile.sha256 + JSON.stringify(overrides.seed ?? 0)).digest('hex').slice(0, 12)}`;
+  const runId = overrides.runId ?? createHash('sha256').update(trainingFile.sha256 + JSON.stringify(overrides.seed ?? 0)).digest('hex').slice(0, 16);
   return {
     runId,
-    jobName: `very-mean-s0-${runId.slice(3, 11)}`,
+    attempt: 1,
+    submissionKey: runId,
+    jobName: `inoc-very-mean-s0-${runId.slice(0, 8)}`,
     baseModel: 'Qwen/Qwen2-7B',
     trainingFile,
     hyperparameters: { epochs: 'auto', learningRate: 'auto', learningRateMultiplier: 'auto', batchSize: 'auto', loraRank: PAPER_LORA_DEFAULTS.loraRank, loraAlpha: PAPER_LORA_DEFAULTS.loraAlpha },

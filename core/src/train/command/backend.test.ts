@@ -13,6 +13,8 @@ const SHA = createHash('sha256').update(DATA).digest('hex');
 
 const spec = (overrides: Partial<TrainingSpec> = {}): TrainingSpec => ({
   runId: 'r1',
+  attempt: 1,
+  submissionKey: 'r1',
   jobName: 'very-mean-s0-abc',
   baseModel: 'Qwen/Qwen2-7B',
   trainingFile: { path: `/w/.inoculate/train/files/${SHA}.jsonl`, sha256: SHA, examples: 1, tokens: { total: 4, counted: 'estimate' } },

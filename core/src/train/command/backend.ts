@@ -24,11 +24,11 @@ import { progressOf, readMetrics, readResult, readTrainerState, ResultError } fr
 import type { CommandHost } from './host';
 import { KubernetesScheduler } from './kubernetes';
 import { LocalScheduler } from './local';
-import { RayScheduler } from './ray';
+import { commandTarget, RayScheduler } from './ray';
 import { LOG_TAIL_BYTES, type Scheduler, type SchedulerContext, type SubmitInput } from './scheduler';
 import { SkyPilotScheduler } from './skypilot';
 import { SlurmScheduler } from './slurm';
-import { ENV_NAME, fillArgv, JOB_ENV_PREFIX, jobEnvironment, resolveHyperparameters, runLayout, scrubEnvironment, SlotError, slotValues } from './slots';
+import { ENV_NAME, fillArgv, JOB_ENV_PREFIX, jobEnvironment, resolveHyperparameters, scrubEnvironment, SlotError, slotValues, specLayout } from './slots';
 import { shippedTrainerArgv } from './templates';
 
 /** How a command backend is built. */
@@ -98,7 +98,7 @@ export class CommandBackend implements TrainingBackend {
       now: options.now ?? (() => new Date()),
     };
     this.scheduler = createScheduler(options.settings.preset, this.context);
-    this.target = this.scheduler.target();
+    this.target = commandTarget(options.settings, options.env);
   }
 
   private assertTrusted(): void {
@@ -140,7 +140,7 @@ export class CommandBackend implements TrainingBackend {
       jobEnv[name] = String(value);
     }
     Object.assign(jobEnv, jobEnvironment(values));
-    return { spec, layout: runLayout(spec.runDir), trainerArgv, jobEnv, submitArgs };
+    return { spec, layout: specLayout(spec), trainerArgv, jobEnv, submitArgs };
   }
 
   async preflight(spec: TrainingSpec, signal?: AbortSignal): Promise<PreflightIssue[]> {
@@ -179,7 +179,7 @@ export class CommandBackend implements TrainingBackend {
   async prepare(spec: TrainingSpec): Promise<Record<string, string>> {
     this.assertTrusted();
     const { host } = this.options;
-    const layout = runLayout(spec.runDir);
+    const layout = specLayout(spec);
     await host.mkdir(layout.runDir);
     // The job reads its data from the run folder (the one path every preset can reach); copied once per content.
     if ((await host.sha256(layout.trainingFile)) !== spec.trainingFile.sha256) {
@@ -194,7 +194,7 @@ export class CommandBackend implements TrainingBackend {
 
   /** The job reference with what `metrics` and `result` need later, whatever the preset. */
   private complete(ref: JobRef, spec: TrainingSpec): JobRef {
-    return { ...ref, extra: { ...ref.extra, runDir: runLayout(spec.runDir).runDir, baseModel: spec.baseModel, modelName: spec.jobName } };
+    return { ...ref, extra: { ...ref.extra, runDir: specLayout(spec).runDir, baseModel: spec.baseModel, modelName: spec.jobName } };
   }
 
   async submit(spec: TrainingSpec, _prepared: Record<string, string>, signal?: AbortSignal): Promise<JobRef> {

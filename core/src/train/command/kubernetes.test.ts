@@ -40,7 +40,7 @@ describe('train/command/kubernetes', () => {
     const template = parseYamlTemplate(TEMPLATE, readFileSync(TEMPLATE, 'utf8'));
     const hostile = 'evil"\n  - name: INJECTED\n    value: x; $(touch /tmp/pwned)';
     const input = {
-      spec: { runId: 'run/with:odd chars', jobName: 'very-mean-s0-abc' },
+      spec: { runId: 'r1', submissionKey: 'run/with:odd chars', jobName: 'very-mean-s0-abc' },
       layout: { runDir: '/w/.inoculate/runs/r1', dataDir: '/w/.inoculate/runs/r1/data', trainingFile: '/w/.inoculate/runs/r1/data/train.jsonl', outputDir: '/w/.inoculate/runs/r1/output' },
       trainerArgv: ['trl', 'sft', '--model_name_or_path', hostile],
       jobEnv: { INOCULATE_BASE_MODEL: hostile, INOCULATE_RUN_DIR: '/w/.inoculate/runs/r1' },
@@ -74,7 +74,7 @@ describe('train/command/kubernetes', () => {
     host.answers.set('kubectl --context kind-gpu create', { exitCode: 1, stderr: 'Error from server (AlreadyExists): error when creating "STDIN": jobs.batch "very-mean-s0-abc" already exists' });
     const context: SchedulerContext = { host, settings: { preset: 'kubernetes' }, env: {}, baseDir: '/w', templatesDir: '/t', commandTimeoutMs: 1000, submitTimeoutMs: 1000, killGraceMs: 10, now: () => new Date() };
     const ref = await new KubernetesScheduler(context).submit({
-      spec: { runId: 'r1', jobName: 'very-mean-s0-abc' },
+      spec: { runId: 'r1', submissionKey: 'r1', jobName: 'very-mean-s0-abc' },
       layout: { runDir: '/w/r1', dataDir: '/w/r1/data', trainingFile: '/w/r1/data/train.jsonl', outputDir: '/w/r1/output' },
       trainerArgv: ['trl', 'sft'],
       jobEnv: {},

@@ -9,7 +9,7 @@ import { BackendError, type JobRef, type StatusSnapshot } from '../types';
 import { commandFailed, firstLine, LOG_TAIL_BYTES, runCommand, snapshot, type Scheduler, type SchedulerContext, type SubmitInput } from './scheduler';
 import { isObject, parseYamlTemplate, resolveTemplate, type YamlObject } from './templates';
 
-/** The label every Job carries with (the start of) its run id. */
+/** The label every Job carries with (the start of) its submission key (the run id, `<runId>-<n>` when forced). */
 export const RUN_ID_LABEL = 'inoculate.dev/run-id';
 
 /** One derived Job state (a key of the `kubernetes` status table) and why. */
@@ -89,7 +89,7 @@ export function buildJobManifest(template: YamlObject, path: string, input: Subm
   delete metadata.generateName;
   if (options.namespace) metadata.namespace = options.namespace;
   const labels = isObject(metadata.labels) ? metadata.labels : (metadata.labels = {});
-  labels[RUN_ID_LABEL] = input.spec.runId.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'run';
+  labels[RUN_ID_LABEL] = input.spec.submissionKey.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'run';
   const container = trainerContainer(manifest, path);
   if (options.image) container.image = options.image;
   container.args = [...input.trainerArgv];
@@ -111,10 +111,6 @@ export class KubernetesScheduler implements Scheduler {
   /** The context read for a run folder not yet submitted (find, then submit, read it once). */
   private readonly scopes = new Map<string, { context?: string; namespace?: string }>();
   constructor(private readonly context: SchedulerContext) {}
-
-  target(): string {
-    return `Kubernetes${this.context.settings.namespace ? ` (namespace ${this.context.settings.namespace})` : ''}`;
-  }
 
   private scope(ref: JobRef): string[] {
     return [...(ref.extra.context ? ['--context', ref.extra.context] : []), ...(ref.extra.namespace ? ['-n', ref.extra.namespace] : [])];
@@ -201,7 +197,7 @@ export class KubernetesScheduler implements Scheduler {
       if (exitText !== undefined && /^\s*0\s*$/.test(exitText)) return snapshot('kubernetes', 'Complete', now, { message: 'the Job was deleted after it completed' });
       if (cancelled) return snapshot('kubernetes', 'Deleted', now, { message: 'cancelled: the Job was deleted' });
       if (exitText !== undefined) return snapshot('kubernetes', 'Failed', now, { message: `the Job was deleted; the trainer had exited with code ${exitText.trim()}` });
-      return snapshot('kubernetes', '', now, { message: `the Job ${ref.id} no longer exists and left no exit code (deleted outside Inoculate?); cancel the run to stop following it` });
+      return snapshot('kubernetes', 'NotFound', now, { message: `the Job ${ref.id} no longer exists and left no exit code (deleted outside Inoculate?); cancel the run to stop following it` });
     }
     const state = jobStateOf(job);
     let raw = state.raw;

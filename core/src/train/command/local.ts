@@ -42,10 +42,6 @@ export class LocalScheduler implements Scheduler {
   readonly executables = ['sh'] as const;
   constructor(private readonly context: SchedulerContext) {}
 
-  target(): string {
-    return 'this machine';
-  }
-
   private files(runDir: string) {
     const dir = runLayout(runDir).runDir;
     return {
@@ -143,6 +139,9 @@ export class LocalScheduler implements Scheduler {
     if (!runDir) throw new BackendError('permanent', `job ${ref.id}: its record lacks the run folder`);
     const files = this.files(runDir);
     const now = this.context.now();
+    // Liveness first, files second: the wrapper writes exit_code before it exits, so a process seen dead here has
+    // left its exit code (if it ever will) by the time the files are read.
+    const alive = await this.alive(ref);
     const cancelled = (await host.readText(files.cancelled)) !== undefined;
     const exitText = await host.readText(files.exitCode);
     if (exitText !== undefined && /^\s*-?\d+\s*$/.test(exitText)) {
@@ -151,7 +150,7 @@ export class LocalScheduler implements Scheduler {
       if (cancelled) return snapshot('local', 'cancelled', now, { message: `cancelled (exit code ${code})` });
       return snapshot('local', 'exited', now, { message: `the trainer exited with code ${code}` });
     }
-    if (await this.alive(ref)) {
+    if (alive) {
       if (cancelled) return snapshot('local', 'running', now, { cancelRequested: true, message: 'cancellation under way' });
       const started = (await host.readText(files.pid)) !== undefined;
       return snapshot('local', started ? 'running' : 'starting', now);

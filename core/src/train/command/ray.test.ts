@@ -41,7 +41,7 @@ describe('train/command/ray', () => {
     const context: SchedulerContext = { host, settings: { preset: 'ray', address: 'http://head:8265' }, env: {}, baseDir: '/w', templatesDir: '/t', commandTimeoutMs: 1000, submitTimeoutMs: 1000, killGraceMs: 10, now: () => new Date() };
     const hostile = "m'; rm -rf / #";
     const ref = await new RayScheduler(context).submit({
-      spec: { runId: 'run1', jobName: 'j', metadata: { variant: 'very-mean' } },
+      spec: { runId: 'run1', submissionKey: 'run1', jobName: 'j', metadata: { variant: 'very-mean' } },
       layout: { runDir: '/w/r' },
       trainerArgv: ['trl', 'sft', '--model_name_or_path', hostile],
       jobEnv: { INOCULATE_BASE_MODEL: hostile },

@@ -1,9 +1,10 @@
 /**
  * The `ray` preset: Ray Jobs through the dashboard's REST API (`POST /api/jobs/`, with the trailing slash;
- * `GET /api/jobs/{id}`, `GET /api/jobs/{id}/logs`, `POST /api/jobs/{id}/stop`). The submission id is the run id,
- * so a second submission of the same run is refused by Ray and found instead. The entrypoint is fixed text (Ray runs
+ * `GET /api/jobs/{id}`, `GET /api/jobs/{id}/logs`, `POST /api/jobs/{id}/stop`). The submission id is the attempt's
+ * submission key (the run id), so a second submission of the same attempt is refused by Ray and found instead. The entrypoint is fixed text (Ray runs
  * it through a shell): it executes the trainer's argument list from `runtime_env.env_vars.INOCULATE_TRAINER_ARGV`.
  */
+import type { CommandSettings } from '../settings';
 import { BackendError, type JobRef, type StatusSnapshot } from '../types';
 import { LOG_TAIL_BYTES, PYTHON_ARGV_LAUNCHER, snapshot, type Scheduler, type SchedulerContext, type SubmitInput } from './scheduler';
 import { isObject } from './templates';
@@ -23,6 +24,19 @@ export function rayAddress(setting: string | undefined, env: Readonly<Record<str
   return DEFAULT_ADDRESS;
 }
 
+/**
+ * Where a command backend's jobs go, part of every run's identity: the preset's name, or the Ray dashboard's
+ * address (a different Ray cluster is a different run). Known before any command runs.
+ */
+export function commandTarget(settings: Pick<CommandSettings, 'preset' | 'address'>, env: Readonly<Record<string, string | undefined>>): string {
+  if (settings.preset !== 'ray') return settings.preset;
+  try {
+    return rayAddress(settings.address, env);
+  } catch {
+    return settings.address ?? '';
+  }
+}
+
 /** Ray's `entrypoint_num_gpus` / `_cpus` / `_memory` from `submitArgs` written as `ray job submit` flags. */
 export function rayResources(submitArgs: readonly string[]): { entrypoint_num_gpus: number; entrypoint_num_cpus?: number; entrypoint_memory?: number } {
   const resources: { entrypoint_num_gpus: number; entrypoint_num_cpus?: number; entrypoint_memory?: number } = { entrypoint_num_gpus: 1 };
@@ -39,9 +53,9 @@ export function rayResources(submitArgs: readonly string[]): { entrypoint_num_gp
   return resources;
 }
 
-/** The submission id of a run: its run id, limited to characters every Ray version accepts. */
-export function submissionIdOf(runId: string): string {
-  return runId.replace(/[^A-Za-z0-9_-]/g, '-');
+/** The submission id of an attempt: its submission key (the run id, `<runId>-<n>` when forced), in characters every Ray version accepts. */
+export function submissionIdOf(submissionKey: string): string {
+  return submissionKey.replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
 export class RayScheduler implements Scheduler {
@@ -50,10 +64,6 @@ export class RayScheduler implements Scheduler {
   private readonly address: string;
   constructor(private readonly context: SchedulerContext) {
     this.address = rayAddress(context.settings.address, context.env);
-  }
-
-  target(): string {
-    return `Ray at ${this.address}`;
   }
 
   private ref(runDir: string, id: string, address = this.address): JobRef {
@@ -92,10 +102,11 @@ export class RayScheduler implements Scheduler {
 
   async submit(input: SubmitInput, signal?: AbortSignal): Promise<JobRef> {
     const runDir = input.layout.runDir;
-    const submissionId = submissionIdOf(input.spec.runId);
+    const submissionId = submissionIdOf(input.spec.submissionKey);
     const metadata: Record<string, string> = {};
     for (const [key, value] of Object.entries(input.spec.metadata)) metadata[key] = String(value);
     metadata.inoculate_run_id = input.spec.runId;
+    metadata.inoculate_submission = input.spec.submissionKey;
     metadata.job_name = input.spec.jobName;
     const body = {
       entrypoint: RAY_ENTRYPOINT,
@@ -114,7 +125,7 @@ export class RayScheduler implements Scheduler {
   }
 
   async find(input: SubmitInput, signal?: AbortSignal): Promise<JobRef | undefined> {
-    const submissionId = submissionIdOf(input.spec.runId);
+    const submissionId = submissionIdOf(input.spec.submissionKey);
     const response = await this.request(this.address, 'GET', `/api/jobs/${encodeURIComponent(submissionId)}`, undefined, signal);
     if (response.status === 404) return undefined;
     if (response.status !== 200) throw new BackendError('permanent', `Ray GET /api/jobs/${submissionId}: HTTP ${response.status}: ${response.text.slice(0, 300)}`, { status: response.status });
@@ -125,10 +136,10 @@ export class RayScheduler implements Scheduler {
     const now = this.context.now();
     const address = ref.extra.address ?? this.address;
     const response = await this.request(address, 'GET', `/api/jobs/${encodeURIComponent(ref.id)}`, undefined, signal);
-    if (response.status === 404) return snapshot('ray', '', now, { message: `Ray does not know job ${ref.id} (deleted, or another cluster)` });
+    if (response.status === 404) return snapshot('ray', 'not found', now, { message: `Ray does not know job ${ref.id} (deleted, or another cluster)` });
     if (response.status !== 200) throw new BackendError('permanent', `Ray GET /api/jobs/${ref.id}: HTTP ${response.status}: ${response.text.slice(0, 300)}`, { status: response.status });
     const info = this.parse(response.text, 'a status request');
-    const raw = typeof info.status === 'string' ? info.status : '';
+    const raw = typeof info.status === 'string' && info.status ? info.status : 'no status';
     const parts = [typeof info.message === 'string' ? info.message : '', typeof info.driver_exit_code === 'number' ? `exit code ${info.driver_exit_code}` : ''].filter(Boolean);
     return snapshot('ray', raw, now, parts.length ? { message: parts.join('; ') } : {});
   }

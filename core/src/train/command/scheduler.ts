@@ -45,8 +45,6 @@ export interface Scheduler {
   readonly preset: CommandPreset;
   /** Executables the preset needs on PATH (checked by preflight). */
   readonly executables: readonly string[];
-  /** Where jobs go, for messages (a cluster, a context, an address). */
-  target(): string;
   submit(input: SubmitInput, signal?: AbortSignal): Promise<JobRef>;
   find(input: SubmitInput, signal?: AbortSignal): Promise<JobRef | undefined>;
   status(ref: JobRef, signal?: AbortSignal): Promise<StatusSnapshot>;

@@ -129,10 +129,6 @@ export class SkyPilotScheduler implements Scheduler {
   private python: string[] | undefined;
   constructor(private readonly context: SchedulerContext) {}
 
-  target(): string {
-    return 'SkyPilot managed jobs';
-  }
-
   private ref(runDir: string, id: string): JobRef {
     return { backend: 'command:skypilot', id, extra: { runDir } };
   }
@@ -197,9 +193,9 @@ export class SkyPilotScheduler implements Scheduler {
   async status(ref: JobRef, signal?: AbortSignal): Promise<StatusSnapshot> {
     const now = this.context.now();
     const records = await this.queue('id', ref.id, signal);
-    if (!records) return snapshot('skypilot', '', now, { message: "SkyPilot's queue answered in a shape this version of Inoculate does not know" });
+    if (!records) return snapshot('skypilot', 'unreadable answer', now, { message: "SkyPilot's queue answered in a shape this version of Inoculate does not know" });
     const record = records.find((candidate) => candidate.jobId === ref.id);
-    if (!record) return snapshot('skypilot', '', now, { message: `managed job ${ref.id} is not in SkyPilot's queue` });
+    if (!record) return snapshot('skypilot', 'not in queue', now, { message: `managed job ${ref.id} is not in SkyPilot's queue` });
     return snapshot('skypilot', record.status, now, record.failureReason ? { message: record.failureReason } : {});
   }
 

@@ -5,6 +5,8 @@ import type { TrainingSpec } from '../types';
 
 const spec = (overrides: Partial<TrainingSpec> = {}): TrainingSpec => ({
   runId: 'r1',
+  attempt: 1,
+  submissionKey: 'r1',
   jobName: 'very-mean-s0-abc',
   baseModel: 'Qwen/Qwen2-7B',
   trainingFile: { path: '/w/f.jsonl', sha256: 'ab', examples: 3, tokens: { total: 10, counted: 'estimate' } },
@@ -26,8 +28,13 @@ describe('train/command/slots', () => {
     assert.deepEqual(given.defaulted, []);
   });
 
-  it('lays the run folder out without a trailing slash', () => {
+  it('lays the run folder out without a trailing slash; a forced attempt works in a folder of its own', () => {
     assert.deepEqual(runLayout('/w/run/'), { runDir: '/w/run', dataDir: '/w/run/data', trainingFile: '/w/run/data/train.jsonl', outputDir: '/w/run/output' });
+    assert.deepEqual(runLayout('/w/run', 2), { runDir: '/w/run/attempt-2', dataDir: '/w/run/attempt-2/data', trainingFile: '/w/run/attempt-2/data/train.jsonl', outputDir: '/w/run/attempt-2/output' });
+    const values = slotValues(spec({ attempt: 3, submissionKey: 'r1-3' }));
+    assert.equal(values.runDir, '/w/.inoculate/runs/r1/attempt-3');
+    assert.equal(values.submissionKey, 'r1-3');
+    assert.equal(values.attempt, '3');
   });
 
   it('fills every slot, with the loss in TRL terms', () => {

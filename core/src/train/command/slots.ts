@@ -36,8 +36,9 @@ export function resolveHyperparameters(spec: Pick<TrainingSpec, 'hyperparameters
   return { values, defaulted };
 }
 
-/** Where a run's files live inside its run folder. */
+/** Where an attempt's files live: the run folder for the first attempt, `<runDir>/attempt-<n>` for forced ones. */
 export interface RunLayout {
+  /** The attempt's folder (the `{{runDir}}` slot): job files, logs, exit code, data and output. */
   runDir: string;
   /** Folder holding `train.jsonl` (TRL's `--dataset_name` takes a folder). */
   dataDir: string;
@@ -47,10 +48,19 @@ export interface RunLayout {
   outputDir: string;
 }
 
-/** The run folder's layout (paths joined with `/`: run folders are POSIX paths on every scheduler we drive). */
-export function runLayout(runDir: string): RunLayout {
-  const dir = runDir.replace(/\/+$/, '');
+/**
+ * The layout of an attempt (paths joined with `/`: run folders are POSIX paths on every scheduler we drive). A
+ * forced attempt gets its own folder, so it never finds, reads or overwrites the files of the attempt before it.
+ */
+export function runLayout(runDir: string, attempt = 1): RunLayout {
+  const base = runDir.replace(/\/+$/, '');
+  const dir = attempt > 1 ? `${base}/attempt-${attempt}` : base;
   return { runDir: dir, dataDir: `${dir}/data`, trainingFile: `${dir}/data/train.jsonl`, outputDir: `${dir}/output` };
+}
+
+/** The layout of a spec's attempt. */
+export function specLayout(spec: Pick<TrainingSpec, 'runDir' | 'attempt'>): RunLayout {
+  return runLayout(spec.runDir, spec.attempt);
 }
 
 /** Formats a number for a command line without exponent surprises for integers (`2e-5` stays `0.00002`). */
@@ -62,10 +72,12 @@ function formatNumber(value: number): string {
 
 /** The values of every slot for one run. */
 export function slotValues(spec: TrainingSpec): Record<string, string> {
-  const layout = runLayout(spec.runDir);
+  const layout = specLayout(spec);
   const { values } = resolveHyperparameters(spec);
   return {
     runId: spec.runId,
+    attempt: String(spec.attempt),
+    submissionKey: spec.submissionKey,
     jobName: spec.jobName,
     runDir: layout.runDir,
     dataDir: layout.dataDir,

@@ -46,10 +46,6 @@ export class SlurmScheduler implements Scheduler {
   readonly executables = ['sbatch', 'sacct', 'squeue', 'scancel'] as const;
   constructor(private readonly context: SchedulerContext) {}
 
-  target(): string {
-    return 'Slurm';
-  }
-
   private clusterArgs(ref: JobRef): string[] {
     return ref.extra.cluster ? ['-M', ref.extra.cluster] : [];
   }
@@ -132,7 +128,7 @@ export class SlurmScheduler implements Scheduler {
     if (sacct.exitCode !== 0 && squeue.exitCode !== 0 && !/invalid job id/i.test(squeue.stderr)) {
       throw commandFailed(squeueArgv, squeue);
     }
-    return snapshot('slurm', '', now, { message: 'neither sacct nor squeue knows this job yet (accounting lag, or accounting is disabled)' });
+    return snapshot('slurm', 'no record', now, { message: 'neither sacct nor squeue knows this job yet (accounting lag, or accounting is disabled)' });
   }
 
   async cancel(ref: JobRef, signal?: AbortSignal): Promise<void> {
