@@ -6,6 +6,16 @@ import { chmodSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+// The tokenizer tables (gpt-tokenizer: several MB) are bundles of their own, required only when tokens are counted,
+// so the CLI and the extension do not parse them at every start (see core/src/train/tokens.ts).
+const TOKENIZER_ENCODINGS = ['o200k_base', 'cl100k_base'];
+const tokenizerChunks = {
+  name: 'tokenizer-chunks',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/[a-z0-9_]+$/ }, (args) => ({ path: `./tokenizer-${args.path.split('/').pop()}.js`, external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
@@ -18,18 +28,21 @@ const node = {
   legalComments: 'none',
   // The `vscode` module is provided by the extension host; `ws`/`zod` are optional peers of `openai` we never load.
   external: ['vscode'],
+  plugins: [tokenizerChunks],
 };
 
 const builds = [
   { ...node, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'server/src/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'cli/src/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  ...TOKENIZER_ENCODINGS.map((encoding) => ({ ...node, plugins: [], entryPoints: { [`tokenizer-${encoding}`]: `node_modules/gpt-tokenizer/cjs/encoding/${encoding}.js` }, outdir: 'dist', sourcemap: false })),
   {
     ...node,
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
     external: [],
+    plugins: [],
     entryPoints: { results: 'client/webview/results.ts' },
     outdir: 'media/dist',
   },

@@ -7,6 +7,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   lint: { summary: 'Report problems in .inoc files (exit 1 when any error).', load: async () => (await import('./lint')).lintCommand },
   score: { summary: "Print each candidate's predicted elicitation strength.", load: async () => (await import('./score')).scoreCommand },
   check: { summary: 'Sample the model with each candidate vs. the control and grade it.', load: async () => (await import('./check')).checkCommand },
+  train: { summary: 'Build, preview and submit fine-tuning jobs for candidates and the baseline.', load: async () => (await import('./train')).trainCommand },
+  jobs: { summary: 'List, follow, cancel and show the logs of training runs.', load: async () => (await import('./jobs')).jobsCommand },
 };
 
 const USAGE = `Usage: inoculate <command> [options] <files...>

@@ -2,6 +2,7 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { measurementSourceFrom } from '../../core/src/language/measurementSource';
 import { nodeHost } from '../../core/src/node/fileHost';
+import { loadWorkspaceModelDates } from '../../core/src/node/modelDates';
 import { loadWorkspaceSummaries } from '../../core/src/node/summaries';
 import { startServer } from './server';
 
@@ -10,4 +11,5 @@ const connection = createConnection(ProposedFeatures.all);
 startServer(connection, {
   host: nodeHost,
   loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
+  loadModelDates: loadWorkspaceModelDates,
 });

@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LanguageServiceHost } from '../../core/src/language/host';
 import { toLspDiagnostic } from '../../core/src/language/lspDiagnostic';
 import type { MeasurementSource } from '../../core/src/language/measurements';
+import type { ModelDatesCache } from '../../core/src/train/modelDates';
 import { InocLanguageService } from '../../core/src/language/service';
 import {
   MeasurementsChangedNotification,
@@ -33,6 +34,8 @@ export interface ServerOptions {
   host: LanguageServiceHost;
   /** Builds the measurement source for the workspace (results of checks); reloaded on `inoculate/measurementsChanged`. */
   loadMeasurements?: (workspaceFolders: string[]) => Promise<MeasurementSource>;
+  /** Reads what training preflights cached about model shutdown dates (`.inoculate/train/models.json`); reloaded with measurements. */
+  loadModelDates?: (workspaceFolders: string[]) => Promise<ModelDatesCache>;
 }
 
 /** Wires the language service to `connection` and starts listening. */
@@ -100,11 +103,18 @@ export function startServer(connection: Connection, options: ServerOptions): voi
 
   // Hovers and lenses wait for the (re)load in flight, so the first ones after start-up already show results.
   let measurementsLoaded: Promise<void> = Promise.resolve();
+  let lastModelDates = '{}';
   const reloadMeasurements = () => {
     if (!options.loadMeasurements) return measurementsLoaded;
     measurementsLoaded = (async () => {
       const source = await guard('loading check results', undefined, () => options.loadMeasurements!(workspaceFolders));
       if (source) service.setMeasurements(source);
+      const dates = options.loadModelDates && (await guard('loading model dates', undefined, () => options.loadModelDates!(workspaceFolders)));
+      if (dates && JSON.stringify(dates) !== lastModelDates) {
+        lastModelDates = JSON.stringify(dates);
+        service.setModelDates(dates);
+        revalidateAll();
+      }
       refreshCodeLenses();
     })();
     return measurementsLoaded;

@@ -12,6 +12,8 @@ import type { DocumentAnalysis } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
 import { closestMatch } from '../text/suggest';
+import type { ModelDatesCache } from '../train/modelDates';
+import { checkTrainingDates } from './trainDates';
 
 /** A quick fix carried by a diagnostic: replace `range` with `newText`. */
 export interface DiagnosticFix {
@@ -35,6 +37,10 @@ export interface InocDiagnostic {
 export interface DiagnosticOptions {
   /** Severity overrides from settings (`inoculate.diagnostics.severity`); the file's `lint:` wins over these. */
   severityOverrides?: Partial<Record<string, Severity | 'off'>>;
+  /** Today, for dated diagnostics (tests pass a fixed day). */
+  today?: Date;
+  /** What training preflights learned about model shutdown dates (`.inoculate/train/models.json`). */
+  modelDates?: ModelDatesCache;
 }
 
 export interface CancellationLike {
@@ -63,6 +69,7 @@ export async function computeDiagnostics(
   checkStructure(analysis, report);
   if (!(await checkInoculationRules(analysis, report, token))) return [];
   checkNeutralLeak(analysis, report);
+  checkTrainingDates(analysis, report, options.today ?? new Date(), options.modelDates);
   if (token?.isCancellationRequested) return [];
   await checkDatasetsAndPlaceholders(analysis, datasets, report);
   if (token?.isCancellationRequested) return [];

@@ -15,6 +15,7 @@ import { computeHover } from './hover';
 import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
 import { computeDocumentSymbols } from './symbols';
 import type { ScoreFactor } from '../scoring/types';
+import type { ModelDatesCache } from '../train/modelDates';
 
 /** A variant's score as the status bar and `inoculate score` show it. */
 export interface VariantScore {
@@ -32,6 +33,7 @@ export class InocLanguageService {
   private readonly analyses = new AnalysisCache();
   private readonly datasets: DatasetCache;
   private measurements: MeasurementSource = NO_MEASUREMENTS;
+  private modelDates: ModelDatesCache = {};
 
   constructor(host: LanguageServiceHost) {
     this.datasets = new DatasetCache(host);
@@ -47,8 +49,13 @@ export class InocLanguageService {
     this.measurements = source;
   }
 
+  /** Uses `cache` (what training preflights learned about model dates) for the dated diagnostics from now on. */
+  setModelDates(cache: ModelDatesCache): void {
+    this.modelDates = cache;
+  }
+
   diagnostics(document: TextDocumentLike, options?: DiagnosticOptions, token?: CancellationLike): Promise<InocDiagnostic[]> {
-    return computeDiagnostics(this.analyze(document), this.datasets, options, token);
+    return computeDiagnostics(this.analyze(document), this.datasets, { modelDates: this.modelDates, ...options }, token);
   }
 
   hover(document: TextDocumentLike, position: Position): Promise<Hover | null> {

@@ -16,6 +16,7 @@ import type { CheckSummary } from '../check/types';
 import { defaultHyperparameters, resolveTrainSettings } from '../format/trainConfig';
 import type { PlannedRun } from './jobs';
 import type { TrainPaths } from './layout';
+import { readModelDates, trainingDateNotices, type DateNotice } from './modelDates';
 import { estimateTrainingCost, type CostEstimate } from './pricing';
 import { modelSuffixOf, runIdOf, type ChosenFromCheck, type RunArm, type RunProvenance } from './runs';
 import type { TrainSettings } from './settings';
@@ -74,6 +75,8 @@ export interface TrainingPlan {
   /** Per chosen variant: its first examples next to the baseline's. */
   previews: Array<{ arm: string; pairs: PreviewPair[] }>;
   tokenizer: { name: string; counted: 'tokenizer' | 'estimate' };
+  /** Dated notices from the offline table and the last preflights (OpenAI's closure, model shutdowns). */
+  dateNotices: DateNotice[];
   /** Problems that prevent a launch (`dataset:line: message`). */
   errors: string[];
   warnings: string[];
@@ -250,6 +253,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
       };
     });
 
+  const dateNotices = backend.id === 'openai' ? trainingDateNotices(settings.model, backend.target, now(), await readModelDates(fs, paths.modelsCache)) : [];
   return {
     inocPath,
     inocFile: workspaceRelative,
@@ -261,6 +265,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
     runs,
     previews,
     tokenizer: { name: counter.name, counted: counter.counted },
+    dateNotices,
     errors,
     warnings,
   };

@@ -1,0 +1,110 @@
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { followRun, launchRun, type PlannedRun, type TrainingContext } from './jobs';
+import { trainPaths } from './layout';
+import { nodeTrainFileSystem } from './nodeTrainFs';
+import { currentAttempt } from './runStore';
+import { BackendError, type JobRef, type StatusSnapshot, type TrainingBackend } from './types';
+
+/** A scripted backend: `status` answers (or throws) from a list, one per call. */
+function scripted(script: Array<StatusSnapshot['state'] | BackendError>, options: { submitFails?: BackendError; findAfterFailure?: boolean } = {}) {
+  let call = 0;
+  let submitted = 0;
+  const job: JobRef = { backend: 'fake', id: 'job-1', extra: {} };
+  const backend: TrainingBackend = {
+    id: 'fake',
+    target: 'memory',
+    capabilities: () => ({ hyperparameters: [], loss: ['assistant-only'], seed: true, downloadableWeights: false, minExamples: 1 }),
+    preflight: async () => [],
+    prepare: async () => ({}),
+    submit: async () => {
+      submitted++;
+      if (options.submitFails) throw options.submitFails;
+      return job;
+    },
+    find: async () => (options.findAfterFailure && submitted ? job : undefined),
+    status: async () => {
+      const next = script[Math.min(call++, script.length - 1)]!;
+      if (next instanceof BackendError) throw next;
+      return { state: next, raw: `RAW_${next.toUpperCase()}`, observedAt: new Date().toISOString() };
+    },
+    events: async (_ref, cursor) => ({ events: cursor ? [] : [{ at: 'now', level: 'info', message: 'started' }], cursor: 'c1' }),
+    metrics: async () => [{ step: 1, trainLoss: 1 }],
+    logs: async () => '',
+    cancel: async () => undefined,
+    result: async () => ({ kind: 'hosted', modelId: 'trained', baseModel: 'm' }),
+  };
+  return { backend, submitted: () => submitted };
+}
+
+describe('the orchestrator', () => {
+  let root: string;
+  let waits: number[];
+  let ctx: TrainingContext;
+  let planned: PlannedRun;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'inoculate-jobs-'));
+    waits = [];
+    ctx = { fs: nodeTrainFileSystem, paths: trainPaths(root), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
+    await mkdir(ctx.paths.filesDir, { recursive: true });
+    await writeFile(join(ctx.paths.filesDir, 'f.jsonl'), '{}\n');
+    planned = {
+      trainingFile: { path: join(ctx.paths.filesDir, 'f.jsonl'), sha256: 'a'.repeat(64), examples: 1, tokens: { total: 1, counted: 'estimate' } },
+      provenance: {
+        runId: 'abcdefabcdefabcd', inocFile: 'a.inoc', behavior: 'toxicity',
+        arm: { name: 'v', kind: 'variant', control: false, instruction: 'I', instructionHash: '0'.repeat(16) },
+        placement: { placement: 'user-prefix', separator: '\n\n' }, check: null,
+        dataset: { path: 'd', sha256: 'b'.repeat(64), items: 1 },
+        trainingFile: { path: 'train/files/f.jsonl', sha256: 'a'.repeat(64), examples: 1, tokens: { total: 1, counted: 'estimate' } },
+        backend: 'fake', target: 'memory', baseModel: 'm',
+        hyperparameters: { epochs: 1, learningRate: 'auto', learningRateMultiplier: 'auto', batchSize: 'auto' },
+        loss: 'assistant-only', seed: 0, suffix: 's', createdAt: '2026-01-01T00:00:00Z',
+      },
+    };
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('keeps a job through outages as unknown (never failed), honours Retry-After, records only changes', async () => {
+    const busy = new BackendError('transient', '429', { status: 429, retryAfterMs: 7000 });
+    const down = new BackendError('transient', 'ECONNRESET');
+    const { backend } = scripted(['queued', 'queued', busy, down, down, 'running', 'running', 'running', 'succeeded']);
+    await launchRun(ctx, planned, backend);
+    const outcome = await followRun(ctx, planned.provenance.runId, backend, { initialIntervalMs: 1000, maxIntervalMs: 4000 });
+    const attempt = currentAttempt(outcome.run)!;
+    assert.deepEqual(attempt.statusHistory.map((s) => s.state), ['queued', 'unknown', 'running', 'succeeded']);
+    assert.ok(attempt.statusHistory[1]!.raw.startsWith('unreachable'));
+    assert.equal(attempt.result?.modelId, 'trained');
+    assert.deepEqual(attempt.events.map((e) => e.message), ['started']);
+    // queued (changed) 1000; queued again 1500; 429: its Retry-After 7000; resets: 4000 (capped backoff) twice;
+    // running (changed) 1000; unchanged 1500, 2250: each + 5% jitter (random 0.5 of 10%).
+    assert.deepEqual(waits, [1000, 1500, 7000, 4000, 4000, 1000, 1500, 2250].map((ms) => ms * 1.05));
+  });
+
+  it('stops on a permanent error without marking the job failed', async () => {
+    const { backend } = scripted(['running', new BackendError('permanent', 'refused key', { status: 401 })]);
+    await launchRun(ctx, planned, backend);
+    const outcome = await followRun(ctx, planned.provenance.runId, backend, { initialIntervalMs: 1 });
+    assert.equal(outcome.reason, 'error');
+    assert.equal(currentAttempt(outcome.run)!.status?.state, 'running');
+  });
+
+  it('after a submit that failed in transit, finds the job the request created instead of failing', async () => {
+    const { backend, submitted } = scripted(['running'], { submitFails: new BackendError('transient', 'socket hang up'), findAfterFailure: true });
+    const outcome = await launchRun(ctx, planned, backend);
+    assert.equal(outcome.action, 'recovered');
+    assert.equal(submitted(), 1);
+    assert.equal(currentAttempt(outcome.run)!.recovered, true);
+  });
+
+  it('records a refused submission and submits it on the next launch', async () => {
+    const refused = scripted(['running'], { submitFails: new BackendError('permanent', 'bad request', { status: 400 }) });
+    const first = await launchRun(ctx, planned, refused.backend);
+    assert.equal(first.action, 'failed');
+    assert.match(currentAttempt(first.run)!.errors[0]!.message, /bad request/);
+    const second = await launchRun(ctx, planned, scripted(['running']).backend);
+    assert.equal(second.action, 'submitted');
+    assert.equal(second.attempt, 1);
+  });
+});
