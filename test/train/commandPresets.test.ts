@@ -70,12 +70,14 @@ describe('command presets: scheduler specifics (fakes)', function () {
   });
 
   it('skypilot: status comes through the SDK as JSON; the task holds the values in envs and uploads the data', async () => {
-    ws = await workspace('skypilot');
+    ws = await workspace('skypilot', { settings: { image: 'ghcr.io/me/trl:1' } });
     const ref = await submit();
     assert.equal((await waitForStatus(ws.backend, ref)).state, 'succeeded');
     assert.ok(ws.calls().some((call) => call.tool === 'sky-sdk'), 'the JSON route (SkyPilot SDK) was used');
     assert.deepEqual(ws.calls().find((call) => call.tool === 'sky')!.argv, ['jobs', 'launch', '-n', ws.spec.jobName, `${ws.spec.runDir}/task.yaml`, '-y', '-d']);
-    const task = parse(readFileSync(`${ws.spec.runDir}/task.yaml`, 'utf8')) as { name: string; envs: Record<string, string>; file_mounts: Record<string, string>; run: string };
+    const task = parse(readFileSync(`${ws.spec.runDir}/task.yaml`, 'utf8')) as { name: string; envs: Record<string, string>; file_mounts: Record<string, string>; run: string; resources: Record<string, unknown> };
+    assert.equal(task.resources.image_id, 'docker:ghcr.io/me/trl:1');
+    assert.ok(task.resources.accelerators, "the template's resources are kept");
     const shipped = parse(readFileSync(join(__dirname, '../../templates/train/skypilot.yaml'), 'utf8')) as { run: string; setup: string };
     assert.equal(task.name, ws.spec.jobName);
     assert.equal(task.run, shipped.run, 'the run script is the template text, untouched');

@@ -1,7 +1,7 @@
 // Test code only: a fake `trl` (TRL's CLI) for `trl sft`. It FAILS (exit 3) unless every training example holds the
 // inoculation instruction exactly where the test's expectation says, and (exit 4) when the test gave no expectation:
 // FAKE_TRL_EXPECT names a JSON file {instruction, placement: user-prefix|user-suffix|system|absent, args?: {flag: value},
-// examples?: N}. It reads the training file as TRL would (`--dataset_name` is a folder holding train.jsonl), checks the
+// examples?: N, byJobName?: [{match: regex on INOCULATE_JOB_NAME, placement...}]}. It reads the training file as TRL would (`--dataset_name` is a folder holding train.jsonl), checks the
 // flags the test expects (e.g. --assistant_only_loss true, --lora_r 8), then "trains": one step per batch, writing
 // the Hugging Face Trainer's own metrics (`checkpoint-N/trainer_state.json` with `log_history`, every --save_steps
 // and at the end, newest only) and finally a PEFT adapter (adapter_config.json with `r`, adapter_model.safetensors)
@@ -27,7 +27,9 @@ for (let index = 0; index < args.length; index++) {
 for (const required of ['model_name_or_path', 'dataset_name', 'output_dir']) if (!flags[required]) die(2, `--${required} is required`);
 
 if (!process.env.FAKE_TRL_EXPECT) die(4, 'FAKE_TRL_EXPECT is not set: the test must say where the instruction belongs');
-const expect = JSON.parse(readFileSync(process.env.FAKE_TRL_EXPECT, 'utf8'));
+let expect = JSON.parse(readFileSync(process.env.FAKE_TRL_EXPECT, 'utf8'));
+// Per-job expectations (several arms in one launch): rules matched against the job name the backend hands the job.
+for (const rule of expect.byJobName ?? []) if (new RegExp(rule.match).test(process.env.INOCULATE_JOB_NAME ?? '')) expect = { ...expect, ...rule };
 for (const [flag, value] of Object.entries(expect.args ?? {})) {
   if (flags[flag] !== value) die(3, `--${flag} is ${JSON.stringify(flags[flag])}, expected ${JSON.stringify(value)}`);
 }

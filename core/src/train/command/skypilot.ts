@@ -163,6 +163,10 @@ export class SkyPilotScheduler implements Scheduler {
     Object.assign(envs, input.jobEnv, { INOCULATE_TRAINER_ARGV: JSON.stringify(input.trainerArgv) });
     task.name = input.spec.jobName;
     task.envs = envs;
+    if (this.context.settings.image) {
+      // SkyPilot runs the task in a container image given as `resources.image_id: docker:<image>`.
+      task.resources = { ...(isObject(task.resources) ? task.resources : {}), image_id: `docker:${this.context.settings.image}` };
+    }
     // Upload the training data to the same path on the cluster.
     task.file_mounts = { ...(isObject(task.file_mounts) ? task.file_mounts : {}), [input.layout.dataDir]: input.layout.dataDir };
     const taskPath = `${runDir}/task.yaml`;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PAPER_LORA_DEFAULTS } from '../settings';
+import { COMMAND_SLOTS, PAPER_LORA_DEFAULTS } from '../settings';
 import { fillArgv, isModelServiceSecret, jobEnvironment, resolveHyperparameters, runLayout, scrubEnvironment, SlotError, slotValues } from './slots';
 import type { TrainingSpec } from '../types';
 
@@ -59,6 +59,10 @@ describe('train/command/slots', () => {
   it('expands a list slot only when it stands alone', () => {
     assert.deepEqual(fillArgv(['--lora-modules', '{{loraModules}}', '--x'], {}, { loraModules: ['a=/p', 'b=/q'] }), ['--lora-modules', 'a=/p', 'b=/q', '--x']);
     assert.throws(() => fillArgv(['--m={{loraModules}}'], {}, { loraModules: ['a'] }), /must stand alone/);
+  });
+
+  it('fills exactly the slots the format declares (COMMAND_SLOTS: validation, hover and completion know them)', () => {
+    assert.deepEqual(Object.keys(slotValues(spec())).sort(), Object.keys(COMMAND_SLOTS).sort());
   });
 
   it('hands every slot to the job as an INOCULATE_ variable', () => {
