@@ -123,6 +123,21 @@ describe('train/command/backend', () => {
     assert.deepEqual((await instance.events(ref, second.cursor)).events, []);
   });
 
+  it('follows a remote log tail that slides: each line once, the newest when the cursor slid out of the window', async () => {
+    let logs = 'step 1\nstep 2\n';
+    const host = scriptedHost({ fetch: async () => new Response(JSON.stringify({ logs }), { status: 200 }) });
+    const ray = new CommandBackend({ host, settings: { preset: 'ray', address: 'http://head:8265' }, workspaceTrusted: true, baseDir: '/w', templatesDir: TEMPLATES, env: {} });
+    const ref = { backend: 'command:ray', id: 'r1', extra: { runDir: '/w/r', address: 'http://head:8265' } };
+    const first = await ray.events(ref, undefined);
+    assert.deepEqual(first.events.map((event) => event.message), ['step 1', 'step 2']);
+    logs = 'step 2\nstep 3\nstep 4\n'; // the window slid: step 1 fell out
+    const second = await ray.events(ref, first.cursor);
+    assert.deepEqual(second.events.map((event) => event.message), ['step 3', 'step 4']);
+    assert.deepEqual((await ray.events(ref, second.cursor)).events, []);
+    logs = Array.from({ length: 80 }, (_, i) => `line ${i + 100}`).join('\n'); // a gap larger than the window
+    assert.deepEqual((await ray.events(ref, second.cursor)).events.map((event) => event.message).slice(0, 2), ['line 130', 'line 131']);
+  });
+
   it('splits progress bars and drops colours in log events', () => {
     assert.deepEqual(eventsOfLog('\u001b[32m 10%|█\r 20%|██\r\n\n', 'now').map((event) => event.message), [' 10%|█', ' 20%|██']);
   });

@@ -259,11 +259,23 @@ export class CommandBackend implements TrainingBackend {
       }
       return { events: events.slice(0, MAX_EVENTS), cursor: JSON.stringify(offsets) };
     }
-    // Remote logs: the cursor counts lines already returned.
+    // Remote logs come as a tail (a window that slides as the log grows): the cursor is the last line returned,
+    // found again in the next tail. A cursor that slid out of the window gives the newest lines (the gap is lost).
     const lines = eventsOfLog(await this.scheduler.logs(ref, signal), at);
-    const seen = Number(cursor ?? 0) || 0;
-    const fresh = lines.length >= seen ? lines.slice(seen) : lines.slice(-50);
-    return { events: fresh.slice(0, MAX_EVENTS), cursor: String(lines.length >= seen ? seen + Math.min(fresh.length, MAX_EVENTS) : lines.length) };
+    let last: string | undefined;
+    try {
+      last = cursor ? (JSON.parse(cursor) as { last?: string }).last : undefined;
+    } catch {
+      last = undefined;
+    }
+    let start = 0;
+    if (last !== undefined) {
+      const index = lines.map((event) => event.message).lastIndexOf(last);
+      start = index >= 0 ? index + 1 : Math.max(0, lines.length - 50);
+    }
+    const fresh = lines.slice(start, start + MAX_EVENTS);
+    const newest = fresh.length ? fresh[fresh.length - 1]!.message : last;
+    return { events: fresh, cursor: newest === undefined ? cursor : JSON.stringify({ last: newest }) };
   }
 
   async metrics(ref: JobRef): Promise<MetricPoint[]> {
