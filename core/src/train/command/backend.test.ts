@@ -27,7 +27,7 @@ const spec = (overrides: Partial<TrainingSpec> = {}): TrainingSpec => ({
 });
 
 function backend(settings: Partial<CommandSettings> = {}, trusted = true) {
-  const host = scriptedHost({ executables: ['sh', 'sbatch', 'sacct', 'squeue'] });
+  const host = scriptedHost({ executables: ['sh', 'sbatch', 'sacct', 'squeue', 'trl', 'python'] });
   host.files.set(`${TEMPLATES}/trl-sft.yaml`, readFileSync(`${TEMPLATES}/trl-sft.yaml`, 'utf8'));
   host.files.set(spec().trainingFile.path, DATA);
   const instance = new CommandBackend({ host, settings: { preset: 'local', ...settings }, workspaceTrusted: trusted, baseDir: '/w', templatesDir: TEMPLATES, env: { PATH: '/usr/bin', OPENAI_API_KEY: 'sk-secret' } });
@@ -97,6 +97,8 @@ describe('train/command/backend', () => {
     const custom = backend({ argv: ['python', 'train.py', '--data', '{{trainingFil}}'] }).instance;
     const codes = (await custom.preflight(spec())).map((issue) => `${issue.code}:${issue.severity}`);
     assert.deepEqual(codes, ['own-trainer:info', 'invalid-command:error']);
+    const missing = backend({ argv: ['accelerate', 'launch', 'train.py'] }).instance;
+    assert.deepEqual((await missing.preflight(spec())).filter((issue) => issue.severity === 'error').map((issue) => issue.code), ['trainer-not-found']);
     const slurm = backend({ preset: 'slurm' }).instance;
     assert.deepEqual((await slurm.preflight(spec())).filter((issue) => issue.severity === 'error').map((issue) => issue.message), ['scancel is not on PATH: the slurm preset needs it']);
   });

@@ -157,7 +157,12 @@ export class CommandBackend implements TrainingBackend {
       issues.push({ severity: 'info', code: 'own-trainer', message: `your trainer (train.command.argv) must honour the loss (${spec.loss}) and write its adapter and trainer_state.json to {{outputDir}}` });
     }
     try {
-      await this.input(spec);
+      const input = await this.input(spec);
+      // The local preset runs the trainer here: say now when it is not installed (other presets run it elsewhere).
+      const trainer = input.trainerArgv[0];
+      if (this.options.settings.preset === 'local' && trainer && !(await this.options.host.which(trainer, { ...this.context.env, ...input.jobEnv }))) {
+        issues.push({ severity: 'error', code: 'trainer-not-found', message: `${trainer} is not on PATH: install it (the shipped trainer needs TRL >= 1.1: pip install "trl[peft]") or set train.command.argv` });
+      }
     } catch (error) {
       issues.push({ severity: 'error', code: 'invalid-command', message: (error as Error).message });
     }
