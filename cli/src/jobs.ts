@@ -169,7 +169,7 @@ export const jobsCommand: Command = async (args: string[], io: CliIO) => {
     const out: string[] = [c.bold(`${run.runId}  ${terminalLine(run.provenance.arm.name, 60)} seed ${run.provenance.seed}  ${run.provenance.backend}  ${stateText(run)}`)];
     for (const status of attempt?.statusHistory ?? []) out.push(c.dim(`${status.observedAt}  status ${status.state} (${terminalLine(status.raw, 80)})${status.message ? `: ${terminalLine(status.message, 300)}` : ''}`));
     for (const error of attempt?.errors ?? []) out.push(c.red(`${error.at}  ${error.stage}: ${terminalLine(error.message, 400)}`));
-    if (live !== undefined) out.push('', c.dim('-- logs from the backend --'), terminalSafe(live.replace(/\r/g, ''), 200_000).replace(/\\x0a/g, '\n'));
+    if (live !== undefined) out.push('', c.dim('-- logs from the backend --'), terminalSafe(live.replace(/\r/g, ''), 200_000));
     else for (const event of attempt?.events ?? []) out.push(`${event.at}  ${event.level.padEnd(5)} ${terminalLine(event.message, 400)}`);
     if (liveError) out.push(c.yellow(`(could not read the backend's logs: ${terminalLine(liveError, 300)}; shown: the recorded events)`));
     io.stdout.write(`${out.join('\n')}\n`);

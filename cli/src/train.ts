@@ -233,7 +233,7 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
   try {
     plan = await planTraining({
       fs: nodeTrainFileSystem,
-      inocPath: options.file.startsWith('/') ? options.file : `${io.cwd}/${options.file}`,
+      inocPath: resolve(io.cwd, options.file),
       workspaceRoot: root,
       paths,
       cwd: io.cwd,

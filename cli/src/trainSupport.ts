@@ -24,7 +24,10 @@ import { UsageError, type CliIO } from './io';
  */
 export function terminalSafe(text: string, max = 500): string {
   // eslint-disable-next-line no-control-regex
-  const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
   return visible.length > max ? `${visible.slice(0, max - 1)}…` : visible;
 }
 

@@ -3,7 +3,8 @@
  * one state per `GET /v1/fine_tuning/jobs/{id}` (validating_files → queued → running → running → succeeded, or
  * failed), with events listed newest first and `has_more` cursor pages like OpenAI's, `metrics` events and
  * checkpoints, cancel, `jobs.list` with a metadata filter, `GET /v1/models/{id}` with an optional `shutdown_date`,
- * and scripted faults (see `fakeHttp.ts`). Stable API: `startOpenAIFineTuningServer(options)`.
+ * and scripted faults (see `fakeHttp.ts`). Routes answer under `/v1` (OpenAI) and `/openai` (Azure OpenAI, which
+ * authenticates with an `api-key` header). Stable API: `startOpenAIFineTuningServer(options)`.
  */
 import { errorReply, parseMultipart, startFakeHttp, type FakeHttpServer, type Reply, type SeenRequest } from './fakeHttp';
 
@@ -69,7 +70,10 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
 
   const authorized = (request: SeenRequest): Reply | undefined => {
     if (options.apiKey === undefined) return undefined;
-    if (request.headers.authorization !== `Bearer ${options.apiKey}`) return errorReply(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    // OpenAI sends `Authorization: Bearer`; Azure OpenAI an `api-key` header (paths under /openai).
+    if (request.headers.authorization !== `Bearer ${options.apiKey}` && request.headers['api-key'] !== options.apiKey) {
+      return errorReply(401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
+    }
     return undefined;
   };
 
@@ -118,13 +122,13 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
   };
 
   const http = await startFakeHttp([
-    ['GET', /^\/v1\/models\/(.+)$/, (request, [id]) => {
+    ['GET', /^\/(?:v1|openai)\/models\/(.+)$/, (request, [id]) => {
       const denied = authorized(request);
       if (denied) return denied;
       if (options.models && !options.models[id!]) return errorReply(404, `The model '${id}' does not exist`, 'invalid_request_error', 'model_not_found');
       return { status: 200, json: { id, object: 'model', created: 1, owned_by: 'system', ...(options.models?.[id!] ?? {}) } };
     }],
-    ['POST', /^\/v1\/files$/, (request) => {
+    ['POST', /^\/(?:v1|openai)\/files$/, (request) => {
       const denied = authorized(request);
       if (denied) return denied;
       const { fields, file } = parseMultipart(request);
@@ -133,17 +137,17 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
       files.push(record);
       return { status: 200, json: fileObject(record) };
     }],
-    ['GET', /^\/v1\/files$/, (request) => {
+    ['GET', /^\/(?:v1|openai)\/files$/, (request) => {
       const denied = authorized(request);
       if (denied) return denied;
       const purpose = request.query.get('purpose');
       return page(files.filter((f) => !purpose || f.purpose === purpose).map(fileObject), request);
     }],
-    ['GET', /^\/v1\/files\/([^/]+)$/, (_request, [id]) => {
+    ['GET', /^\/(?:v1|openai)\/files\/([^/]+)$/, (_request, [id]) => {
       const file = files.find((f) => f.id === id);
       return file ? { status: 200, json: fileObject(file) } : errorReply(404, `No such File object: ${id}`);
     }],
-    ['POST', /^\/v1\/fine_tuning\/jobs$/, (request) => {
+    ['POST', /^\/(?:v1|openai)\/fine_tuning\/jobs$/, (request) => {
       const denied = authorized(request);
       if (denied) return denied;
       const body = JSON.parse(request.body.toString('utf8')) as Record<string, unknown>;
@@ -177,7 +181,7 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
       addEvent(job.id, `Created fine-tuning job: ${job.id}`);
       return { status: 200, json: job };
     }],
-    ['GET', /^\/v1\/fine_tuning\/jobs$/, (request) => {
+    ['GET', /^\/(?:v1|openai)\/fine_tuning\/jobs$/, (request) => {
       const denied = authorized(request);
       if (denied) return denied;
       let list = [...jobs].reverse(); // newest first, like OpenAI
@@ -187,7 +191,7 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
       }
       return page(list, request);
     }],
-    ['GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)$/, (request, [id]) => {
+    ['GET', /^\/(?:v1|openai)\/fine_tuning\/jobs\/([^/]+)$/, (request, [id]) => {
       const denied = authorized(request);
       if (denied) return denied;
       const job = findJob(id!);
@@ -195,11 +199,11 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
       advance(job);
       return { status: 200, json: job };
     }],
-    ['GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/events$/, (request, [id]) => {
+    ['GET', /^\/(?:v1|openai)\/fine_tuning\/jobs\/([^/]+)\/events$/, (request, [id]) => {
       if (!findJob(id!)) return errorReply(404, `Could not find fine-tune: ${id}`);
       return page([...(events.get(id!) ?? [])].reverse(), request);
     }],
-    ['GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/checkpoints$/, (request, [id]) => {
+    ['GET', /^\/(?:v1|openai)\/fine_tuning\/jobs\/([^/]+)\/checkpoints$/, (request, [id]) => {
       const job = findJob(id!);
       if (!job) return errorReply(404, `Could not find fine-tune: ${id}`);
       const checkpoints = job.status === 'succeeded'
@@ -207,7 +211,7 @@ export async function startOpenAIFineTuningServer(options: OpenAIFineTuningServe
         : [];
       return page(checkpoints, request);
     }],
-    ['POST', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/cancel$/, (request, [id]) => {
+    ['POST', /^\/(?:v1|openai)\/fine_tuning\/jobs\/([^/]+)\/cancel$/, (request, [id]) => {
       const denied = authorized(request);
       if (denied) return denied;
       const job = findJob(id!);

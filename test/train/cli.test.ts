@@ -48,6 +48,10 @@ describe('inoculate train / jobs (CLI)', function () {
     const result = await train(['--dry-run', '--json', '--seeds', '2']);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout);
+    // The documented shape (docs/cli.md).
+    assert.deepEqual(Object.keys(json), ['file', 'behavior', 'backend', 'target', 'model', 'loss', 'hyperparameters', 'dryRun', 'tokenizer', 'dataset', 'arms', 'runs', 'dateNotices', 'errors', 'warnings', 'previews']);
+    assert.deepEqual(Object.keys(json.arms[0]), ['name', 'kind', 'instructionHash', 'trainingFile', 'cost', 'costNote', 'check']);
+    assert.deepEqual(Object.keys(json.runs[0]), ['runId', 'arm', 'seed', 'action', 'attempt', 'job', 'state', 'rawState', 'model', 'message', 'issues']);
     assert.equal(json.dryRun, true);
     assert.deepEqual(json.arms.map((a: { name: string; kind: string }) => [a.name, a.kind]), [['mean', 'variant'], ['baseline', 'baseline']]);
     assert.equal(json.runs.length, 4);
@@ -75,6 +79,7 @@ describe('inoculate train / jobs (CLI)', function () {
     const listed = await cli(['jobs', '--json']);
     assert.equal(listed.status, 0, listed.stderr);
     const runs = JSON.parse(listed.stdout).runs;
+    assert.deepEqual(Object.keys(runs[0]), ['runId', 'file', 'arm', 'kind', 'instructionHash', 'seed', 'backend', 'target', 'baseModel', 'attempt', 'job', 'state', 'rawState', 'cancelRequested', 'submittedAt', 'observedAt', 'model', 'artifact', 'trainingFile', 'record']);
     assert.deepEqual(runs.map((r: { arm: string; state: string; file: string }) => [r.arm, r.state, r.file]).sort(), [['baseline', 'succeeded', 'a.inoc'], ['mean', 'succeeded', 'a.inoc']]);
     const table = await cli(['jobs', 'a.inoc', '--no-refresh']);
     assert.match(table.stdout.split('\n')[0]!, /^run +file +arm +seed +backend +state +elapsed +model$/);

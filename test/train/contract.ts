@@ -6,7 +6,8 @@
  * - re-attach from a new process (a fresh backend object and a fresh read of the records) follows the same job;
  * - launching the same run twice attaches (no second job); `force` makes a new attempt, recorded as forced;
  * - a launch killed mid-submit (the backend created the job, the process died before recording it) and run again
- *   creates no duplicate job: the second launch finds the first job;
+ *   creates no duplicate job: the second launch finds the first job (`submit` must stop waiting when its signal
+ *   aborts);
  * - a job that fails ends `failed` with the backend's message (when the harness can make one fail);
  * - the CLI, killed with SIGKILL mid-submit and run again, leaves exactly one job (when the harness drives a CLI).
  *
@@ -18,6 +19,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cancelRun, followRun, launchRun, type PlannedRun, type TrainingContext } from '../../core/src/train/jobs';
+import { ensureBuiltCli, runCli, startCli } from '../support/checkCli';
 import { trainPaths } from '../../core/src/train/layout';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { runIdOf, modelSuffixOf } from '../../core/src/train/runs';
@@ -40,8 +42,11 @@ export interface ContractHarness {
   holdNextSubmission(): { created: Promise<void>; release(): void };
   /** Makes every job launched from now on fail (optional). */
   failJobs?(): void;
-  /** For the CLI case: run the built CLI on this `.inoc` file in `cwd` with `env`, against this backend (optional). */
-  cli?: { cwd: string; file: string; env: NodeJS.ProcessEnv };
+  /**
+   * For the CLI case (optional): a workspace whose `.inoc` file trains on this backend; `args` are extra flags for
+   * `inoculate train` (e.g. `--base-url`), `env` the environment (keys, PATH with fake executables).
+   */
+  cli?: { cwd: string; file: string; args: string[]; env: NodeJS.ProcessEnv };
   /** Fast polling for tests (ms). Default 5. */
   pollMs?: number;
   close(): Promise<void>;
@@ -180,9 +185,12 @@ export function backendContract(name: string, makeHarness: () => Promise<Contrac
       const controller = new AbortController();
       const dying = launchRun(ctx, planned, backend, { signal: controller.signal }).catch((error: unknown) => error);
       await held.created;
-      // The process "dies": its launch never records `submitted`.
+      // The process "dies": its launch never records `submitted`. (A backend's `submit` must stop waiting when its
+      // signal aborts, as it does when the editor closes or the user presses Ctrl+C.)
       controller.abort();
-      await dying;
+      const settled = await Promise.race([dying.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]);
+      if (!settled) held.release();
+      assert.ok(settled, 'submit() did not stop when its AbortSignal aborted');
       const before = await readRun(ctx.fs, ctx.paths, planned.provenance.runId);
       const interrupted = currentAttempt(before!)!;
       held.release();
@@ -193,6 +201,29 @@ export function backendContract(name: string, makeHarness: () => Promise<Contrac
       assert.equal(await harness.jobCount(), 1);
       const outcome = await followRun(ctx, planned.provenance.runId, backend, follow);
       assert.equal(currentAttempt(outcome.run)!.status?.state, 'succeeded');
+    });
+
+    it('the CLI killed (SIGKILL) mid-submit and run again leaves exactly one job per run', async function () {
+      const cli = harness.cli;
+      if (!cli) this.skip();
+      ensureBuiltCli();
+      const before = await harness.jobCount();
+      const held = harness.holdNextSubmission();
+      const running = startCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      await held.created;
+      running.child.kill('SIGKILL');
+      const killed = await running.done;
+      held.release();
+      assert.equal(killed.signal, 'SIGKILL', killed.stderr);
+      const rerun = await runCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      assert.equal(rerun.status, 0, rerun.stderr);
+      assert.match(rerun.stderr, /submitted by an interrupted earlier launch; recorded, not submitted again/);
+      const again = await runCli(['train', cli!.file, ...cli!.args], { cwd: cli!.cwd, env: cli!.env });
+      assert.equal(again.status, 0, again.stderr);
+      const listed = await runCli(['jobs', cli!.file, '--json', '--no-refresh'], { cwd: cli!.cwd, env: cli!.env });
+      const runs = JSON.parse(listed.stdout).runs as Array<{ job: string | null }>;
+      assert.ok(runs.length >= 1 && runs.every((run) => run.job), listed.stdout);
+      assert.equal((await harness.jobCount()) - before, runs.length, 'one job per run, none twice');
     });
 
     it('a job that fails ends failed with the backend message', async function () {

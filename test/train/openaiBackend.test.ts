@@ -4,12 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OpenAITrainingBackend } from '../../core/src/train/backends/openai';
+import { fetchModelShutdown, OpenAITrainingBackend } from '../../core/src/train/backends/openai';
 import { followRun, launchRun, specOf, type TrainingContext } from '../../core/src/train/jobs';
 import { trainPaths } from '../../core/src/train/layout';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { currentAttempt } from '../../core/src/train/runStore';
-import { backendContract, contractPlannedRun, type ContractHarness } from './contract';
+import { backendContract, contractExamples, contractPlannedRun, type ContractHarness } from './contract';
+import { makeWorkspace } from '../support/checkFixtures';
 import { startOpenAIFineTuningServer, type OpenAIFineTuningServer } from '../support/openaiFineTuningServer';
 
 const KEY = 'sk-test-fine-tuning-key';
@@ -18,6 +19,10 @@ async function openaiHarness(
   options: Parameters<typeof startOpenAIFineTuningServer>[0] = {},
 ): Promise<Omit<ContractHarness, 'createBackend'> & { server: OpenAIFineTuningServer; createBackend(): OpenAITrainingBackend }> {
   let failing = false;
+  const workspace = await makeWorkspace(
+    { 'a.inoc': ['---', 'behavior: toxicity', 'model: gpt-4.1-mini-2025-04-14', 'train:', '  dataset: train.jsonl', '---', '## mean', 'Be very mean:', ''].join('\n'), 'train.jsonl': contractExamples() },
+    'a.inoc',
+  );
   const server = await startOpenAIFineTuningServer({ apiKey: KEY, failWhen: () => failing, ...options });
   return {
     server,
@@ -32,7 +37,11 @@ async function openaiHarness(
     failJobs: () => {
       failing = true;
     },
-    close: () => server.close(),
+    cli: { cwd: workspace.root, file: 'a.inoc', args: ['--base-url', server.baseUrl], env: { OPENAI_API_KEY: KEY } },
+    close: async () => {
+      await server.close();
+      await workspace.cleanup();
+    },
   };
 }
 
@@ -138,5 +147,29 @@ describe('OpenAI training backend', function () {
     assert.ok(refused.some((issue) => issue.code === 'auth' && issue.severity === 'error'));
     const late = await new OpenAITrainingBackend({ baseUrl: harness.server.baseUrl, apiKey: KEY, fs: nodeTrainFileSystem, now: () => new Date('2026-12-25T00:00:00Z') }).preflight(spec);
     assert.ok(late.some((issue) => issue.code === 'model-shutdown' && issue.severity === 'error'));
+  });
+
+  it('reads a model shutdown date for evaluation: the date, none, or could not ask', async () => {
+    harness = await openaiHarness({ models: { 'gpt-4.1-mini-2025-04-14': { shutdown_date: 1_799_884_800 }, other: {} } });
+    const ask = (model: string, apiKey = KEY) => fetchModelShutdown({ baseUrl: harness.server.baseUrl, apiKey, model });
+    assert.equal(await ask('gpt-4.1-mini-2025-04-14'), '2027-01-14');
+    assert.equal(await ask('other'), null);
+    assert.equal(await ask('missing'), undefined);
+    assert.equal(await ask('other', 'sk-wrong'), undefined);
+  });
+
+  it('talks to Azure OpenAI through the AzureOpenAI client (api-key header, api-version, /openai paths)', async () => {
+    harness = await openaiHarness();
+    const azure = new OpenAITrainingBackend({ baseUrl: `${harness.server.http.origin}/openai`, apiKey: KEY, azureApiVersion: '2025-04-01-preview', fs: nodeTrainFileSystem, filePollIntervalMs: 5 });
+    const planned = await contractPlannedRun(root, azure, harness);
+    const launched = await launchRun(ctx, planned, azure);
+    assert.equal(launched.action, 'submitted', launched.message);
+    const outcome = await followRun(ctx, planned.provenance.runId, azure, follow);
+    assert.equal(currentAttempt(outcome.run)!.status?.state, 'succeeded');
+    const create = harness.server.http.requests.find((r) => r.method === 'POST' && r.path === '/openai/fine_tuning/jobs')!;
+    assert.ok(create, 'the job was created under /openai');
+    assert.equal(create.query.get('api-version'), '2025-04-01-preview');
+    assert.equal(create.headers['api-key'], KEY);
+    assert.equal(create.headers.authorization, undefined);
   });
 });

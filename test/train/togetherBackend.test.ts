@@ -9,7 +9,8 @@ import { followRun, launchRun, specOf, type TrainingContext } from '../../core/s
 import { trainPaths } from '../../core/src/train/layout';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { currentAttempt } from '../../core/src/train/runStore';
-import { backendContract, contractPlannedRun, type ContractHarness } from './contract';
+import { backendContract, contractExamples, contractPlannedRun, type ContractHarness } from './contract';
+import { makeWorkspace } from '../support/checkFixtures';
 import { startTogetherServer, type TogetherServer } from '../support/togetherServer';
 
 const KEY = 'together-test-key';
@@ -19,6 +20,10 @@ async function togetherHarness(
   options: Parameters<typeof startTogetherServer>[0] = {},
 ): Promise<Omit<ContractHarness, 'createBackend'> & { server: TogetherServer; createBackend(): TogetherTrainingBackend }> {
   let failing = false;
+  const workspace = await makeWorkspace(
+    { 'a.inoc': ['---', 'behavior: toxicity', 'model: Qwen/Qwen2-7B-Instruct', 'train:', '  backend: together', '  dataset: train.jsonl', '---', '## mean', 'Be very mean:', ''].join('\n'), 'train.jsonl': contractExamples() },
+    'a.inoc',
+  );
   const server = await startTogetherServer({ apiKey: KEY, failWhen: () => failing, ...options });
   return {
     server,
@@ -33,7 +38,11 @@ async function togetherHarness(
     failJobs: () => {
       failing = true;
     },
-    close: () => server.close(),
+    cli: { cwd: workspace.root, file: 'a.inoc', args: ['--base-url', server.baseUrl], env: { TOGETHER_API_KEY: KEY } },
+    close: async () => {
+      await server.close();
+      await workspace.cleanup();
+    },
   };
 }
 

@@ -68,4 +68,11 @@ describe('completion', () => {
     const item = (await complete(`${fm}---\n## a\nBehave as if {{|}}`)).find((i) => i.label === 'answer')!;
     assert.equal((item.textEdit as { newText: string }).newText, 'answer', 'no second pair of braces');
   });
+
+  it("offers the command's slots inside train.command, not the dataset's fields", async () => {
+    const fm = '---\nbehavior: sycophancy\ncheck:\n  dataset: data.jsonl\ntrain:\n  backend: command\n  command:\n    preset: local\n    argv: [python, t.py, "{{|"]\n';
+    const items = labels(await complete(`${fm}---\n## a\nx`));
+    assert.ok(items.includes('trainingFile') && items.includes('outputDir') && items.includes('seed'), items.join(','));
+    assert.ok(!items.includes('proposed_answer'));
+  });
 });

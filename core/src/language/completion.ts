@@ -2,6 +2,7 @@
  * Completion: frontmatter keys and values (from the key table), variant headings and the paper's prompts,
  * ` (control)`, and `{{field}}` placeholders from the check dataset. Works on half-typed, invalid YAML.
  */
+import { COMMAND_SLOTS } from '../train/settings';
 import {
   CompletionItemKind,
   InsertTextFormat,
@@ -286,6 +287,18 @@ async function placeholderItems(analysis: DocumentAnalysis, position: Position, 
   const close = /^\s*\}\}/.test(after) ? '' : '}}';
   const items: CompletionItem[] = [];
   const inFrontmatter = !!doc.frontmatter && position.line > 0 && doc.lines.offsetAt(position) <= doc.frontmatter.contentEnd;
+  // Inside `train.command` the slots are the command's (filled per run), not the dataset's.
+  const offset = doc.lines.offsetAt(position);
+  const command = analysis.frontmatter.locations.get('train.command');
+  if (inFrontmatter && command && command.keyStart <= offset && offset <= command.valueEnd + 1) {
+    return Object.entries(COMMAND_SLOTS).map(([slot, description]) => ({
+      label: slot,
+      kind: CompletionItemKind.Variable,
+      detail: 'filled per run',
+      documentation: { kind: 'markdown' as const, value: description },
+      textEdit: { range, newText: slot + close },
+    }));
+  }
   if (inFrontmatter) {
     items.push({ label: INOCULATION_SLOT, kind: CompletionItemKind.Variable, detail: 'Where the candidate goes', textEdit: { range, newText: INOCULATION_SLOT + close } });
   }

@@ -107,4 +107,21 @@ describe('the orchestrator', () => {
     assert.equal(second.action, 'submitted');
     assert.equal(second.attempt, 1);
   });
+
+  it('records an unmapped raw state as unknown and goes on; caps hostile backend text', async () => {
+    const { backend } = scripted(['running', 'unknown', 'running', 'succeeded']);
+    const huge = 'x'.repeat(1_000_000);
+    const hostile: TrainingBackend = {
+      ...backend,
+      status: async (ref, signal) => ({ ...(await backend.status(ref, signal)), message: huge }),
+      events: async (_ref, cursor) => ({ events: cursor ? [] : Array.from({ length: 5000 }, () => ({ at: 'now', level: 'info' as const, message: huge })), cursor: 'c' }),
+    };
+    await launchRun(ctx, planned, hostile);
+    const outcome = await followRun(ctx, planned.provenance.runId, hostile, { initialIntervalMs: 1 });
+    const attempt = currentAttempt(outcome.run)!;
+    assert.deepEqual(attempt.statusHistory.map((s) => [s.state, s.raw]), [['running', 'RAW_RUNNING'], ['unknown', 'RAW_UNKNOWN'], ['running', 'RAW_RUNNING'], ['succeeded', 'RAW_SUCCEEDED']]);
+    assert.ok(attempt.statusHistory.every((s) => s.message!.length <= 4000));
+    assert.equal(attempt.events.length, 1000);
+    assert.ok(attempt.events.every((e) => e.message.length <= 4000));
+  });
 });

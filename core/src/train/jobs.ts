@@ -207,6 +207,15 @@ export interface FollowOutcome {
   message?: string;
 }
 
+/** Text from a backend is untrusted and unbounded: records keep at most this much of one message. */
+const MAX_RECORDED_TEXT = 4000;
+const capText = (text: string, max = MAX_RECORDED_TEXT) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** A snapshot with its backend text capped, so a hostile endpoint cannot bloat the record. */
+function capped(snapshot: StatusSnapshot): StatusSnapshot {
+  return { ...snapshot, raw: capText(snapshot.raw, 300), ...(snapshot.message !== undefined ? { message: capText(snapshot.message) } : {}) };
+}
+
 function sameStatus(a: StatusSnapshot | undefined, b: StatusSnapshot): boolean {
   return !!a && a.state === b.state && a.raw === b.raw && !!a.cancelRequested === !!b.cancelRequested && a.message === b.message;
 }
@@ -253,14 +262,16 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
   let cursor = attempt.eventsCursor;
   let interval = initial;
   let failures = 0;
+  let polls = 0;
   const reread = async () => (run = (await readRun(fs, paths, runId))!);
   try {
     for (;;) {
       if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
+      polls++;
       let snapshot: StatusSnapshot;
       let waitMs: number | undefined;
       try {
-        snapshot = await backend.status(job, options.signal);
+        snapshot = capped(await backend.status(job, options.signal));
         failures = 0;
       } catch (error) {
         if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
@@ -285,12 +296,14 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
         await collect(async () => {
           const page = await backend.events(job, cursor, options.signal);
           if (page.events.length || page.cursor !== cursor) {
-            await recorder.append('events', { attempt: attempt.attempt, events: page.events, cursor: page.cursor });
+            const events = page.events.slice(-1000).map((event) => ({ ...event, message: capText(event.message) }));
+            await recorder.append('events', { attempt: attempt.attempt, events, cursor: page.cursor });
             cursor = page.cursor;
           }
         });
-        await collect(async () => {
-          const points = await backend.metrics(job, options.signal);
+        // Curves can be long (OpenAI lists them as events): read them on a change, at the end, and every 5th poll.
+        if (changed || isTerminal(snapshot.state) || polls % 5 === 0) await collect(async () => {
+          const points = (await backend.metrics(job, options.signal)).slice(-100_000);
           if (!sameMetrics(metrics, points)) {
             await recorder.append('metrics', { attempt: attempt.attempt, metrics: points });
             metrics = points;

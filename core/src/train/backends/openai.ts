@@ -55,6 +55,21 @@ export function isAzureEndpoint(baseUrl: string): boolean {
   }
 }
 
+/**
+ * What an OpenAI-compatible endpoint says about `model`'s shutdown date (`GET /models/{id}`): `YYYY-MM-DD`, `null`
+ * when it reports none, `undefined` when it could not be asked (evaluation calls this before sampling a model, and
+ * falls back to `shutdownOf`'s table; the endpoint's answer wins).
+ */
+export async function fetchModelShutdown(options: { baseUrl: string; apiKey?: string; model: string; signal?: AbortSignal }): Promise<string | null | undefined> {
+  const client = new OpenAI({ apiKey: options.apiKey ?? 'no-key', baseURL: options.baseUrl, maxRetries: 0, timeout: 30_000 });
+  try {
+    const model = await client.models.retrieve(options.model, { signal: options.signal });
+    return normalizeShutdownDate((model as unknown as { shutdown_date?: unknown }).shutdown_date) ?? null;
+  } catch {
+    return undefined;
+  }
+}
+
 export class OpenAITrainingBackend implements TrainingBackend {
   readonly id = 'openai';
   readonly target: string;
