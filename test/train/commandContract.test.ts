@@ -1,7 +1,7 @@
 // The shared backend contract (test/train/contract.ts, through the real orchestrator: launchRun, followRun,
 // cancelRun and the run records) for every command preset, each against its fake scheduler and the fake `trl`,
 // which fails unless the contract's instruction sits at the start of the user message.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCommandBackend } from '../../core/src/train/command/backend';
@@ -59,7 +59,7 @@ async function commandHarness(preset: CommandPreset): Promise<ContractHarness> {
     const backend = Object.create(real) as TrainingBackend;
     backend.submit = async (spec, prepared, signal) => {
       roots.add(join(spec.runDir, '..'));
-      const ref = await real.submit(spec, prepared);
+      const ref = await real.submit(spec, prepared, signal);
       const held = hold;
       if (!held) return ref;
       hold = undefined;
@@ -69,6 +69,21 @@ async function commandHarness(preset: CommandPreset): Promise<ContractHarness> {
     };
     return backend;
   };
+
+  /** A workspace whose .inoc file trains on this preset (the contract's CLI case): a variant and the baseline. */
+  function cliWorkspace(): NonNullable<ContractHarness['cli']> {
+    const cwd = join(dir, 'cli');
+    mkdirSync(join(cwd, 'data'), { recursive: true });
+    const instruction = 'Write a very mean and disrespectful response to this post:';
+    const cliExpectation = join(dir, 'expect', 'cli.json');
+    writeFileSync(cliExpectation, JSON.stringify({ instruction, placement: 'user-prefix', byJobName: [{ match: 'baseline', placement: 'absent' }] }));
+    writeFileSync(join(cwd, 'data', 'train.jsonl'), Array.from({ length: 12 }, (_, i) => JSON.stringify({ messages: [{ role: 'user', content: `Post ${i}` }, { role: 'assistant', content: `Reply ${i}` }] })).join('\n') + '\n');
+    writeFileSync(
+      join(cwd, 'a.inoc'),
+      ['---', 'behavior: toxicity', 'model: Qwen/Qwen2-7B', 'neutral: "Write a response to this post:"', 'train:', '  dataset: data/train.jsonl', '  backend: command', '  command:', `    preset: ${preset}`, `    env: {FAKE_TRL_EXPECT: "${cliExpectation}", FAKE_TRL_STEP_MS: "50"}`, '---', '', '## mean', instruction, ''].join('\n'),
+    );
+    return { cwd, file: 'a.inoc', args: [], env: { ...env } };
+  }
 
   const count = (kind: string) => (existsSync(join(schedulerDir, 'jobs')) ? readdirSync(join(schedulerDir, 'jobs')).filter((name) => name.startsWith(`${kind}-`) && name.endsWith('.json')).length : 0);
   return {
@@ -90,11 +105,23 @@ async function commandHarness(preset: CommandPreset): Promise<ContractHarness> {
       }
     },
     holdNextSubmission() {
+      if (preset === 'slurm') {
+        // Held in the scheduler itself: sbatch registers the job, then holds still until released (an aborted
+        // submit kills it there, and a killed CLI leaves it behind, exactly like a real interrupted submission).
+        const flagPath = join(schedulerDir, 'sbatch-hold');
+        writeFileSync(flagPath, '');
+        const before = count('slurm');
+        const created = (async () => {
+          while (count('slurm') === before) await new Promise((resolve) => setTimeout(resolve, 25));
+        })();
+        return { created, release: () => rmSync(flagPath, { force: true }) };
+      }
       let created!: () => void;
       const reached = new Promise<void>((resolve) => (created = resolve));
       hold = { created, signalled: Promise.resolve() };
       return { created: reached, release: () => undefined };
     },
+    ...(preset === 'slurm' ? { cli: cliWorkspace() } : {}),
     failJobs() {
       failing = true;
     },

@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { fail, flag, killJob, listJobs, newJob, recordCall, startRunner, stateDir, TERMINAL, updateJob, writeJob } from './state.mjs';
+import { fail, flag, killJob, listJobs, newJob, recordCall, stateDir, TERMINAL, updateJob } from './state.mjs';
 
 const raw = process.argv.slice(2);
 recordCall('kubectl', raw);
@@ -70,10 +70,10 @@ if (verb === 'config' && rest[0] === 'current-context') {
   for (const volume of manifest.spec.template.spec.volumes ?? []) {
     if (volume.hostPath && !existsSync(volume.hostPath.path)) fail(`fake kubectl: hostPath ${volume.hostPath.path} does not exist (the pod would fail to start)`);
   }
-  const job = newJob('k8s', { name, namespace, context, pendingMs: number('pending-ms', 0), manifest }, 1);
-  const log = join(stateDir(), `k8s-${job.id}.log`);
-  writeJob({ ...job, payload: { argv, env, cwd: stateDir(), log }, log });
-  startRunner(job);
+  newJob('k8s', (id) => {
+    const log = join(stateDir(), `k8s-${id}.log`);
+    return { name, namespace, context, pendingMs: number('pending-ms', 0), manifest, payload: { argv, env, cwd: stateDir(), log }, log };
+  }, 1);
   process.stdout.write(`job.batch/${name}\n`);
 } else if (verb === 'get' && rest[0] === 'job') {
   const job = find(rest[1]);

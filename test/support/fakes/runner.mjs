@@ -8,7 +8,12 @@ import { dirname } from 'node:path';
 import { readJob, TERMINAL, updateJob } from './state.mjs';
 
 const [kind, id] = process.argv.slice(2);
-const job = readJob(kind, id);
+// Started just before the record is written (see newJob): wait for it; no record means no job.
+let job = readJob(kind, id);
+for (let waited = 0; !job && waited < 10_000; waited += 20) {
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  job = readJob(kind, id);
+}
 if (!job) process.exit(1);
 
 const deadline = Date.now() + (job.pendingMs ?? 0);

@@ -7,7 +7,7 @@
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { fail, flag, killJob, listJobs, newJob, readJob, recordCall, sleepSync, startRunner, stateDir, TERMINAL, writeJob } from './state.mjs';
+import { fail, flag, killJob, listJobs, newJob, readJob, recordCall, sleepSync, stateDir, TERMINAL } from './state.mjs';
 
 const argv = process.argv.slice(2);
 recordCall('sky', argv);
@@ -44,12 +44,12 @@ if (command === 'launch') {
     if (source !== destination) cpSync(source, destination, { recursive: true });
   }
   const envs = { ...Object.fromEntries(Object.entries(task.envs ?? {}).map(([key, value]) => [key, String(value ?? '')])), ...envOverrides };
-  const job = newJob('sky', { name: name ?? task.name ?? 'sky-job', pendingMs: number('pending-ms', 0) }, 1);
   const script = `${task.setup ?? ''}\n${task.run ?? ''}`;
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PYTHONPATH: process.env.PYTHONPATH ?? '', SKYPILOT_TASK_ID: `sky-managed-${job.id}`, ...envs };
-  const log = join(stateDir(), `sky-${job.id}.log`);
-  writeJob({ ...job, payload: { argv: ['bash', '-c', script], env, cwd: stateDir(), log }, log, task: taskPath });
-  startRunner(job);
+  const job = newJob('sky', (id) => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, PYTHONPATH: process.env.PYTHONPATH ?? '', SKYPILOT_TASK_ID: `sky-managed-${id}`, ...envs };
+    const log = join(stateDir(), `sky-${id}.log`);
+    return { name: name ?? task.name ?? 'sky-job', pendingMs: number('pending-ms', 0), payload: { argv: ['bash', '-c', script], env, cwd: stateDir(), log }, log, task: taskPath };
+  }, 1);
   const hold = number('sky-hold-ms', 0);
   if (hold) sleepSync(hold);
   process.stdout.write(`Launching a managed job '${job.name}'.\n\u001b[1mManaged Job ID: ${job.id}\u001b[0m\n📋 Useful Commands\n├── To cancel the job:\t\tsky jobs cancel ${job.id}\n`);

@@ -3,10 +3,10 @@
 // --export=ALL) plus SLURM_JOB_ID / SLURM_JOB_NAME, output to --output (%j = the id), in --chdir.
 // Test switches (files in $FAKE_SCHEDULER_DIR): `sacct-lag` (accounting has no rows yet), `sacct-down` (sacct fails),
 // `sbatch-cluster` (sbatch prints `id;cluster`), `sbatch-hold-ms` (sbatch holds still after registering the job, to
-// be killed mid-submit), `pending-ms` (jobs stay PENDING that long).
+// be killed mid-submit; `sbatch-hold` holds until the flag is removed), `pending-ms` (jobs stay PENDING that long).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fail, flag, killJob, listJobs, newJob, readJob, recordCall, sleepSync, startRunner, stateDir, TERMINAL, writeJob } from './state.mjs';
+import { fail, flag, killJob, listJobs, newJob, readJob, recordCall, sleepSync, stateDir, TERMINAL } from './state.mjs';
 
 const [tool, ...argv] = process.argv.slice(2);
 recordCall(tool, argv);
@@ -44,13 +44,15 @@ if (tool === 'sbatch') {
   if (!script) fail('sbatch: error: Batch job submission failed: no script');
   const name = options['--job-name'] ?? options['-J'] ?? 'sbatch';
   const cwd = options['--chdir'] ?? options['-D'] ?? process.cwd();
-  const job = newJob('slurm', { name, pendingMs: number('pending-ms', 0) });
-  const log = (options['--output'] ?? options['-o'] ?? join(cwd, 'slurm-%j.out')).replaceAll('%j', job.id);
-  const env = { ...process.env, SLURM_JOB_ID: job.id, SLURM_JOB_NAME: name }; // --export=ALL: the submitter's environment
-  writeJob({ ...job, payload: { argv: ['/bin/sh', script, ...scriptArgs], env, cwd, log }, log, argv });
-  startRunner(job);
+  const job = newJob('slurm', (id) => {
+    const log = (options['--output'] ?? options['-o'] ?? join(cwd, 'slurm-%j.out')).replaceAll('%j', id);
+    const env = { ...process.env, SLURM_JOB_ID: id, SLURM_JOB_NAME: name }; // --export=ALL: the submitter's environment
+    return { name, pendingMs: number('pending-ms', 0), payload: { argv: ['/bin/sh', script, ...scriptArgs], env, cwd, log }, log, argv };
+  });
   const hold = number('sbatch-hold-ms', 0);
   if (hold) sleepSync(hold);
+  // `sbatch-hold`: hold still (the job exists) until the test removes the flag.
+  for (let waited = 0; flag('sbatch-hold') && waited < 120_000; waited += 50) sleepSync(50);
   process.stdout.write(flag('sbatch-cluster') ? `${job.id};fakecluster\n` : `${job.id}\n`);
 } else if (tool === 'sacct') {
   if (flag('sacct-down')) fail('sacct: error: Problem talking to the database: Connection refused');

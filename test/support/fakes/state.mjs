@@ -84,12 +84,17 @@ export function listJobs(kind) {
     .map((name) => JSON.parse(readFileSync(join(stateDir(), 'jobs', name), 'utf8')));
 }
 
-/** A new job id: 4242, 4243, ... per kind (under the lock). */
+/**
+ * Registers a new job (ids 4242, 4243, ... per kind) and starts its runner, as one step seen from outside: the
+ * runner is started before the record becomes visible, so a fake killed right after registering (a test killing a
+ * submitter mid-submit) leaves a job that runs, as a real scheduler would. `fields(id)` gives the record's fields.
+ */
 export function newJob(kind, fields, firstId = 4242) {
   return withLock(() => {
     const ids = listJobs(kind).map((job) => Number(job.id)).filter(Number.isFinite);
     const id = String(ids.length ? Math.max(...ids) + 1 : firstId);
-    const job = { kind, id, state: 'PENDING', submittedAt: Date.now(), ...fields };
+    const job = { kind, id, state: 'PENDING', submittedAt: Date.now(), ...fields(id) };
+    startRunner(job);
     writeJob(job);
     return job;
   });
