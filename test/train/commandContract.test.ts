@@ -128,7 +128,7 @@ async function commandHarness(preset: CommandPreset): Promise<ContractHarness> {
     pollMs: 50,
     async close() {
       await ray?.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }

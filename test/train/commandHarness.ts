@@ -4,7 +4,7 @@
  * training file whose instruction placement the fake `trl` checks.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCommandBackend, type CommandBackend } from '../../core/src/train/command/backend';
@@ -97,9 +97,33 @@ export async function workspace(preset: CommandPreset, options: WorkspaceOptions
     freshBackend: build,
     async close() {
       await ray?.close();
-      rmSync(dir, { recursive: true, force: true });
+      // A test that failed may leave a local trainer running (detached): stop its group before removing its folder.
+      for (const pidFile of findFiles(dir, 'pid')) {
+        const pid = Number(readFileSync(pidFile, 'utf8').split(' ')[0]);
+        if (pid > 1) {
+          try {
+            process.kill(-pid, 'SIGKILL');
+          } catch {
+            // Gone.
+          }
+        }
+      }
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
+}
+
+/** Files named `name` under `dir`. */
+function findFiles(dir: string, name: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string) => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(path, entry.name));
+      else if (entry.name === name) found.push(join(path, entry.name));
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return found;
 }
 
 /** Polls `status` until `until` holds (default: a terminal state); fails after `timeoutMs`. */

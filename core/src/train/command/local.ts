@@ -28,8 +28,11 @@ export function localArgv(runDir: string, trainerArgv: readonly string[]): strin
 
 /** How far the wrapper's own clock reading may be from the process table's start time (it runs right after exec). */
 const PID_FILE_TOLERANCE_MS = 5000;
-/** How long a rerun waits for the pid file of a launch that was interrupted around its spawn. */
-const LAUNCH_SETTLE_MS = 3000;
+/**
+ * How long `find` waits for the pid file of a launch interrupted around its spawn: the wrapper writes it as its first
+ * command, so only a launch that died before spawning (or a machine under heavy load) leaves the marker alone.
+ */
+const LAUNCH_SETTLE_MS = 10_000;
 
 interface LocalJob {
   pid: number;
@@ -84,9 +87,18 @@ export class LocalScheduler implements Scheduler {
     return { pid };
   }
 
-  async find(input: SubmitInput): Promise<JobRef | undefined> {
+  async find(input: SubmitInput, signal?: AbortSignal): Promise<JobRef | undefined> {
+    const { host } = this.context;
     const runDir = input.layout.runDir;
-    const job = (await this.readJob(runDir)) ?? (await this.fromPidFile(runDir));
+    const lookup = async () => (await this.readJob(runDir)) ?? (await this.fromPidFile(runDir));
+    let job = await lookup();
+    // A launch marker without a pid file: a submit died around its spawn, and its wrapper may be starting right now.
+    if (!job && (await host.readText(this.files(runDir).launch)) !== undefined) {
+      for (let waited = 0; !job && waited < LAUNCH_SETTLE_MS; waited += 100) {
+        await host.sleep(100, signal);
+        job = await lookup();
+      }
+    }
     return job ? this.ref(runDir, job) : undefined;
   }
 
@@ -94,16 +106,10 @@ export class LocalScheduler implements Scheduler {
     const { host } = this.context;
     const runDir = input.layout.runDir;
     const files = this.files(runDir);
-    const existing = await this.find(input);
+    // `find` waits for the wrapper of an interrupted launch; past that, the marker is from a launch that never spawned.
+    const existing = await this.find(input, signal);
     if (existing) return existing;
-    if (!(await host.createExclusive(files.launch, `${this.context.now().toISOString()}\n`))) {
-      // An earlier submit got as far as launching and was interrupted: its wrapper may be starting right now.
-      for (let waited = 0; waited < LAUNCH_SETTLE_MS; waited += 250) {
-        const found = await this.find(input);
-        if (found) return found;
-        await host.sleep(250, signal);
-      }
-    }
+    await host.writeText(files.launch, `${this.context.now().toISOString()}\n`);
     await host.remove(files.exitCode);
     await host.remove(files.cancelled);
     let spawned;
