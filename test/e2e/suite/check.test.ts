@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunCheckResult } from '../../../client/src/runCheck';
 import { checkResultPaths } from '../../../core/src/check/layout';
+import { MeasurementsChangedNotification } from '../../../server/src/protocol';
 import type { CheckSummary } from '../../../core/src/check/types';
 import type { ResultsRendered } from '../../../client/src/resultsPanel';
 import { startOpenAIServer, type ChatCompletionBody, type OpenAIServer } from '../../support/openaiServer';
@@ -248,14 +249,14 @@ describe('elicitation checks', function () {
     writeFileSync(found.summary, JSON.stringify({ ...summary, file: found.relativeFile }));
     const editor = await openFile('found.inoc');
     const heading = lineOf(editor.document, '## always-spanish');
-    const lens = await waitFor(
-      'a "measured elsewhere" code lens',
-      async () => {
-        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
-        return lenses.find((l) => l.range.start.line === heading && l.command?.title.startsWith('measured'));
-      },
-      [vscode.languages.onDidChangeDiagnostics, api.server.onDidChangeState],
-    );
+    // Results changed on disk: what the client says after a check (the file watcher says it after a pull, at a time
+    // no test can wait on). Lenses asked for after it wait for the reload it starts.
+    const client = api.server.languageClient!;
+    // By its method name: the type object of this bundle is not the extension bundle's.
+    await client.sendNotification(MeasurementsChangedNotification.method, { uris: [client.code2ProtocolConverter.asUri(uri)] });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
+    const lens = lenses.find((l) => l.range.start.line === heading && l.command?.title.startsWith('measured'));
+    assert.ok(lens, lenses.map((l) => l.command?.title).join(' | '));
     assert.match(lens.command!.title, /^measured elsewhere 100% /);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(heading, 4));
     const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
