@@ -24,7 +24,7 @@ export interface MeasurementsChangedParams {
   uris: string[];
 }
 
-/** Sent by the client after a check wrote new results under `.inoculate/`. */
+/** Sent by the client after a check wrote new results, or a launch new run records, under `.inoculate/`. */
 export const MeasurementsChangedNotification = new NotificationType<MeasurementsChangedParams>('inoculate/measurementsChanged');
 
 export interface WorkspaceTrustParams {
