@@ -1,0 +1,39 @@
+/**
+ * The editor's training settings. `inoculate.train.confirm` is read like `check.confirm`: a workspace's settings
+ * (which came with the folder) may switch the confirmation on, never off; `inoculate.jobs.pollInterval` is the first
+ * wait between status polls of a followed job (it backs off to 60 s while nothing changes). Pure.
+ */
+import type { InspectedValue, InspectingConfiguration } from '../checkSettings';
+
+export interface TrainClientSettings {
+  /** Show the plan and ask before a launch sends anything (and before a job is cancelled). */
+  confirm: boolean;
+  /** First wait between status polls, ms. */
+  pollIntervalMs: number;
+}
+
+export const DEFAULT_TRAIN_SETTINGS: TrainClientSettings = { confirm: true, pollIntervalMs: 5000 };
+
+/** Polls never come faster than this, nor wait longer for the first. */
+const POLL_SECONDS = { min: 0.01, max: 3600 };
+
+function userOrDefault<T>(value: InspectedValue<T> | undefined): T | undefined {
+  if (!value) return undefined;
+  return value.globalLanguageValue ?? value.globalValue ?? value.defaultLanguageValue ?? value.defaultValue;
+}
+
+function workspaceValue<T>(value: InspectedValue<T> | undefined): T | undefined {
+  if (!value) return undefined;
+  return value.workspaceFolderLanguageValue ?? value.workspaceLanguageValue ?? value.workspaceFolderValue ?? value.workspaceValue;
+}
+
+/** Reads the settings (see the module comment); values of the wrong type fall back to their defaults. */
+export function readTrainClientSettings(config: InspectingConfiguration): TrainClientSettings {
+  const confirm = config.inspect<unknown>('train.confirm');
+  const user = userOrDefault(confirm);
+  const confirmed = user !== false || workspaceValue(confirm) === true;
+  const poll = config.inspect<unknown>('jobs.pollInterval');
+  const seconds = workspaceValue(poll) ?? userOrDefault(poll);
+  const valid = typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= POLL_SECONDS.min && seconds <= POLL_SECONDS.max;
+  return { confirm: confirmed, pollIntervalMs: valid ? Math.round(seconds * 1000) : DEFAULT_TRAIN_SETTINGS.pollIntervalMs };
+}
