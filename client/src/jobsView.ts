@@ -133,7 +133,9 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
     this.watchers = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       if (folder.uri.scheme !== 'file') continue;
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '.inoculate/runs/**'));
+      // The folders themselves too: a watcher may miss files created in a brand-new folder (the first run of a
+      // workspace creates `.inoculate/runs/<runId>/record.jsonl` at once), but it reports the folder's creation.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '{.inoculate,.inoculate/runs,.inoculate/runs/**}'));
       const onChange = () => this.scheduleReload(100);
       this.watchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
     }
@@ -251,12 +253,16 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
 
   // ---- following -------------------------------------------------------------------------------------------------
 
-  /** Starts one follower for each unfinished job that has none (trusted workspaces only). */
+  /**
+   * Starts one follower for each unfinished job that has none (trusted workspaces only), and for a job that
+   * succeeded without its model recorded (a follower stopped between the two lines): following it records the model.
+   */
   private syncFollowers(): void {
     if (!vscode.workspace.isTrusted || this.disposed) return;
     for (const located of this.runs) {
       const attempt = currentAttempt(located.run);
-      if (!attempt?.job || (attempt.status && isTerminal(attempt.status.state))) continue;
+      const modelMissing = attempt?.status?.state === 'succeeded' && !attempt.result && !attempt.errors.some((e) => e.stage === 'result');
+      if (!attempt?.job || (attempt.status && isTerminal(attempt.status.state) && !modelMissing)) continue;
       const key = runKey(located.workspaceUri, located.run.runId);
       if (this.followers.has(key)) continue;
       this.follow(located);
@@ -509,6 +515,11 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
       void vscode.window.showErrorMessage(notificationSafe(`Inoculate: could not cancel ${what}: ${found.reason}`));
       return undefined;
     }
+    // The run's follower stops first: it polls on its own schedule from what it last saw, and after the cancellation
+    // (recorded by cancelRun's own poll) it must not record anything older. A new one starts if the job goes on.
+    const key = runKey(located.workspaceUri, located.run.runId);
+    this.followers.get(key)?.abort.abort();
+    this.followers.delete(key);
     try {
       const outcome = await cancelRun({ fs: nodeTrainFileSystem, paths: this.pathsOf(located.workspaceUri) }, located.run.runId, found.backend);
       const text =

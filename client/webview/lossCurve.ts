@@ -170,9 +170,10 @@ function drawTable(): void {
   const cellText = (value: number | undefined) => (typeof value === 'number' ? formatValue(value) : '—');
   container.replaceChildren(
     ...(note ? [el('p', { class: 'note', role: 'note' }, note)] : []),
+    // A scrollable region, reachable by Tab, so a keyboard user can scroll a long or wide table.
     el(
       'div',
-      { class: 'table-scroll' },
+      { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'table-heading' },
       el(
         'table',
         {},
@@ -216,7 +217,7 @@ function renderCurve(message: Extract<LossCurveHostMessage, { type: 'curve' }>):
     el('h2', { id: 'chart-heading' }, 'Loss per training step'),
     el('div', { id: 'chart', class: 'chart' }),
     el('h2', { id: 'table-heading' }, 'Data'),
-    el('div', { id: 'data', 'aria-labelledby': 'table-heading' }),
+    el('div', { id: 'data' }),
   );
   main.removeAttribute('aria-busy');
   renderToolbar();

@@ -68,7 +68,10 @@ describe('notifications when a job ends', () => {
     assert.equal(first.ended, undefined);
   });
 
-  it('says why a succeeded job has no model, and never announces a run without a job', () => {
+  it('waits for the model a follower records right after "succeeded", and says why a succeeded job has none', () => {
+    const between = observeAll([spec({ statuses: [['running', 'running', after(1)]] }), spec({ statuses: [['running', 'running', after(1)], ['succeeded', 'succeeded', after(2)]] })]);
+    assert.deepEqual(between.ended, [], 'read between the status line and the result line: not the end yet');
+    assert.equal(between.memory.aaaaaaaaaaaaaaaa!.phase, 'unfinished');
     const { ended } = observeAll([spec({ statuses: [['running', 'running', after(1)]] }), spec({ statuses: [['running', 'running', after(1)], ['succeeded', 'succeeded', after(2)]], errors: [{ stage: 'result', message: 'no fine_tuned_model' }] })]);
     assert.match(noticesFor(ended)[0]!.message, /succeeded, but no model could be read: no fine_tuned_model\.$/);
     assert.deepEqual(observeRun({}, new Set(), makeRun({}), SESSION), { memory: {} });

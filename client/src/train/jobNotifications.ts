@@ -45,6 +45,8 @@ export function observeRun(memory: NoticeMemory, seenThisSession: Set<string>, r
     return { memory: { ...memory, [key]: { attempt: attempt.attempt, phase: 'unfinished' } } };
   }
   if (known?.phase === 'announced') return { memory };
+  // The follower writes the model right after the `succeeded` status: a record read in between is not the end yet.
+  if (state === 'succeeded' && !attempt.result && !attempt.errors.some((e) => e.stage === 'result')) return { memory };
   const next: NoticeMemory = { ...memory, [key]: { attempt: attempt.attempt, phase: 'announced' } };
   const seenHere = seenThisSession.has(sessionKey);
   if (!seenHere && known?.phase !== 'unfinished') return { memory: next }; // never seen unfinished: no news
@@ -63,7 +65,7 @@ export function observeRun(memory: NoticeMemory, seenThisSession: Set<string>, r
   }
   if (state === 'succeeded' && !attempt.result) {
     const error = [...attempt.errors].reverse().find((e) => e.stage === 'result');
-    ended.reason = safeLine(error ? `no model could be read: ${error.message}` : 'no model recorded yet', 300);
+    ended.reason = safeLine(`no model could be read: ${error?.message ?? 'unknown'}`, 300);
   }
   return { memory: next, ended };
 }
