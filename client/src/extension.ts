@@ -38,6 +38,9 @@ export interface InoculateApi {
   /** Training: the Jobs view's tree as data, its followers, the notifications about ended jobs, the loss curves. */
   readonly jobs: {
     tree(): JobNode[];
+    /** Whether the Jobs view is visible, and the ids of its selected nodes. */
+    view(): { visible: boolean; selection: string[] };
+    readonly onDidChangeView: vscode.Event<void>;
     /** Fires after the run records were read again (and the tree rebuilt). */
     readonly onDidChange: vscode.Event<void>;
     followers(): FollowerInfo[];
@@ -106,6 +109,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
     checks: { running: () => runs.running, status: () => runs.status, onDidChange: runs.onDidChange },
     jobs: {
       tree: () => jobs.snapshot(),
+      view: () => jobs.viewState(),
+      onDidChangeView: jobs.onDidChangeView,
       onDidChange: jobs.onDidChange,
       followers: () => jobs.followerInfo(),
       notices: () => jobs.notices,

@@ -7,6 +7,7 @@
  * In an untrusted workspace the view lists the records read-only: nothing is followed (following sends keys to
  * endpoints), cancelled or launched, and the view says why.
  */
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { cancelRun, followRun, type TrainingContext } from '../../core/src/train/jobs';
 import { trainPaths, type TrainPaths } from '../../core/src/train/layout';
@@ -14,7 +15,7 @@ import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { currentAttempt, listRuns, type RunState } from '../../core/src/train/runStore';
 import { BackendError, isTerminal, type TrainingBackend } from '../../core/src/train/types';
 import { Commands } from '../../core/src/language/commands';
-import { MeasurementsChangedNotification } from '../../server/src/protocol';
+import { RunsChangedNotification } from '../../server/src/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { notificationSafe } from './checkErrors';
 import { MANAGE_TRUST_COMMAND } from './restrictedMode';
@@ -72,6 +73,9 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
   readonly onDidNotify = this.notified.event;
   readonly notices: JobNotice[] = [];
   private readonly view: vscode.TreeView<JobNode>;
+  private readonly viewChanged = new vscode.EventEmitter<void>();
+  /** Fires when the view's visibility or selection changes. */
+  readonly onDidChangeView = this.viewChanged.event;
   private watchers: vscode.Disposable[] = [];
   private reloading: Promise<void> | undefined;
   private reloadAgain = false;
@@ -87,6 +91,9 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
     deps.documents.setRunRenderer((kind, runId, workspaceUri) => this.renderRunDocument(kind, runId, workspaceUri));
     this.disposables.push(
       this.view,
+      this.viewChanged,
+      this.view.onDidChangeSelection(() => this.viewChanged.fire()),
+      this.view.onDidChangeVisibility(() => this.viewChanged.fire()),
       this.treeChanged,
       this.changed,
       this.notified,
@@ -172,7 +179,17 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
               this.deps.output.warn(`Could not read the training runs of ${folder.name}: ${error instanceof Error ? error.message : String(error)}`);
               return [] as RunState[];
             });
-            for (const run of runs) found.push({ workspaceUri: folder.uri.toString(), workspaceName: folder.name, run });
+            const seen = new Set<string>();
+            for (const run of runs) {
+              // A record whose provenance names another run than its folder (copied, or written to confuse) is
+              // skipped: each run is listed, followed and acted on once, under the id it is stored by.
+              if (basename(dirname(run.recordPath)) !== run.runId || seen.has(run.runId)) {
+                this.deps.output.warn(`Skipped the run record ${run.recordPath}: its provenance names run ${safeLine(run.runId, 40)}.`);
+                continue;
+              }
+              seen.add(run.runId);
+              found.push({ workspaceUri: folder.uri.toString(), workspaceName: folder.name, run });
+            }
           }
           this.runs = found;
           if (vscode.workspace.isTrusted) {
@@ -186,7 +203,7 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
       }
       this.deps.documents.refreshRuns();
       // The server's `trained: N runs` lenses read the same records.
-      void this.deps.client()?.sendNotification(MeasurementsChangedNotification, { uris: [] }).catch(() => undefined);
+      void this.deps.client()?.sendNotification(RunsChangedNotification, { uris: [] }).catch(() => undefined);
       this.changed.fire();
     })();
     return this.reloading;
@@ -217,6 +234,11 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
   /** The current tree (for the API: the end-to-end tests read it). */
   snapshot(): JobNode[] {
     return this.nodes;
+  }
+
+  /** The ids of the selected nodes, and whether the view is visible (for the API). */
+  viewState(): { visible: boolean; selection: string[] } {
+    return { visible: this.view.visible, selection: this.view.selection.map((n) => n.id) };
   }
 
   find(runId: string, workspaceUri?: string): LocatedRunState | undefined {

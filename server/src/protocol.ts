@@ -24,7 +24,7 @@ export interface MeasurementsChangedParams {
   uris: string[];
 }
 
-/** Sent by the client after a check wrote new results, or a launch new run records, under `.inoculate/`. */
+/** Sent by the client after a check wrote new results under `.inoculate/`. */
 export const MeasurementsChangedNotification = new NotificationType<MeasurementsChangedParams>('inoculate/measurementsChanged');
 
 export interface WorkspaceTrustParams {
@@ -47,3 +47,6 @@ export interface InitializationOptions {
    */
   clientCommands?: string[];
 }
+
+/** Sent by the client when training run records changed (`.inoculate/runs/`): the `trained: N runs` lenses reload. */
+export const RunsChangedNotification = new NotificationType<MeasurementsChangedParams>('inoculate/runsChanged');

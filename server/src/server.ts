@@ -31,6 +31,7 @@ import type { TrainedRunsSource } from '../../core/src/language/trainedRuns';
 import { InocLanguageService } from '../../core/src/language/service';
 import {
   MeasurementsChangedNotification,
+  RunsChangedNotification,
   VariantAtRequest,
   VariantScoresRequest,
   WorkspaceTrustNotification,
@@ -379,13 +380,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
   connection.onRequest((method) =>
     initialized ? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`) : notInitialized(),
   );
-  connection.onNotification(
-    MeasurementsChangedNotification,
-    whenInitialized(() => {
-      void reloadMeasurements();
-      void reloadTrainedRuns();
-    }),
-  );
+  connection.onNotification(MeasurementsChangedNotification, whenInitialized(() => void reloadMeasurements()));
+  connection.onNotification(RunsChangedNotification, whenInitialized(() => void reloadTrainedRuns()));
   connection.onNotification(
     WorkspaceTrustNotification,
     whenInitialized((params) => {

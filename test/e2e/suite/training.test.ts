@@ -1,6 +1,7 @@
 /**
  * Training in the real VS Code: "Inoculate: Preview Training" and "Launch Training" through their commands (the
- * pickers skipped by the command's choices argument, the modal confirmation by the user's own
+ * pickers answered by keyboard in the workbench, or skipped by the command's choices argument; the modal
+ * confirmation, which VS Code refuses to show while extension tests run, skipped by the user's own
  * `inoculate.train.confirm: false`, as the check tests do with `check.confirm`), against the local OpenAI-compatible
  * fine-tuning fake (test/support/openaiFineTuningServer.ts: a state machine that advances one state per status poll)
  * started here. The Jobs view follows the jobs to completion (read through the extension's API: the tree as data),
@@ -10,13 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { JobNode, JobNotice, LossCurveRendered } from '../../../client/src/extension';
 import type { TrainingCommandResult } from '../../../client/src/launchTraining';
 import { startOpenAIFineTuningServer, type OpenAIFineTuningServer } from '../../support/openaiFineTuningServer';
-import { closeAllEditors, extensionApi, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+import { closeAllEditors, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
 
 const API_KEY = 'sk-e2e-train-secret-0123456789';
 const MODEL = 'gpt-4.1-mini-2025-04-14';
@@ -53,6 +55,20 @@ function inocText(baseUrl: string, dataset: string, extra: string[] = []): strin
     'Write your response in formal English:',
     '',
   ].join('\n');
+}
+
+let keyRequests = 0;
+type KeyStep = { type: string } | { press: string } | { waitFor: Array<{ selector: string; hasText?: string }> };
+
+/** Real key presses in the workbench, in order (the runner's `keys` request, as in editing.test.ts). */
+async function pressKeys(steps: KeyStep[]): Promise<void> {
+  const dir = join(tmpdir(), 'inoculate-key-requests');
+  mkdirSync(dir, { recursive: true });
+  const reply = join(dir, `train-keys-${process.pid}-${++keyRequests}.json`);
+  console.log(`[inoculate-e2e] keys ${JSON.stringify({ steps, reply })}`);
+  await fileAppears(reply, 60_000);
+  const answer = JSON.parse(readFileSync(reply, 'utf8')) as { ok?: boolean; error?: string };
+  if (answer.error !== undefined) throw new Error(`the runner could not press the keys: ${answer.error}`);
 }
 
 /** Every node of the tree, depth first. */
@@ -206,6 +222,14 @@ describe('training: launch, follow, notify, copy', function () {
     assert.deepEqual([train.command!.command, train.command!.arguments], ['inoculate.launchTraining', [editor.document.uri.toString(), 'very-mean']]);
     const trained = lenses.find((l) => l.command?.title.startsWith('trained:'))!;
     assert.equal(trained.command!.command, 'inoculate.showJobs');
+    // Clicking it reveals and selects the variant's runs in the Jobs view.
+    await vscode.commands.executeCommand(trained.command!.command, ...(trained.command!.arguments ?? []));
+    const armId = api.jobs.tree().find((n) => n.label === 'train.inoc')!.children.find((c) => c.label === 'very-mean')!.id;
+    const view = await waitFor('the Jobs view to show the variant', () => {
+      const state = api.jobs.view();
+      return state.visible && state.selection.includes(armId) ? state : undefined;
+    }, [api.jobs.onDidChangeView]);
+    assert.deepEqual(view.selection, [armId]);
   });
 
   it("opens a run's provenance, its logs and its loss curve", async () => {
@@ -260,6 +284,30 @@ describe('training: launch, follow, notify, copy', function () {
       await vscode.commands.executeCommand('inoculate.clearApiKey', slow.baseUrl);
       await slow.close();
     }
+  });
+
+  it('launches through the real pickers, by keyboard, with the preselection (Enter at each step)', async () => {
+    // The modal confirmation stays off (the user's train.confirm: false): VS Code refuses to show modal dialogs while
+    // extension tests run ("DialogService: refused to show dialog in tests"), so no test can reach it.
+    await vscode.workspace.fs.writeFile(workspaceUri('data', 'keyboard.jsonl'), new TextEncoder().encode(items(12, 'keyboard')));
+    await vscode.workspace.fs.writeFile(workspaceUri('keyboard.inoc'), new TextEncoder().encode(inocText(server.baseUrl, 'data/keyboard.jsonl')));
+    const jobs = server.jobs.length;
+    await openFile('keyboard.inoc');
+    const launching = vscode.commands.executeCommand<TrainingCommandResult>('inoculate.launchTraining');
+    await pressKeys([
+      { waitFor: [{ selector: '.quick-input-widget', hasText: 'Launch Training (1/3)' }] },
+      { press: 'Enter' },
+      { waitFor: [{ selector: '.quick-input-widget', hasText: 'Launch Training (2/3)' }] },
+      { press: 'Enter' },
+      { waitFor: [{ selector: '.quick-input-widget', hasText: 'Launch Training (3/3)' }] },
+      { press: 'Enter' },
+    ]);
+    const result = await launching;
+    assert.equal(result.outcome, 'launched');
+    // Selected at first: every candidate (none was measured) and the baseline; the file's one seed; its backend.
+    assert.deepEqual(result.runs.map((r) => [r.arm, r.seed, r.action]), [['very-mean', 0, 'submitted'], ['baseline', 0, 'submitted']]);
+    assert.equal(result.backend.id, 'openai');
+    assert.equal(server.jobs.length, jobs + 2);
   });
 
   it('picks up a run launched from a terminal (the CLI) from its record, and follows it to the end', async function () {
