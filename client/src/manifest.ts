@@ -153,7 +153,7 @@ export const CONFIGURATION = {
       maximum: 3600,
       scope: 'resource',
       markdownDescription:
-        "Seconds between the first status polls of a training job the Jobs view follows; the wait grows by half while nothing changes, up to 60 s, and honours the service's `Retry-After`.",
+        "Seconds between the first status polls of a training job the Jobs view follows; the wait grows by half while nothing changes, up to 60 s, and honours the service's `Retry-After`. A workspace's settings may lengthen it, never shorten it below 5 s (each poll carries your key).",
     },
     'inoculate.trace.server': {
       type: 'string',

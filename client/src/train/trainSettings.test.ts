@@ -18,4 +18,10 @@ describe('the training settings', () => {
     assert.equal(readTrainClientSettings(config({ 'jobs.pollInterval': { defaultValue: 5, globalValue: 0.05 } })).pollIntervalMs, 50);
     for (const bad of [0, -1, 'fast', 1e9, Number.NaN]) assert.equal(readTrainClientSettings(config({ 'jobs.pollInterval': { defaultValue: 5, globalValue: bad } })).pollIntervalMs, 5000, String(bad));
   });
+
+  it("lets a workspace's settings slow the polls down, never speed them up (they carry your key)", () => {
+    assert.equal(readTrainClientSettings(config({ 'jobs.pollInterval': { defaultValue: 5, workspaceValue: 0.01 } })).pollIntervalMs, 5000);
+    assert.equal(readTrainClientSettings(config({ 'jobs.pollInterval': { defaultValue: 5, globalValue: 1, workspaceFolderValue: 0.5 } })).pollIntervalMs, 1000);
+    assert.equal(readTrainClientSettings(config({ 'jobs.pollInterval': { defaultValue: 5, globalValue: 1, workspaceValue: 30 } })).pollIntervalMs, 30000);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The editor's training settings. `inoculate.train.confirm` is read like `check.confirm`: a workspace's settings
  * (which came with the folder) may switch the confirmation on, never off; `inoculate.jobs.pollInterval` is the first
- * wait between status polls of a followed job (it backs off to 60 s while nothing changes). Pure.
+ * wait between status polls of a followed job (it backs off to 60 s while nothing changes), which a workspace's
+ * settings may lengthen but never shorten below the default (the polls carry your key to the service). Pure.
  */
 import type { InspectedValue, InspectingConfiguration } from '../checkSettings';
 
@@ -33,7 +34,10 @@ export function readTrainClientSettings(config: InspectingConfiguration): TrainC
   const user = userOrDefault(confirm);
   const confirmed = user !== false || workspaceValue(confirm) === true;
   const poll = config.inspect<unknown>('jobs.pollInterval');
-  const seconds = workspaceValue(poll) ?? userOrDefault(poll);
-  const valid = typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= POLL_SECONDS.min && seconds <= POLL_SECONDS.max;
-  return { confirm: confirmed, pollIntervalMs: valid ? Math.round(seconds * 1000) : DEFAULT_TRAIN_SETTINGS.pollIntervalMs };
+  const valid = (seconds: unknown): seconds is number => typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= POLL_SECONDS.min && seconds <= POLL_SECONDS.max;
+  const userPoll = userOrDefault(poll);
+  let seconds = valid(userPoll) ? userPoll : DEFAULT_TRAIN_SETTINGS.pollIntervalMs / 1000;
+  const fromWorkspace = workspaceValue(poll);
+  if (valid(fromWorkspace) && fromWorkspace >= DEFAULT_TRAIN_SETTINGS.pollIntervalMs / 1000) seconds = fromWorkspace;
+  return { confirm: confirmed, pollIntervalMs: Math.round(seconds * 1000) };
 }
