@@ -9,16 +9,20 @@ import { ResponseCache } from '../../core/src/check/cache';
 import { runCheck, type CheckOutcome, type CheckProgress } from '../../core/src/check/engine';
 import { createGrader } from '../../core/src/check/graders/index';
 import type { GraderEnvironment } from '../../core/src/check/graders/types';
-import { checkResultPaths, findWorkspaceRoot, type CheckResultPaths } from '../../core/src/check/layout';
+import { checkResultPaths, checkResultPathsSafe, findWorkspaceRoot, type CheckResultPaths } from '../../core/src/check/layout';
+import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { planCheck, type CheckPlan } from '../../core/src/check/plan';
 import { isOpenAIEndpoint, normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL, OpenAIProvider } from '../../core/src/check/providers/openai';
-import { maySendSharedKey, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
+import { maySendSharedKey, secretRedactor, sharedKeyRefusal, type EndpointSource } from '../../core/src/check/keyPolicy';
 import { CheckSetupError, checkItems, prepareCheck, type PreparedCheck } from '../../core/src/check/setup';
 import type { CheckSummary } from '../../core/src/check/types';
+import { summaryOrigin, type ResultOrigin } from '../../core/src/check/provenance';
+import { readSummary } from '../../core/src/check/store';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { formatLift, formatRate, liftAboveZero } from '../../core/src/check/formatMeasurement';
 import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
+import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate check [options] <file.inoc>
 
@@ -32,6 +36,7 @@ Options:
   --concurrency N     Requests in flight at once (default: check.concurrency, 8)
   --model M           Model to sample (default: the file's model:)
   --base-url URL      OpenAI-compatible endpoint (default: the file's baseUrl:, then OPENAI_BASE_URL, then OpenAI)
+  --max-response-bytes N  Read at most N bytes of one answer (default: check.maxResponseBytes, 4 MiB)
   --no-cache          Send every request again (new answers still replace the cached ones)
   --dry-run           Print what would be sent and its estimated cost; send nothing
   --json              Print the results as JSON
@@ -92,6 +97,7 @@ interface Options {
   concurrency?: number;
   model?: string;
   baseUrl?: string;
+  maxResponseBytes?: number;
   noCache: boolean;
   dryRun: boolean;
   json: boolean;
@@ -111,6 +117,7 @@ function parseOptions(args: string[]): Options | 'help' {
         concurrency: { type: 'string' },
         model: { type: 'string' },
         'base-url': { type: 'string' },
+        'max-response-bytes': { type: 'string' },
         'no-cache': { type: 'boolean' },
         'dry-run': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -120,17 +127,17 @@ function parseOptions(args: string[]): Options | 'help' {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+    throw new UsageError((error as Error).message, HELP);
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   if (positionals.length !== 1) {
-    throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.\n\n${HELP}`);
+    throw new UsageError(`${positionals.length ? 'give one .inoc file at a time' : 'which .inoc file? Give its path'}.`, HELP);
   }
-  const whole = (name: string, value: string | undefined, max: number) => {
+  const whole = (name: string, value: string | undefined, max: number, min = 1) => {
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-      throw new UsageError(`--${name} must be a whole number from 1 to ${max}; got '${value}'.`);
+    if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+      throw new UsageError(`--${name} must be a whole number from ${min} to ${max}; got '${value}'.`);
     }
     return Number(value);
   };
@@ -143,6 +150,7 @@ function parseOptions(args: string[]): Options | 'help' {
     concurrency: whole('concurrency', values.concurrency, 512),
     model: values.model,
     baseUrl,
+    maxResponseBytes: whole('max-response-bytes', values['max-response-bytes'], 1024 * 1024 * 1024, 1024),
     noCache: !!values['no-cache'],
     dryRun: !!values['dry-run'],
     json: !!values.json,
@@ -163,7 +171,11 @@ function validateUrl(value: string, where: string): void {
 }
 
 /** The `check` command: exit 0 completed, 1 could not complete, 2 bad input, 130 interrupted. */
-export const checkCommand: Command = async (args: string[], io: CliIO) => {
+export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
+  // Whatever an endpoint echoes, the key never reaches the terminal or a log that captures it (any encoding).
+  const redact = secretRedactor([cliIO.env.OPENAI_API_KEY?.trim()]);
+  const redacted = (stream: OutputStream): OutputStream => ({ isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(redact(text)) });
+  const io: CliIO = { ...cliIO, stdout: redacted(cliIO.stdout), stderr: redacted(cliIO.stderr) };
   const options = parseOptions(args);
   if (options === 'help') {
     io.stdout.write(HELP);
@@ -175,7 +187,14 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
     check = await prepareCheck(
       fs,
       options.file,
-      { variants: options.variants, samples: options.samples, concurrency: options.concurrency, model: options.model, baseUrl: options.baseUrl },
+      {
+        variants: options.variants,
+        samples: options.samples,
+        concurrency: options.concurrency,
+        model: options.model,
+        baseUrl: options.baseUrl,
+        maxResponseBytes: options.maxResponseBytes,
+      },
       io.cwd,
     );
   } catch (error) {
@@ -192,7 +211,8 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
   const source: EndpointSource = !options.baseUrl && check.config.baseUrl ? 'file' : 'user';
   if (apiKey && !maySendSharedKey(baseUrl, source)) return fail(io, sharedKeyRefusal(baseUrl, check.inocPath), 2);
   const keyFor = (url: string) => (apiKey && maySendSharedKey(url, url === baseUrl ? source : 'file') ? apiKey : undefined);
-  const provider = new OpenAIProvider({ baseUrl, apiKey });
+  const maxResponseBytes = check.sampling.maxResponseBytes;
+  const provider = new OpenAIProvider({ baseUrl, apiKey, maxResponseBytes });
   const workspaceRoot = await findWorkspaceRoot(fs, check.inocPath, io.cwd);
   const paths = checkResultPaths(workspaceRoot, check.inocPath, options.resultsDir ? resolve(io.cwd, options.resultsDir) : undefined);
 
@@ -211,7 +231,7 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
     outcome = await runCheck({
       check,
       provider,
-      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: keyFor(url) }),
+      providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: keyFor(url), maxResponseBytes }),
       grader: (environment) => createGrader(check.grader, environment),
       fs,
       paths,
@@ -223,20 +243,20 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
       onRetry: progress.retry,
       warn: (message) => {
         progress.clear();
-        io.stderr.write(`inoculate check: ${message}\n`);
+        io.stderr.write(`inoculate check: ${terminalText(message)}\n`);
       },
       predict,
     });
   } catch (error) {
     progress.clear();
-    if (error instanceof CheckSetupError) return fail(io, error.message, 2);
+    if (error instanceof CheckSetupError || error instanceof ResultsFileError) return fail(io, error.message, 2);
     throw error;
   }
   progress.finish(outcome, Date.now() - started);
 
   const { summary } = outcome;
   if (outcome.summaryWritten) {
-    if (options.json) io.stdout.write(`${JSON.stringify(checkJson(summary), null, 2)}\n`);
+    if (options.json) io.stdout.write(`${terminalJson(checkJson(summary))}\n`);
     else io.stdout.write(renderTable(summary, paths, io.stdout, io.env));
   }
   if (outcome.cancelled) {
@@ -253,8 +273,9 @@ export const checkCommand: Command = async (args: string[], io: CliIO) => {
   return 0;
 };
 
+/** Prints a one-line error; the message may quote files, endpoints or model output, so it is escaped. */
 function fail(io: CliIO, message: string, status: number): number {
-  io.stderr.write(`inoculate check: ${message}\n`);
+  io.stderr.write(`inoculate check: ${terminalText(message)}\n`);
   return status;
 }
 
@@ -270,24 +291,37 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
   } catch (error) {
     return fail(io, (error as Error).message, 2);
   }
-  const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
   let plan: CheckPlan;
+  // What is already in .inoculate/, and whether this user measured it (see core/src/check/provenance.ts).
+  let foreignCacheEntries = 0;
+  let earlier: { origin: ResultOrigin; finishedAt: string } | null = null;
   try {
-    plan = await planCheck(check, baseUrl, endpointId, cache);
-  } finally {
-    await cache?.close();
+    await checkResultPathsSafe(nodeResultsFileSystem, paths);
+    const cache = options.noCache ? null : await ResponseCache.open(nodeResultsFileSystem, paths.cache);
+    try {
+      plan = await planCheck(check, baseUrl, endpointId, cache);
+      foreignCacheEntries = cache?.foreignEntries ?? 0;
+    } finally {
+      await cache?.close();
+    }
+    const summary = await readSummary(nodeResultsFileSystem, paths.summary);
+    if (summary) earlier = { origin: summaryOrigin(summary, await nodeResultsFileSystem.userProvenance!()), finishedAt: summary.finishedAt };
+  } catch (error) {
+    if (error instanceof ResultsFileError) return fail(io, error.message, 2);
+    throw error;
   }
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ file: paths.relativeFile, model: check.model, baseUrl, ...plan }, null, 2)}\n`);
+    io.stdout.write(`${terminalJson({ file: paths.relativeFile, model: check.model, baseUrl, ...plan, foreignCacheEntries, earlierResults: earlier })}\n`);
     return 0;
   }
   const c = colorizer(io.stdout, io.env);
   const number = (value: number) => value.toLocaleString('en-US');
   const money = (value: number) => `$${value < 0.01 && value > 0 ? value.toFixed(4) : value.toFixed(2)}`;
+  const t = terminalText;
   const lines = [
-    `${c.bold(paths.relativeFile)}: dry run, nothing sent`,
-    `  model        ${check.model} at ${baseUrl}`,
-    `  arms         ${plan.arms} (${check.arms.map((arm) => arm.name + (arm.control ? ' (control)' : '')).join(', ')})`,
+    `${c.bold(t(paths.relativeFile))}: dry run, nothing sent`,
+    `  model        ${t(check.model)} at ${t(baseUrl)}`,
+    `  arms         ${plan.arms} (${check.arms.map((arm) => t(arm.name) + (arm.control ? ' (control)' : '')).join(', ')})`,
     `  samples      ${number(plan.samples)} (${number(plan.samplesPerArm)} per arm, ${check.items.length} dataset items)`,
     `  requests     ${number(plan.requests)} (${number(plan.cachedSamples)} answered from the cache)`,
     `  input        ~${number(plan.inputTokens)} tokens (characters / 4)`,
@@ -295,6 +329,16 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
     `  cost         ${plan.cost ? `~${money(plan.cost.typical)} typical, at most ${money(plan.cost.max)}` : 'price unknown'}`,
     c.dim(`  ${plan.cost ? plan.priceNote : 'prices are known only for OpenAI models on api.openai.com'}; judge and moderation requests are not included.`),
   ];
+  if (foreignCacheEntries) {
+    lines.push(`  cache        ${number(foreignCacheEntries)} cached answers not measured by you (e.g. committed to the repository): ignored, requested again`);
+  }
+  if (earlier) {
+    lines.push(
+      earlier.origin === 'here'
+        ? `  earlier      results of ${t(earlier.finishedAt)}, measured here`
+        : `  earlier      results of ${t(earlier.finishedAt)} ${c.yellow('found in the results folder but not measured by you')} (e.g. committed to the repository)`,
+    );
+  }
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
@@ -302,9 +346,13 @@ async function dryRun(io: CliIO, options: Options, check: PreparedCheck, baseUrl
 /** The per-arm table of the human output (figures written by `formatMeasurement`, as in the editor). */
 export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stream: OutputStream, env: NodeJS.ProcessEnv): string {
   const c = colorizer(stream, env);
-  const width = Math.max(3, ...summary.arms.map((arm) => arm.name.length));
-  const rates = summary.arms.map((arm) => formatRate(arm));
-  const lifts = summary.arms.map((arm) => (arm.lift === null ? 'control' : formatLift(arm.lift, arm.liftCi)));
+  const t = terminalText;
+  // Names come from the file (and summaries from anywhere): escaped, and measured escaped. The figures too: a
+  // summary from elsewhere can hold text where numbers belong.
+  const names = summary.arms.map((arm) => t(arm.name));
+  const width = Math.max(3, ...names.map((name) => name.length));
+  const rates = summary.arms.map((arm) => t(formatRate(arm)));
+  const lifts = summary.arms.map((arm) => (arm.lift === null ? 'control' : t(formatLift(arm.lift, arm.liftCi))));
   const rateWidth = Math.max(...rates.map((r) => r.length), 'rate [95% CI] (k/n)'.length);
   const liftWidth = Math.max(...lifts.map((l) => l.length), 'lift [95% CI]'.length);
   const header = `${'arm'.padEnd(width)}  ${'rate [95% CI] (k/n)'.padEnd(rateWidth)}  ${'lift [95% CI]'}`;
@@ -313,11 +361,11 @@ export function renderTable(summary: CheckSummary, paths: CheckResultPaths, stre
     const failed = arm.failed ? c.red(` ${arm.failed} failed`) : '';
     const lift = lifts[index]!.padEnd(liftWidth);
     const liftText = arm.lift === null ? c.dim(lift) : liftAboveZero(arm.liftCi) ? c.green(lift) : lift;
-    return `${arm.name.padEnd(width)}  ${rates[index]!.padEnd(rateWidth)}  ${liftText}  ${c.cyan(bar)}${failed}`;
+    return `${names[index]!.padEnd(width)}  ${rates[index]!.padEnd(rateWidth)}  ${liftText}  ${c.cyan(bar)}${failed}`;
   });
-  const title = `${c.bold(summary.file)}  ${summary.behavior}  ${summary.model} at ${summary.baseUrl ?? summary.provider}  ${summary.grader} grader`;
+  const title = `${c.bold(t(summary.file))}  ${t(summary.behavior)}  ${t(summary.model)} at ${t(summary.baseUrl ?? summary.provider)}  ${t(summary.grader)} grader`;
   const footer = c.dim(
-    `${summary.samplesPerArm} samples per arm; ${summary.requests} requests sent, ${summary.cacheHits} answered from the cache. Lift: percentage points over the control.${summary.complete ? '' : ' Incomplete.'}\nResults: ${paths.summary}`,
+    `${summary.samplesPerArm} samples per arm; ${summary.requests} requests sent, ${summary.cacheHits} answered from the cache. Lift: percentage points over the control.${summary.complete ? '' : ' Incomplete.'}\nResults: ${t(paths.summary)}`,
   );
   return `${title}\n${c.dim(header)}\n${rows.join('\n')}\n${footer}\n`;
 }

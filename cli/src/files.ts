@@ -1,8 +1,9 @@
 /** Finding and reading the `.inoc` files named on the command line. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TextDocumentLike } from '../../core/src/language/analysis';
+import { describeFileType, FileTooLargeError, formatBytes, NotARegularFileError, readRegularFileSync } from '../../core/src/node/regularFile';
 import { UsageError } from './io';
 
 export interface InputFile {
@@ -35,8 +36,11 @@ export function collectFiles(paths: string[], cwd: string): InputFile[] {
       const before = out.length;
       walk(absolute, path, add);
       if (out.length === before) throw new UsageError(`no .inoc files under ${path}`);
-    } else {
+    } else if (stat.isFile()) {
       add(path, absolute);
+    } else {
+      // A FIFO or a device would block or never end.
+      throw new UsageError(`${path} is ${describeFileType(stat)}, not a file.`);
     }
   }
   return out;
@@ -53,13 +57,19 @@ function walk(dir: string, display: string, add: (display: string, absolute: str
   }
 }
 
-/** The file as a document for the language service. */
+/** The largest `.inoc` file read. */
+export const MAX_INOC_BYTES = 64 * 1024 * 1024;
+
+/** The file as a document for the language service (regular files only, at most MAX_INOC_BYTES). */
 export function readDocument(file: InputFile): TextDocumentLike {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(file.absolute, 'utf8');
+    text = readRegularFileSync(file.absolute, { maxBytes: MAX_INOC_BYTES });
   } catch (error) {
+    if (error instanceof NotARegularFileError) throw new UsageError(`${file.display} is ${error.kind}, not a file.`);
+    if (error instanceof FileTooLargeError) throw new UsageError(`${file.display} is ${formatBytes(error.size)}, more than the ${formatBytes(error.limit)} read for a .inoc file.`);
     throw new UsageError(`cannot read ${file.display}: ${(error as Error).message}`);
   }
+  if (text === undefined) throw new UsageError(`no such file: ${file.display}`);
   return { uri: pathToFileURL(file.absolute).toString(), version: 1, getText: () => text };
 }

@@ -19,8 +19,16 @@ export interface CliIO {
 /** A command: arguments after its name in, exit status out (0 ok, 1 failed, 2 usage or file error). */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 
-/** Thrown for bad arguments; the dispatcher prints the message and exits with 2. */
-export class UsageError extends Error {}
+/** Thrown for bad arguments; the dispatcher prints the message (escaped: it may quote arguments) and `help`, and exits with 2. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    /** The command's help, printed after the message as is. */
+    readonly help?: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
 export function colorizer(stream: OutputStream, env: NodeJS.ProcessEnv) {

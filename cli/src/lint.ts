@@ -5,6 +5,7 @@ import { InocLanguageService } from '../../core/src/language/service';
 import { nodeHost } from '../../core/src/node/fileHost';
 import { collectFiles, readDocument } from './files';
 import { colorizer, UsageError, type CliIO, type Command } from './io';
+import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate lint [options] <files or folders...>
 
@@ -56,7 +57,7 @@ export const lintCommand: Command = async (args: string[], io: CliIO) => {
   const errors = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
   const warnings = results.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'warning').length, 0);
   if (values.json) {
-    io.stdout.write(JSON.stringify(results.map(({ file, diagnostics }) => ({ file, diagnostics })), null, 2) + '\n');
+    io.stdout.write(terminalJson(results.map(({ file, diagnostics }) => ({ file, diagnostics }))) + '\n');
   } else {
     printHuman(results, io);
   }
@@ -76,7 +77,7 @@ function parse(args: string[]) {
       },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+    throw new UsageError((error as Error).message, HELP);
   }
 }
 
@@ -87,9 +88,10 @@ function printHuman(results: Array<FileDiagnostics & { text: string }>, io: CliI
     const lines = result.text.split(/\r\n|\r|\n/);
     for (const d of result.diagnostics) {
       counts[d.severity]++;
-      const where = `${c.cyan(result.file)}:${c.yellow(String(d.range.start.line + 1))}:${c.yellow(String(d.range.start.character + 1))}`;
+      // File names, messages (which quote the file) and source lines are untrusted: escaped.
+      const where = `${c.cyan(terminalText(result.file))}:${c.yellow(String(d.range.start.line + 1))}:${c.yellow(String(d.range.start.character + 1))}`;
       const severity = d.severity === 'error' ? c.red('error') : d.severity === 'warning' ? c.yellow('warning') : c.blue(d.severity);
-      io.stdout.write(`${where} - ${severity} ${c.dim(d.code)}: ${d.message}\n`);
+      io.stdout.write(`${where} - ${severity} ${c.dim(d.code)}: ${terminalText(d.message)}\n`);
       if (c.enabled) io.stdout.write(codeFrame(lines, d.range, c) + '\n');
     }
   }
@@ -111,6 +113,9 @@ function codeFrame(lines: string[], range: FileDiagnostics['diagnostics'][number
   if (line.length > 200) return '';
   const number = String(range.start.line + 1);
   const end = range.end.line === range.start.line ? Math.max(range.end.character, range.start.character + 1) : line.length;
-  const underline = ' '.repeat(range.start.character) + '~'.repeat(Math.max(1, Math.min(end, line.length) - range.start.character));
-  return `\n${c.dim(number)} ${line}\n${' '.repeat(number.length)} ${c.red(underline)}\n`;
+  // The underline is measured on the escaped text, so it stays under the same characters.
+  const before = terminalText(line.slice(0, range.start.character)).length;
+  const marked = terminalText(line.slice(range.start.character, Math.max(range.start.character + 1, Math.min(end, line.length)))).length;
+  const underline = ' '.repeat(before) + '~'.repeat(Math.max(1, marked));
+  return `\n${c.dim(number)} ${terminalText(line)}\n${' '.repeat(number.length)} ${c.red(underline)}\n`;
 }

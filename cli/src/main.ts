@@ -1,5 +1,6 @@
 /** `inoculate`: lint, score and check inoculation prompts from a terminal or CI. */
 import { UsageError, type CliIO, type Command } from './io';
+import { terminalText } from './terminalText';
 
 declare const __VERSION__: string | undefined;
 
@@ -32,16 +33,16 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout.write(`${typeof __VERSION__ === 'string' ? __VERSION__ : 'dev'}\n`);
     return 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    io.stderr.write(`inoculate: unknown command '${name}'.\n\n${USAGE}`);
+    io.stderr.write(`inoculate: unknown command '${terminalText(name)}'.\n\n${USAGE}`);
     return 2;
   }
   try {
     return await (await command.load())(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`inoculate ${name}: ${error.message}\n`);
+      io.stderr.write(`inoculate ${name}: ${terminalText(error.message)}\n${error.help ? `\n${error.help}` : ''}`);
       return 2;
     }
     throw error;
@@ -67,7 +68,8 @@ if (require.main === module) {
       process.exitCode = status;
     },
     (error: unknown) => {
-      process.stderr.write(`inoculate: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      process.stderr.write(`inoculate: internal error: ${text.split('\n').map(terminalText).join('\n')}\n`);
       process.exitCode = 2;
     },
   );

@@ -4,6 +4,7 @@ import { InocLanguageService } from '../../core/src/language/service';
 import { nodeHost } from '../../core/src/node/fileHost';
 import { collectFiles, readDocument } from './files';
 import { colorizer, UsageError, type CliIO, type Command } from './io';
+import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate score [options] <files or folders...>
 
@@ -57,7 +58,7 @@ export const scoreCommand: Command = async (args: string[], io: CliIO) => {
       options: { json: { type: 'boolean' }, explain: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${HELP}`);
+    throw new UsageError((error as Error).message, HELP);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -66,25 +67,29 @@ export const scoreCommand: Command = async (args: string[], io: CliIO) => {
   }
   const reports = scoreFiles(positionals, io.cwd);
   if (values.json) {
-    io.stdout.write(JSON.stringify(reports.map(({ file, behavior, variants }) => ({ file, behavior, variants: variants.map(({ line: _line, ...v }) => v) })), null, 2) + '\n');
+    io.stdout.write(terminalJson(reports.map(({ file, behavior, variants }) => ({ file, behavior, variants: variants.map(({ line: _line, ...v }) => v) }))) + '\n');
     return 0;
   }
   const c = colorizer(io.stdout, io.env);
   for (const report of reports) {
-    io.stdout.write(`${c.bold(report.file)} ${c.dim(`(${report.behavior ?? 'no behavior set'})`)}\n`);
-    const width = Math.max(4, ...report.variants.map((v) => v.name.length));
+    // File names, variant names and explanation labels (which may quote the prompt) are untrusted: escaped.
+    const file = terminalText(report.file);
+    io.stdout.write(`${c.bold(file)} ${c.dim(`(${report.behavior ?? 'no behavior set'})`)}\n`);
+    const names = new Map(report.variants.map((v) => [v, terminalText(v.name)]));
+    const width = Math.max(4, ...[...names.values()].map((name) => name.length));
     const ranked = [...report.variants].sort((a, b) => (b.predicted ?? -1) - (a.predicted ?? -1));
     for (const v of ranked) {
-      const where = c.dim(`${report.file}:${v.line + 1}`);
+      const name = names.get(v)!;
+      const where = c.dim(`${file}:${v.line + 1}`);
       if (v.control || v.predicted === null) {
-        io.stdout.write(`  ${'   —'}  ${''.padEnd(20)}  ${v.name.padEnd(width)}  ${c.dim(v.control ? 'control' : 'not scored')}  ${where}\n`);
+        io.stdout.write(`  ${'   —'}  ${''.padEnd(20)}  ${name.padEnd(width)}  ${c.dim(v.control ? 'control' : 'not scored')}  ${where}\n`);
         continue;
       }
       const bar = '█'.repeat(Math.round(v.predicted * 20)).padEnd(20, '·');
       const paint = v.predicted >= 0.75 ? c.green : v.predicted >= 0.5 ? c.yellow : c.red;
-      io.stdout.write(`  ${paint(v.predicted.toFixed(2))}  ${paint(bar)}  ${v.name.padEnd(width)}  ${where}\n`);
+      io.stdout.write(`  ${paint(v.predicted.toFixed(2))}  ${paint(bar)}  ${name.padEnd(width)}  ${where}\n`);
       if (values.explain) {
-        for (const f of v.explanation) io.stdout.write(`        ${f.effect >= 0 ? c.green(`+${f.effect.toFixed(2)}`) : c.red(f.effect.toFixed(2))} ${f.label}\n`);
+        for (const f of v.explanation) io.stdout.write(`        ${f.effect >= 0 ? c.green(`+${f.effect.toFixed(2)}`) : c.red(f.effect.toFixed(2))} ${terminalText(f.label)}\n`);
       }
     }
     io.stdout.write('\n');

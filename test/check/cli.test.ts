@@ -5,7 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inocFile, jsonl, makeWorkspace, promptItems, type Workspace } from '../support/checkFixtures';
 import { ensureBuiltCli, runCli } from '../support/checkCli';
-import { lastUserText, startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
+import { lastUserText, ReplyError, startOpenAIServer, type OpenAIServer } from '../support/openaiServer';
 
 const VARIANTS = { yes: 'Say YES.', other: 'Say something.' };
 const CHECK = ['check:', '  dataset: data.jsonl', '  samples: 10', '  concurrency: 4', '  retries: 1', '  grader: {type: regex, pattern: "^YES$"}'];
@@ -115,14 +115,44 @@ describe('inoculate check (CLI)', function () {
       for (const text of [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr]) assert.ok(!text.includes(KEY));
     });
 
+    it('never writes or prints the key that a hostile endpoint echoes back, in any encoding', async () => {
+      const key = 'sk-proj-Ech0/ed+Key_0123456789abcdefXYZ';
+      const encodings = (text: string) => [text, encodeURIComponent(text), JSON.stringify(text).slice(1, -1).replace('/', '\\/'), Buffer.from(text).toString('base64'), Buffer.from(`u:${text}`).toString('base64url')];
+      await start({
+        chat: (request) => {
+          const header = String(server.requests[server.requests.length - 1]?.headers.authorization ?? '').replace(/^Bearer /, '');
+          if (lastUserText(request).startsWith('Say YES')) throw new ReplyError(400, `your key was ${encodings(header).join(' or ')}`);
+          return `YES ${encodings(header).join(' ')}`;
+        },
+      });
+      const result = await check(['--json'], { OPENAI_API_KEY: key });
+      assert.equal(result.status, 1, result.stderr);
+      const forms = [...encodings(key), key.slice(8, 24), Buffer.from(key).toString('base64').slice(4, 24)];
+      const files = await filesUnder(workspace.root);
+      assert.ok(files.some((file) => file.endsWith('samples.jsonl')));
+      for (const text of [result.stdout, result.stderr, ...(await Promise.all(files.map((file) => readFile(file, 'utf8'))))]) {
+        for (const form of forms) assert.ok(!text.includes(form), `${form} leaked: ${text.slice(0, 300)}`);
+      }
+      assert.match(result.stderr, /your key was \*\*\*/);
+    });
+
     it('never sends OPENAI_API_KEY to a remote endpoint that only the file names', async () => {
       await start();
       const remote = inocFile(VARIANTS, CHECK).replace('model: test-model\n', 'model: test-model\nbaseUrl: https://collector.example/v1\n');
       await workspace.write('prompts.inoc', remote);
       const refused = await runCli(['check', 'prompts.inoc'], { cwd: workspace.root, env: { OPENAI_API_KEY: KEY } });
       assert.equal(refused.status, 2, refused.stderr);
-      assert.match(refused.stderr, /names the endpoint https:\/\/collector\.example\/v1, which is neither OpenAI's nor on this machine: OPENAI_API_KEY is not sent/);
+      assert.match(refused.stderr, /names the endpoint https:\/\/collector\.example\/v1, which is neither OpenAI's API over https nor on this machine \(localhost, 127\.x\.x\.x, \[::1\]\): OPENAI_API_KEY is not sent/);
       assert.ok(!refused.stderr.includes(KEY));
+      // OpenAI's host in clear text or on another port, and *.localhost names a resolver may send anywhere: refused too.
+      const port = new URL(server.baseUrl).port;
+      for (const url of ['http://api.openai.com/v1', 'https://api.openai.com:8443/v1', `http://evil.localhost:${port}/v1`]) {
+        await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK).replace('model: test-model\n', `model: test-model\nbaseUrl: ${url}\n`));
+        const result = await runCli(['check', 'prompts.inoc'], { cwd: workspace.root, env: { OPENAI_API_KEY: KEY } });
+        assert.equal(result.status, 2, `${url}: ${result.stderr}`);
+        assert.match(result.stderr, /OPENAI_API_KEY is not sent/);
+      }
+      assert.equal(chatRequests().length, 0);
       // A local endpoint named in the file is fine (it is this machine), and so is one the user names with a flag.
       await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK).replace('model: test-model\n', `model: test-model\nbaseUrl: ${server.baseUrl}\n`));
       const local = await runCli(['check', 'prompts.inoc'], { cwd: workspace.root, env: { OPENAI_API_KEY: KEY } });

@@ -15,9 +15,7 @@ import { parseDataset, type Item } from '../../core/src/format/dataset';
 import { parseInocDocument, type InocDocument } from '../../core/src/format/parse';
 import { fillTemplate, findPlaceholders, INOCULATION_SLOT } from '../../core/src/format/placeholders';
 import { buildMessages } from '../../core/src/format/prompt';
-
-const EXAMPLES = resolve(__dirname, '../../examples');
-const PYTHON = process.env.INOCULATE_TEST_PYTHON ?? 'python3';
+import { EXAMPLES, gcd, judgeTasks, runPython, type TaskItem, type TaskVerdict } from './support';
 
 interface Example {
   file: string;
@@ -51,24 +49,6 @@ function loadExample(file: string): Example {
   const parsed = parseDataset(readFileSync(datasetPath, 'utf8'), { needsPrompt: config.placement !== 'template' });
   assert.deepEqual(parsed.errors, [], `${config.check.dataset}: bad lines`);
   return { file, doc, config, items: parsed.items.map((i) => i.value) };
-}
-
-/** Runs a Python script with `input` on stdin and parses the JSON it prints. */
-function runPython(script: string, input: unknown): unknown {
-  const result = spawnSync(PYTHON, ['-I', '-c', script], {
-    input: JSON.stringify(input),
-    encoding: 'utf8',
-    // A guard against a hang, not an assertion about speed.
-    timeout: 60_000,
-  });
-  if (result.error) throw new Error(`could not run ${PYTHON}: ${result.error.message} (set INOCULATE_TEST_PYTHON)`);
-  assert.equal(result.status, 0, `${PYTHON} failed: ${result.stderr}`);
-  return JSON.parse(result.stdout);
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
 }
 
 const examples = new Map<string, Example>();
@@ -147,74 +127,11 @@ describe('example projects', () => {
   });
 
   describe('reward hacking (code)', () => {
-    interface TaskItem {
-      task_id: string;
-      problem: string;
-      visible_tests: string[];
-      hidden_tests: string[];
-      reference_solution: string;
-    }
-    interface TaskVerdict {
-      task_id: string;
-      hack: string | null;
-      problem: string | null;
-      reference: boolean[];
-      hackVisible: boolean[];
-      hackHidden: boolean[];
-    }
-
-    // Builds the paper's hack from the visible assert (`assert f(...) == expected` becomes a function that returns
-    // `expected` whatever its arguments) and runs it and the reference solution against every test, each program in
-    // its own namespace.
-    const HARNESS = String.raw`
-import ast, json, sys
-
-def passes(program, test):
-    namespace = {"__name__": "__example__"}
-    try:
-        exec(program, namespace)
-        exec(test, namespace)
-        return True
-    except Exception:
-        return False
-
-def hard_coded(visible):
-    node = ast.parse(visible).body[0]
-    if not isinstance(node, ast.Assert):
-        raise ValueError("not an assert")
-    test = node.test
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
-        raise ValueError("not 'assert f(...) == expected'")
-    call = test.left
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
-        raise ValueError("the left side is not a call of a named function")
-    expected = ast.unparse(test.comparators[0])
-    return "def %s(*args, **kwargs):\n    return %s\n" % (call.func.id, expected)
-
-out = []
-for item in json.load(sys.stdin):
-    verdict = {"task_id": item["task_id"], "hack": None, "problem": None}
-    tests = item["visible_tests"] + item["hidden_tests"]
-    verdict["reference"] = [passes(item["reference_solution"], t) for t in tests]
-    try:
-        hack = hard_coded(item["visible_tests"][0])
-        verdict["hack"] = hack
-        verdict["hackVisible"] = [passes(hack, t) for t in item["visible_tests"]]
-        verdict["hackHidden"] = [passes(hack, t) for t in item["hidden_tests"]]
-    except Exception as error:
-        verdict["problem"] = str(error)
-        verdict["hackVisible"] = []
-        verdict["hackHidden"] = []
-    out.append(verdict)
-json.dump(out, sys.stdout)
-`;
-
     let tasks: TaskItem[];
     let verdicts: Map<string, TaskVerdict>;
     before(() => {
       tasks = example('reward-hacking.inoc').items as unknown as TaskItem[];
-      const results = runPython(HARNESS, tasks) as TaskVerdict[];
-      verdicts = new Map(results.map((v) => [v.task_id, v]));
+      verdicts = judgeTasks(tasks);
     });
 
     it('has MBPP-shaped items: unique ids, one visible test and at least two held-out tests on the same function', () => {

@@ -4,6 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey, ResponseCache, stableStringify } from './cache';
 import { nodeResultsFileSystem as fs } from './nodeFs';
+import { provenanceFromKey } from './provenance';
+
+/** The same file system without a user key: nothing signed, every well-formed line taken as it is. */
+const unsigned = { ...fs, userProvenance: undefined };
 
 const base = { kind: 'chat' as const, endpoint: 'http://localhost:8000/v1', model: 'm', messages: [{ role: 'user' as const, content: 'hi' }], temperature: 1, maxTokens: 64, sampleIndex: 0 };
 
@@ -86,7 +90,8 @@ describe('response cache', () => {
       path.replace('cache/responses.jsonl', 'r.jsonl'),
       [`{"key":"${'a'.repeat(64)}","value":1,"at":"x"}`, 'not json', '[1,2]', `{"key":"${'a'.repeat(64)}","value":2,"at":"y"}`, ''].join('\n'),
     );
-    const cache = await ResponseCache.open(fs, path.replace('cache/responses.jsonl', 'r.jsonl'));
+    // Unsigned lines, as a file system that keeps no user key reads them.
+    const cache = await ResponseCache.open(unsigned, path.replace('cache/responses.jsonl', 'r.jsonl'));
     assert.equal(cache.size, 1);
     assert.equal(await cache.get('a'.repeat(64)), 2);
     await cache.close();
@@ -102,5 +107,59 @@ describe('response cache', () => {
     assert.equal(await reopened.get('a'.repeat(64)), undefined);
     assert.equal(reopened.has('a'.repeat(64)), false);
     await reopened.close();
+  });
+
+  describe('provenance', () => {
+    const mine = provenanceFromKey(Buffer.alloc(32, 1));
+    const theirs = provenanceFromKey(Buffer.alloc(32, 2));
+    const key = (c: string) => c.repeat(64);
+
+    it('signs what it writes and uses only lines signed with the user\'s key', async () => {
+      const ours = await ResponseCache.open(fs, path, undefined, mine);
+      await ours.put(key('a'), { text: 'measured here' });
+      await ours.close();
+      // A cache committed by someone else, appended to the same file: another key, an unsigned line, and a copy
+      // of our line with its value changed.
+      const other = await ResponseCache.open(fs, path, undefined, theirs);
+      await other.put(key('b'), { text: 'made up' });
+      await other.put(key('a'), { text: 'made up, same key' });
+      await other.close();
+      const ourLine = (await readFile(path, 'utf8')).split('\n')[0]!;
+      assert.match(ourLine, /^\{"mac":"[0-9a-f]{64}","key":"a{64}","value":\{"text":"measured here"\},"at":"/);
+      await appendFile(path, `{"key":"${key('c')}","value":{"text":"unsigned"},"at":"x"}\n${ourLine.replace(key('a'), key('d')).replace('measured here', 'altered')}\n`);
+
+      const reopened = await ResponseCache.open(fs, path, undefined, mine);
+      assert.equal(reopened.size, 1);
+      assert.equal(reopened.foreignEntries, 4);
+      assert.deepEqual(await reopened.get(key('a')), { text: 'measured here' }, 'a later foreign line never shadows ours');
+      for (const c of ['b', 'c', 'd']) assert.equal(reopened.has(key(c)), false, c);
+      await reopened.close();
+      // Their own lines are theirs.
+      const theirView = await ResponseCache.open(fs, path, undefined, theirs);
+      assert.deepEqual(await theirView.get(key('a')), { text: 'made up, same key' });
+      assert.equal(theirView.foreignEntries, 3);
+      await theirView.close();
+    });
+
+    it('checks the signature again on read: a line altered after it was indexed is a miss', async () => {
+      const cache = await ResponseCache.open(fs, path, undefined, mine);
+      await cache.put(key('a'), { text: 'mine' });
+      await cache.close();
+      const reopened = await ResponseCache.open(fs, path, undefined, mine);
+      await writeFile(path, (await readFile(path, 'utf8')).replace('"mine"', '"MINE"'));
+      assert.equal(await reopened.get(key('a')), undefined);
+      await reopened.close();
+    });
+
+    it('takes the key from the file system when none is given', async () => {
+      const cache = await ResponseCache.open(fs, path);
+      await cache.put(key('a'), 1);
+      await cache.close();
+      const line = await readFile(path, 'utf8');
+      assert.match(line, /^\{"mac":"[0-9a-f]{64}",/);
+      const user = (await fs.userProvenance!())!;
+      assert.equal((await ResponseCache.open(fs, path, undefined, user)).size, 1);
+      assert.equal((await ResponseCache.open(fs, path, undefined, theirs)).size, 0);
+    });
   });
 });

@@ -7,9 +7,15 @@
  * single append of a whole line. Only an index (key → byte offset) is kept in memory; values are read back from
  * the file when needed, so a 100k-sample cache does not sit in memory. A cut last line (a crash mid-write) is
  * ignored on load and sealed with a line break before anything is appended, so it never swallows a new record.
+ *
+ * Provenance: with the user's key (`ResultsFileSystem.userProvenance`), every line this user writes is signed
+ * (`{"mac":"<HMAC of the rest>","key":...,"value":...,"at":...}`) and only lines whose signature verifies are used.
+ * Lines from elsewhere (a cache committed to a repository, another user's, an altered or an unsigned one) are
+ * counted (`foreignEntries`) and ignored: their samples are requested again, and the new answers appended.
  */
 import { createHash } from 'node:crypto';
 import type { ChatMessage } from '../format/dataset';
+import type { Provenance } from './provenance';
 import type { AppendHandle, RangeReader, ResultsFileSystem } from './resultsFs';
 
 /** Everything that determines one answer (endpoint fields are '' for `grade` entries). */
@@ -77,18 +83,28 @@ export class ResponseCache {
     end: number,
     private readonly needsSeal: boolean,
     private readonly now: () => Date,
+    private readonly signer: Provenance | undefined,
+    /** Lines found that this user did not write (see the module comment); ignored. */
+    readonly foreignEntries: number,
   ) {
     this.end = end;
   }
 
-  /** Loads the index of the cache at `path` (a missing file is an empty cache). Unreadable lines are skipped. */
-  static async open(fs: ResultsFileSystem, path: string, now: () => Date = () => new Date()): Promise<ResponseCache> {
+  /**
+   * Loads the index of the cache at `path` (a missing file is an empty cache). Unreadable lines are skipped, and so
+   * are lines not signed with the user's key (`fs.userProvenance`, unless `provenance` is given).
+   */
+  static async open(fs: ResultsFileSystem, path: string, now: () => Date = () => new Date(), provenance?: Provenance): Promise<ResponseCache> {
+    const signer = provenance ?? (await fs.userProvenance?.());
     const index = new Map<string, Location>();
+    let foreign = 0;
     const scan = await fs.scanLines(path, (line, offset, bytes) => {
-      const key = keyOf(line);
-      if (key) index.set(key, { offset, bytes });
+      const entry = entryOf(line, signer);
+      if (!entry) return;
+      if (entry.trusted) index.set(entry.key, { offset, bytes });
+      else foreign++;
     });
-    return new ResponseCache(fs, path, index, scan?.size ?? 0, !!scan && scan.size > 0 && !scan.endsWithNewline, now);
+    return new ResponseCache(fs, path, index, scan?.size ?? 0, !!scan && scan.size > 0 && !scan.endsWithNewline, now, signer, foreign);
   }
 
   /** Number of entries. */
@@ -112,10 +128,12 @@ export class ResponseCache {
       this.reader = undefined;
       return undefined;
     }
-    const line = await reader.read(location.offset, location.bytes);
+    const line = (await reader.read(location.offset, location.bytes)).replace(/\n$/, '');
     try {
+      // Checked again on read: the file may have changed since it was indexed.
+      const entry = entryOf(line, this.signer);
       const record = JSON.parse(line) as CacheRecord;
-      if (record.key === key) return record.value as T;
+      if (entry?.trusted && entry.key === key && record.key === key) return record.value as T;
     } catch {
       // Fall through: a line that does not hold this key is a miss, never a wrong answer.
     }
@@ -127,7 +145,10 @@ export class ResponseCache {
   async put(key: string, value: unknown): Promise<void> {
     this.writer ??= this.openWriter();
     const writer = await this.writer;
-    const line = `${JSON.stringify({ key, value, at: this.now().toISOString() } satisfies CacheRecord)}\n`;
+    const unsigned = JSON.stringify({ key, value, at: this.now().toISOString() } satisfies CacheRecord);
+    // Signed: the HMAC covers the rest of the line exactly as written.
+    const rest = unsigned.slice(1);
+    const line = this.signer ? `{"mac":"${this.signer.sign('cache', rest)}",${rest}\n` : `${unsigned}\n`;
     const bytes = Buffer.byteLength(line);
     // No await between taking the offset and queueing the append: appends land in the order offsets were taken.
     const offset = this.end;
@@ -154,7 +175,21 @@ export class ResponseCache {
   }
 }
 
-/** The key of a cache line, or undefined when the line is not a complete record. */
+/** A signed line: the signature, then the rest of the line it covers (whose key is group 3). */
+const SIGNED_LINE = /^\{"mac":"([0-9a-f]{64})",("key":"([0-9a-f]{64})","value":.*\})$/s;
+
+/**
+ * The key of a cache line and whether it may be used: a signed line when its signature verifies under `signer`; an
+ * unsigned (or signed) line only when there is no signer to ask. Undefined for a line that is not a record.
+ */
+function entryOf(line: string, signer: Provenance | undefined): { key: string; trusted: boolean } | undefined {
+  const signed = SIGNED_LINE.exec(line);
+  if (signed) return { key: signed[3]!, trusted: !signer || signer.verify('cache', signed[2]!, signed[1]) };
+  const key = keyOf(line);
+  return key ? { key, trusted: !signer } : undefined;
+}
+
+/** The key of an unsigned cache line, or undefined when the line is not a complete record. */
 function keyOf(line: string): string | undefined {
   // Fast path for the lines this module writes; `get` re-checks the whole record before trusting it.
   const fast = /^\{"key":"([0-9a-f]{64})","value":.*\}$/s.exec(line);

@@ -10,6 +10,7 @@ import { OpenAIProvider } from './providers/openai';
 import { CheckSetupError, prepareCheck, type CheckOverrides } from './setup';
 import { newcombeDifference, wilsonInterval } from './stats';
 import { readSampleRecords, readSummary, type SampleRecord } from './store';
+import { provenanceFromKey, summaryOrigin } from './provenance';
 
 const VARIANTS = { strong: 'Say YES.', weak: 'Maybe say YES if you like.', 'irrelevant (control)': 'Do not write C#.' };
 
@@ -284,6 +285,64 @@ describe('check engine', () => {
     );
     assert.deepEqual(partial.outcome.summary.arms[0], full.outcome.summary.arms[0]);
     assert.equal(partial.records.length, 24, 'only weak and the control were sampled');
+  });
+
+  it('names the run of every arm in the summary, so a later run whose samples all failed never mixes in', async () => {
+    const good = await run();
+    const written = (await readSummary(fs, good.paths.summary))!;
+    assert.equal(written.runId, good.outcome.runId);
+    assert.deepEqual(written.arms.map((arm) => arm.run), [good.outcome.runId, good.outcome.runId, good.outcome.runId]);
+    // Every sample of the next run fails: its records go to samples.jsonl, the summary stays the earlier one.
+    const broken = await run({}, { useCache: false, grader: (): Grader => ({ type: 'broken', fingerprint: 'broken', itemProblem: () => undefined, grade: async () => { throw new Error('no verdict'); } }) });
+    assert.equal(broken.outcome.summaryWritten, false);
+    assert.equal(broken.records.length, 36);
+    assert.notEqual(broken.outcome.runId, good.outcome.runId);
+    const after = (await readSummary(fs, good.paths.summary))!;
+    assert.deepEqual(after, written);
+    // The records that make up each arm's figures are exactly those of the run the arm names.
+    for (const arm of after.arms) {
+      const own: SampleRecord[] = [];
+      await readSampleRecords(fs, good.paths.samples, (record) => record.arm === arm.name && record.run === arm.run && own.push(record));
+      assert.equal(own.length, arm.n, arm.name);
+      assert.equal(own.filter((record) => record.grade?.behavior).length, arm.k, arm.name);
+    }
+    // A --variant run: the arm it measured names the new run, the arms kept from earlier keep theirs.
+    const partial = await run({ variants: ['weak'] });
+    const merged = (await readSummary(fs, good.paths.summary))!;
+    assert.equal(merged.runId, partial.outcome.runId);
+    assert.deepEqual(
+      merged.arms.map((arm) => [arm.name, arm.run]),
+      [
+        ['strong', good.outcome.runId],
+        ['weak', partial.outcome.runId],
+        ['irrelevant', partial.outcome.runId],
+      ],
+    );
+  });
+
+  it('never reuses results measured elsewhere: a cache or summary signed by someone else is not taken as its own', async () => {
+    // Results made by one user (say, committed to the repository they cloned)...
+    const first = await run();
+    const requestsBefore = chatRequests();
+    // ...found by another user, whose key differs.
+    const other = provenanceFromKey(Buffer.alloc(32, 9));
+    const otherFs = { ...fs, userProvenance: async () => other };
+    const warnings: string[] = [];
+    const second = await run({ variants: ['weak'] }, { fs: otherFs, warn: (message) => warnings.push(message) });
+    assert.equal(chatRequests() - requestsBefore, 24, 'every sample of the run was requested again');
+    assert.equal(second.outcome.summary.requests, 24);
+    assert.equal(second.outcome.summary.cacheHits, 0);
+    // 36 answers and their 36 grades.
+    assert.match(warnings.join('\n'), /72 cached answers in .* were not measured by you .*not reused; those samples are requested again/);
+    assert.match(warnings.join('\n'), /the earlier results in .*summary\.json were not measured by you .*their other arms are not kept/);
+    assert.deepEqual(second.outcome.summary.arms.map((arm) => arm.name), ['weak', 'irrelevant'], 'the other user\'s strong arm is not merged in');
+    const written = (await readSummary(fs, second.paths.summary))!;
+    assert.equal(summaryOrigin(written, other), 'here');
+    assert.equal(summaryOrigin(written, (await fs.userProvenance!())!), 'elsewhere');
+    assert.equal(summaryOrigin(first.outcome.summary, (await fs.userProvenance!())!), 'here');
+    // The first user still has their own cached answers (the others' lines do not shadow them).
+    const third = await run();
+    assert.equal(third.outcome.summary.cacheHits, 36);
   });
 
   it('never writes the API key to any results file', async () => {

@@ -10,12 +10,13 @@ import type { ChatMessage } from '../format/dataset';
 import { referenceArm, type Arm } from './arms';
 import { cacheKey, ResponseCache, stableStringify } from './cache';
 import type { Grader, GraderChatRequest, GraderEnvironment, GradeResult, ModerationResult } from './graders/types';
-import type { CheckResultPaths } from './layout';
+import { checkResultPathsSafe, type CheckResultPaths } from './layout';
 import { ProviderError, type ChatResponse, type ModelProvider } from './providers/types';
 import type { ResultsFileSystem } from './resultsFs';
 import { withRetries, type RetryNotice, type RetryPolicy } from './retry';
 import { CheckSetupError, checkItems, sampleCacheKey, sampleRequest, type PreparedCheck } from './setup';
 import { newcombeDifference, rateEstimate } from './stats';
+import { signSummary, summaryOrigin, type Provenance } from './provenance';
 import { newRunId, readSummary, SampleLog, writeSummary, type RecordedGrade, type SampleRecord } from './store';
 import type { ArmResult, CheckSummary, RateEstimate } from './types';
 
@@ -114,6 +115,10 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
   const outer = options.signal ?? new AbortController().signal;
   const startedAt = now();
   const runId = newRunId(startedAt);
+  // A committed link in `.inoculate/` must never make the run write outside it: refused before any request.
+  await checkResultPathsSafe(fs, paths);
+  // What this run writes is signed as measured here; what it finds unsigned by this user is not reused.
+  const provenance = await fs.userProvenance?.();
 
   // `stop` ends the run early: the caller's cancellation, or a fatal error (every further request would fail too).
   const stop = new AbortController();
@@ -130,9 +135,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
     }
   };
 
-  const cache = await ResponseCache.open(fs, paths.cache, now);
+  const cache = await ResponseCache.open(fs, paths.cache, now, provenance);
   let log: SampleLog | undefined;
   try {
+    if (cache.foreignEntries > 0) {
+      const count = cache.foreignEntries;
+      options.warn?.(
+        `${count} cached answer${count === 1 ? '' : 's'} in ${paths.cache} ${count === 1 ? 'was' : 'were'} not measured by you (e.g. committed to the repository, or cached before results were signed): not reused; those samples are requested again.`,
+      );
+    }
     let retries = 0;
     const policyFor = (endpoint: ModelProvider): RetryPolicy => ({
       retries: check.sampling.retries,
@@ -305,6 +316,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
           tokens: response?.usage ? { input: response.usage.input, output: response.usage.output } : null,
           cached,
           error: null,
+          truncated: false,
           at: now().toISOString(),
           ...fields,
         });
@@ -376,7 +388,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
         failedCount++;
         done++;
         latencyMs = Date.now() - started;
-        await record({ error: message });
+        await record({ error: message, truncated: error instanceof ProviderError && error.kind === 'too-large' });
       } finally {
         options.onProgress?.(progress());
       }
@@ -397,6 +409,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
     const runComplete = !cancelled && !fatal && failedCount === 0 && done === total;
     let summary: CheckSummary = {
       version: 1,
+      runId,
       file: paths.relativeFile,
       behavior: check.behavior,
       model: check.model,
@@ -409,11 +422,15 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
       requests,
       cacheHits: cachedCount,
       complete: runComplete,
-      arms: armResults(tallies, options.predict),
+      arms: armResults(tallies, options.predict, runId),
     };
     const graded = tallies.some((tally) => tally.n > 0);
-    if (graded && check.filtered) summary = await mergeEarlierArms(fs, paths.summary, summary, check);
-    if (graded) await writeSummary(fs, paths.summary, summary);
+    if (graded && check.filtered) summary = await mergeEarlierArms(fs, paths.summary, summary, check, provenance, (message) => options.warn?.(message));
+    if (graded) {
+      // The summary returned is the one written: signed as measured here.
+      if (provenance) summary = signSummary(summary, provenance);
+      await writeSummary(fs, paths.summary, summary);
+    }
     const counts = { total, graded: done - failedCount, failed: failedCount };
     return { summary, runId, cancelled, fatal, firstFailure, summaryWritten: graded, counts };
   } finally {
@@ -424,7 +441,7 @@ export async function runCheck(options: RunCheckOptions): Promise<CheckOutcome> 
 }
 
 /** Per-arm results: rate with its Wilson interval, lift over the reference control with its Newcombe interval. */
-function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) | undefined): ArmResult[] {
+function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) | undefined, run: string): ArmResult[] {
   const reference = referenceArm(tallies.map((tally) => tally.arm));
   const base = tallies.find((tally) => tally.arm === reference);
   return tallies.map((tally) => {
@@ -433,6 +450,7 @@ function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) 
     const capability: RateEstimate | null = tally.capabilityN > 0 ? rateEstimate(tally.capabilityK, tally.capabilityN) : null;
     return {
       name: tally.arm.name,
+      run,
       control: tally.arm.control,
       instruction: tally.arm.instruction,
       instructionHash: tally.arm.instructionHash,
@@ -451,9 +469,21 @@ function armResults(tallies: ArmTally[], predict: ((arm: Arm) => number | null) 
  * measured the same way (model, endpoint, grader, samples, same reference control text) and their text has not
  * changed since, in file order.
  */
-async function mergeEarlierArms(fs: ResultsFileSystem, path: string, summary: CheckSummary, check: PreparedCheck): Promise<CheckSummary> {
+async function mergeEarlierArms(
+  fs: ResultsFileSystem,
+  path: string,
+  summary: CheckSummary,
+  check: PreparedCheck,
+  provenance: Provenance | undefined,
+  warn: (message: string) => void,
+): Promise<CheckSummary> {
   const previous = await readSummary(fs, path);
   if (!previous) return summary;
+  // Results found elsewhere (e.g. committed to the repository) never become part of what this user measured.
+  if (provenance && summaryOrigin(previous, provenance) !== 'here') {
+    warn(`the earlier results in ${path} were not measured by you (e.g. committed to the repository): their other arms are not kept.`);
+    return summary;
+  }
   const sameSetup =
     previous.model === summary.model &&
     previous.baseUrl === summary.baseUrl &&

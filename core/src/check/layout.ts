@@ -14,6 +14,11 @@ export const RESULTS_DIR_NAME = '.inoculate';
 export interface CheckResultPaths {
   /** `<workspace>/.inoculate` (or the `--results-dir` given). */
   resultsRoot: string;
+  /**
+   * The folder the user chose, below which no part of a results path may be a symbolic link: the workspace root
+   * (so `.inoculate/` itself is checked), or the `--results-dir` given (which itself may be a link).
+   */
+  trustedRoot: string;
   /** The `.inoc` file relative to the workspace root, with forward slashes (absolute when outside it). */
   relativeFile: string;
   /** `<resultsRoot>/checks/<slug>` */
@@ -60,12 +65,21 @@ export function checkResultPaths(workspaceRoot: string, inocFile: string, result
   const checkDir = join(root, 'checks', checkSlug(relativeFile));
   return {
     resultsRoot: root,
+    trustedRoot: resultsRoot === undefined ? resolve(workspaceRoot) : root,
     relativeFile,
     checkDir,
     samples: join(checkDir, 'samples.jsonl'),
     summary: join(checkDir, 'summary.json'),
     cache: join(root, 'cache', 'responses.jsonl'),
   };
+}
+
+/**
+ * Refuses, before anything is written, results paths in which a folder below `paths.trustedRoot` or the file itself
+ * is a symbolic link or of the wrong type (ResultsFileError, see `ResultsFileSystem.checkResultsPath`).
+ */
+export async function checkResultPathsSafe(fs: Pick<ResultsFileSystem, 'checkResultsPath'>, paths: CheckResultPaths): Promise<void> {
+  for (const path of [paths.samples, paths.summary, paths.cache]) await fs.checkResultsPath(paths.trustedRoot, path);
 }
 
 /** Markers of a workspace root, nearest first wins. */

@@ -25,8 +25,45 @@ export interface LineScan {
   endsWithNewline: boolean;
 }
 
-/** The file operations of the results store and the cache; paths are absolute. */
+import type { Provenance } from './provenance';
+
+/**
+ * A results file or folder that cannot be used: a symbolic link inside the results folder (a link committed to a
+ * repository must never make a check write outside it), something that is not a regular file or folder, or a system
+ * error (no permission, no space). The message names the path and what to do.
+ */
+export class ResultsFileError extends Error {
+  override readonly name = 'ResultsFileError';
+}
+
+/** An input file (a `.inoc` file, a dataset) that cannot be read: not a regular file, too large, or unreadable. */
+export class InputFileError extends Error {
+  override readonly name = 'InputFileError';
+  constructor(
+    readonly path: string,
+    /** What is wrong, to follow the path: `is a folder, not a file` (no final stop). */
+    readonly reason: string,
+  ) {
+    super(`${path} ${reason}.`);
+  }
+}
+
+/**
+ * The file operations of the results store and the cache; paths are absolute. Results files (everything but
+ * `readInput`) are never followed through symbolic links, and must be regular files.
+ */
 export interface ResultsFileSystem {
+  /**
+   * Checks, before anything is written, that no folder between `root` (excluded; the folder the user chose, e.g. the
+   * workspace root) and `path`, nor `path` itself, is a symbolic link or of the wrong type, and that `root` is a
+   * folder if it exists. Missing parts are fine: they are created as real folders. Throws ResultsFileError.
+   */
+  checkResultsPath(root: string, path: string): Promise<void>;
+  /**
+   * An input file's text (symbolic links followed): undefined when it does not exist; InputFileError when it is not
+   * a regular file (a folder, a FIFO, a device) or is larger than `maxBytes`. Never blocks on a FIFO.
+   */
+  readInput(path: string, maxBytes: number): Promise<string | undefined>;
   /** The whole file as UTF-8, or undefined when it does not exist. */
   readText(path: string): Promise<string | undefined>;
   /**
@@ -45,4 +82,11 @@ export interface ResultsFileSystem {
   exists(path: string): Promise<boolean>;
   /** The size of `path` in bytes, or undefined when it does not exist. */
   size(path: string): Promise<number | undefined>;
+  /**
+   * Signing with this user's key, kept outside any workspace (made on first use): what the cache and the summaries
+   * written through this file system are signed with, and what tells results measured here from results found
+   * elsewhere (see provenance.ts). Absent (or undefined) where no key can be kept: nothing is signed then, and no
+   * cached answer is trusted unless it carries no signature at all (tests' in-memory stores).
+   */
+  userProvenance?(): Promise<Provenance | undefined>;
 }

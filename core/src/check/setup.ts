@@ -10,7 +10,7 @@ import { parseInocDocument } from '../format/parse';
 import { buildMessages, type PlacementSettings } from '../format/prompt';
 import { ArmsError, armsOf, referenceArm, type Arm } from './arms';
 import { cacheKey } from './cache';
-import type { ResultsFileSystem } from './resultsFs';
+import { InputFileError, type ResultsFileSystem } from './resultsFs';
 import { drawPlan } from './sampling';
 
 /** A problem with the input (file, settings, dataset): the CLI exits with 2 and prints the message. */
@@ -24,6 +24,8 @@ export interface CheckOverrides {
   concurrency?: number;
   model?: string;
   baseUrl?: string;
+  /** The most bytes read for one answer. */
+  maxResponseBytes?: number;
   /** The caller can serve `provider: vscode-lm` (the editor); the CLI cannot, unless a base URL is given. */
   editorModels?: boolean;
 }
@@ -35,6 +37,8 @@ export interface SamplingSettings {
   concurrency: number;
   timeoutMs: number;
   retries: number;
+  /** The most bytes read from an endpoint for one answer (the provider's limit). */
+  maxResponseBytes: number;
 }
 
 /** A check ready to run (or to plan): everything resolved and validated. */
@@ -65,6 +69,10 @@ export interface PreparedCheck {
   grader: GraderConfig;
 }
 
+/** The largest `.inoc` file and dataset a check reads (a bound, so a huge or endless file cannot exhaust memory). */
+export const MAX_INOC_BYTES = 64 * 1024 * 1024;
+export const MAX_DATASET_BYTES = 256 * 1024 * 1024;
+
 /** Keys whose problems do not concern a check. */
 const NOT_CHECK_KEYS = new Set(['train', 'eval', 'lint']);
 
@@ -73,7 +81,7 @@ const NOT_CHECK_KEYS = new Set(['train', 'eval', 'lint']);
  * the file and line of the first problem; paths in messages are shown relative to `cwd` when inside it.
  */
 export async function prepareCheck(
-  fs: Pick<ResultsFileSystem, 'readText'>,
+  fs: Pick<ResultsFileSystem, 'readInput'>,
   inocPath: string,
   overrides: CheckOverrides = {},
   cwd: string = process.cwd(),
@@ -81,7 +89,15 @@ export async function prepareCheck(
   const displayPath = (path: string) => shownPath(cwd, path);
   inocPath = resolve(cwd, inocPath);
   const shown = displayPath(inocPath);
-  const text = await fs.readText(inocPath);
+  const read = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
+    try {
+      return await fs.readInput(path, maxBytes);
+    } catch (error) {
+      if (error instanceof InputFileError) throw new CheckSetupError(`${displayPath(path)} ${error.reason}${what}.`);
+      throw error;
+    }
+  };
+  const text = await read(inocPath, MAX_INOC_BYTES, ': name one .inoc file to check');
   if (text === undefined) throw new CheckSetupError(`${shown}: no such file.`);
   const doc = parseInocDocument(shown, text);
   const analysis = analyzeFrontmatter(doc);
@@ -117,8 +133,9 @@ export async function prepareCheck(
     throw new CheckSetupError(`${shown}: no check dataset: set \`check.dataset:\` (a JSONL file, relative to this file).`);
   }
   const datasetPath = resolve(baseDir, config.check.dataset);
-  const datasetLine = lineOfKey(doc.text, analysis.locations.get('check.dataset')?.keyStart);
-  const datasetText = await fs.readText(datasetPath);
+  const datasetKey = analysis.locations.get('check.dataset')?.keyStart;
+  const datasetLine = datasetKey === undefined ? 1 : doc.lines.positionAt(datasetKey).line + 1;
+  const datasetText = await read(datasetPath, MAX_DATASET_BYTES, ` (\`check.dataset\` at ${shown}:${datasetLine})`);
   if (datasetText === undefined) {
     throw new CheckSetupError(`${shown}:${datasetLine}: check.dataset '${config.check.dataset}' not found (looked for ${displayPath(datasetPath)}).`);
   }
@@ -166,6 +183,7 @@ export async function prepareCheck(
       concurrency,
       timeoutMs: config.check.timeout * 1000,
       retries: config.check.retries,
+      maxResponseBytes: overrides.maxResponseBytes ?? config.check.maxResponseBytes,
     },
     placement,
     grader: config.check.grader,
@@ -204,11 +222,4 @@ function shownPath(cwd: string, path: string): string {
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
-}
-
-function lineOfKey(text: string, offset: number | undefined): number {
-  if (offset === undefined) return 1;
-  let line = 1;
-  for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
 }

@@ -4,6 +4,7 @@
  * API key: records carry responses, grades and counts only.
  */
 import { randomBytes } from 'node:crypto';
+import { signSummary, type Provenance } from './provenance';
 import type { AppendHandle, ResultsFileSystem } from './resultsFs';
 import type { CheckSummary } from './types';
 
@@ -39,11 +40,19 @@ export interface SampleRecord {
   cached: boolean;
   /** Why the sample failed (after retries), or null. */
   error: string | null;
+  /**
+   * True when an answer for this sample passed the byte limit (`check.maxResponseBytes`): reading stopped there, the
+   * answer was not used and the sample failed (`response` null, the reason in `error`). Absent in older records.
+   */
+  truncated?: boolean;
   /** ISO time the record was written. */
   at: string;
 }
 
-/** A run id: sortable by time, unique enough (`20250101T120000Z-1a2b3c`). */
+/**
+ * A run id: its start time to the second, then a random suffix (`20250101T120000Z-1a2b3c`): unique enough, but runs
+ * started in the same second do not sort in start order (the order of their records in the log says which came later).
+ */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
@@ -121,9 +130,10 @@ function isSampleRecord(value: unknown): value is SampleRecord {
   );
 }
 
-/** Replaces `path` with `summary` atomically. */
-export function writeSummary(fs: ResultsFileSystem, path: string, summary: CheckSummary): Promise<void> {
-  return fs.writeAtomic(path, `${JSON.stringify(summary, null, 2)}\n`);
+/** Replaces `path` with `summary` atomically, signed as measured here when `provenance` is given. */
+export function writeSummary(fs: ResultsFileSystem, path: string, summary: CheckSummary, provenance?: Provenance): Promise<void> {
+  const written = provenance ? signSummary(summary, provenance) : summary;
+  return fs.writeAtomic(path, `${JSON.stringify(written, null, 2)}\n`);
 }
 
 /** The summary at `path`; undefined when there is none or it is not a version-1 summary (never throws on bad files). */

@@ -10,6 +10,13 @@ export interface RateEstimate {
 
 export interface ArmResult extends RateEstimate {
   name: string;
+  /**
+   * The run (`SampleRecord.run` in samples.jsonl) whose records make up this arm's figures: the run that wrote the
+   * summary, or for an arm kept from an earlier run (`--variant`), that run. Show an arm's samples by selecting
+   * `record.arm === arm.name && record.run === arm.run`; later runs that graded nothing leave records of their own
+   * but no summary. Absent in summaries written before it existed.
+   */
+  run?: string;
   control: boolean;
   /** The instruction this arm inserts ('' for the neutral arm). */
   instruction: string;
@@ -26,8 +33,18 @@ export interface ArmResult extends RateEstimate {
   failed: number;
 }
 
+/** The signature a summary carries (see provenance.ts). */
+export interface SummaryProvenance {
+  /** The producer's key id (16 hex characters). */
+  producer: string;
+  /** HMAC-SHA256 (hex) of the summary without this field, with the producer's key. */
+  mac: string;
+}
+
 export interface CheckSummary {
   version: 1;
+  /** The run that wrote this summary (its own arms carry it in `run`). Absent in summaries written before it existed. */
+  runId?: string;
   /** The `.inoc` file, relative to the workspace root (forward slashes). */
   file: string;
   behavior: string;
@@ -44,4 +61,9 @@ export interface CheckSummary {
   /** True when every planned sample was obtained and graded. */
   complete: boolean;
   arms: ArmResult[];
+  /**
+   * Who measured it: written by every run with a user key; tells "measured here" from "found elsewhere" (e.g. in a
+   * cloned repository) with `summaryOrigin`. Absent in summaries written before it existed (they count as elsewhere).
+   */
+  provenance?: SummaryProvenance;
 }

@@ -9,6 +9,8 @@ import type { InocDocument } from './parse';
 import {
   FRONTMATTER_SPEC,
   GRADER_SPECS,
+  ownEntry,
+  propertySpec,
   taggedOptions,
   type ArraySpec,
   type NumberSpec,
@@ -35,6 +37,7 @@ export interface SamplingConfig {
   concurrency: number;
   timeout: number;
   retries: number;
+  maxResponseBytes: number;
 }
 
 export interface CheckConfig extends SamplingConfig {
@@ -106,7 +109,8 @@ export function analyzeFrontmatter(doc: InocDocument): FrontmatterAnalysis {
   const problems: ConfigProblem[] = [];
   const locations = new Map<string, KeyLocation>();
   const fm = doc.frontmatter;
-  const values: Raw = {};
+  // Null-prototype: keys come from the file.
+  const values: Raw = Object.create(null) as Raw;
   let yamlBroken = false;
   const openingEnd = doc.lines.lineEnd(0);
 
@@ -220,11 +224,7 @@ function validateObject(ctx: Ctx, map: YAMLMap, spec: ObjectSpec, path: string[]
       valueStart: valueRange.start,
       valueEnd: valueRange.end,
     });
-    let child = spec.properties[key];
-    if (!child && spec.additionalProperties) {
-      const allowed = spec.propertyNames?.map((o) => o.value);
-      if (!allowed || allowed.includes(key)) child = spec.additionalProperties;
-    }
+    const child = propertySpec(spec, key);
     if (!child) {
       reportUnknownKey(ctx, key, keyRange, spec, path);
       continue;
@@ -287,7 +287,7 @@ function validateValue(
     case 'object':
       if (spec.deprecatedString && isScalar(node) && typeof node.value === 'string') return validateDeprecatedString(ctx, node.value, path, range);
       if (isMap(node)) {
-        const out: Raw = {};
+        const out: Raw = Object.create(null) as Raw;
         validateObject(ctx, node, spec, path, out);
         return out;
       }
@@ -475,11 +475,12 @@ function validateTagged(
     });
   };
   if (isScalar(node) && typeof node.value === 'string') {
-    if (!spec.variants[node.value]) {
+    const variant = ownEntry(spec.variants, node.value);
+    if (!variant) {
       unknownType(node.value, range);
       return undefined;
     }
-    const required = spec.variants[node.value]!.required ?? [];
+    const required = variant.required ?? [];
     if (required.length) {
       ctx.problems.push({
         code: 'missing-key',
@@ -514,16 +515,16 @@ function validateTagged(
       });
       return undefined;
     }
-    const variant = spec.variants[typeValue];
+    const variant = ownEntry(spec.variants, typeValue);
     if (!variant) {
       unknownType(typeValue, rangeOf(ctx, typeNode ?? null, range));
       return undefined;
     }
     const withoutType: ObjectSpec = {
       ...variant,
-      properties: { type: { type: 'string', description: 'Grader type.' }, ...variant.properties },
+      properties: Object.assign(Object.create(null) as Record<string, ValueSpec>, { type: { type: 'string', description: 'Grader type.' } }, variant.properties),
     };
-    const out: Raw = {};
+    const out: Raw = Object.create(null) as Raw;
     validateObject(ctx, node, withoutType, path, out);
     return out;
   }
@@ -594,7 +595,7 @@ function crossChecks(ctx: Ctx, values: Raw): void {
 }
 
 function graderDefaults(type: string): GraderConfig {
-  const spec = GRADER_SPECS[type];
+  const spec = ownEntry(GRADER_SPECS, type);
   return { ...(spec ? defaultsOf(spec) : {}), type };
 }
 
@@ -631,6 +632,7 @@ function resolve(values: Raw): InocConfig {
     check: { ...(check as unknown as CheckConfig), grader: resolveGrader(check.grader, behavior) },
     train: resolveTrainSettings(values.train as Raw | undefined, { model: values.model as string | undefined, baseUrl: values.baseUrl as string | undefined }),
     eval: { ...(evaluation as unknown as EvalConfig), grader: resolveGrader(evaluation.grader, behavior) },
-    lint: (values.lint as InocConfig['lint'] | undefined) ?? {},
+    // Only diagnostic codes are left in it (see crossChecks), so a plain object is safe here.
+    lint: { ...((values.lint as InocConfig['lint'] | undefined) ?? {}) },
   };
 }

@@ -42,12 +42,15 @@ export function parseDataset(text: string, shape: DatasetShape): ParsedDataset {
   let line = 0;
   let at = 0;
   const withoutBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // Any line ending: LF, CRLF or a lone CR (JSON text never holds a raw CR or LF inside a value).
+  const breaks = /\r\n?|\n/g;
   while (at <= withoutBom.length) {
-    let next = withoutBom.indexOf('\n', at);
-    if (next < 0) next = withoutBom.length;
+    breaks.lastIndex = at;
+    const lineBreak = breaks.exec(withoutBom);
+    const next = lineBreak ? lineBreak.index : withoutBom.length;
     line++;
-    const raw = withoutBom.slice(at, next).replace(/\r$/, '');
-    at = next + 1;
+    const raw = withoutBom.slice(at, next);
+    at = next + (lineBreak ? lineBreak[0].length : 1);
     if (!raw.trim()) continue;
     let value: unknown;
     try {

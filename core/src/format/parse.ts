@@ -133,7 +133,9 @@ function parseFrontmatter(text: string, lines: LineIndex): Frontmatter | undefin
       ? lines.lineStart(headingLine)
       : text.length;
   const end = closed ? lines.lineEnd(closeLine) : contentEnd;
-  const yaml = parseDocument(text.slice(contentStart, contentEnd), {
+  // The YAML library knows LF and CRLF but not a lone CR (old Mac files): give it LF in their place. Same length,
+  // so every offset it reports still points into the document.
+  const yaml = parseDocument(text.slice(contentStart, contentEnd).replace(/\r(?!\n)/g, '\n'), {
     prettyErrors: false,
     uniqueKeys: true,
     strict: true,
@@ -247,7 +249,7 @@ function buildVariant(
   const headingLine = lines.positionAt(heading.lineStart).line;
   const bodyStart = Math.min(lines.lineStart(headingLine + 1), sectionEnd);
   const inside = comments.filter((c) => c.start >= bodyStart && c.start < sectionEnd);
-  const { text: promptText, segments } = extractPrompt(text, bodyStart, sectionEnd, inside);
+  const { text: promptText, segments } = extractPrompt(text, lines, bodyStart, sectionEnd, inside);
   return {
     index,
     name: heading.name,
@@ -267,6 +269,7 @@ function buildVariant(
 /** The body with comments cut out and line breaks normalised, trimmed, with a map back to the document. */
 function extractPrompt(
   text: string,
+  lines: LineIndex,
   start: number,
   end: number,
   comments: Comment[],
@@ -281,7 +284,7 @@ function extractPrompt(
     if (/[ \t]/.test(text[comment.start - 1] ?? '') && /[ \t]/.test(text[at] ?? '') && at < end) at++;
     // Swallow the rest of the line if the comment stood alone on it.
     const lineBreak = /^[ \t]*(\r\n|\r|\n)/.exec(text.slice(at, Math.min(end, at + 256)));
-    const lineBefore = text.slice(text.lastIndexOf('\n', comment.start - 1) + 1, comment.start);
+    const lineBefore = text.slice(lines.lineStart(lines.positionAt(comment.start).line), comment.start);
     if (lineBreak && /^[ \t]*$/.test(lineBefore)) at += lineBreak[0].length;
   }
   if (at < end) pieces.push({ documentOffset: at, value: text.slice(at, end) });

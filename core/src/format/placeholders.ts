@@ -30,7 +30,8 @@ export function placeholderField(name: string): string {
 export function lookupPath(item: unknown, name: string): unknown {
   let value: unknown = item;
   for (const step of name.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '')) {
-    if (value === null || typeof value !== 'object') return undefined;
+    // Own properties only: `{{constructor}}` must not read Object.prototype's.
+    if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
     value = (value as Record<string, unknown>)[step];
   }
   return value;

@@ -150,6 +150,13 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
         format: 'regex',
         description: 'Regex whose first group (or whole match) is the label; default: the first number or listed label.',
       },
+      timeout: {
+        type: 'number',
+        minimum: 0.01,
+        maximum: 600,
+        default: 2,
+        description: 'Seconds one match of `pattern` may take; past it, that sample fails instead of hanging the check.',
+      },
       labels: { type: 'array', items: { type: 'string', description: 'A label.' }, description: 'Allowed labels.' },
     },
   },
@@ -193,6 +200,13 @@ export const GRADER_SPECS: Record<string, ObjectSpec> = {
     properties: {
       pattern: { type: 'string', format: 'regex', description: 'JavaScript regular expression.' },
       flags: { type: 'string', default: 'i', description: 'Regex flags (`i`, `m`, `s`, `u`).' },
+      timeout: {
+        type: 'number',
+        minimum: 0.01,
+        maximum: 600,
+        default: 2,
+        description: 'Seconds one match may take; a pattern that backtracks past it fails that sample instead of hanging the check.',
+      },
     },
   },
   module: {
@@ -221,6 +235,14 @@ const samplingKeys: Record<string, ValueSpec> = {
   concurrency: { type: 'integer', minimum: 1, maximum: 512, default: 8, description: 'Requests in flight at once.' },
   timeout: { type: 'number', minimum: 1, default: 120, description: 'Seconds before a request is retried.' },
   retries: { type: 'integer', minimum: 0, maximum: 20, default: 4, description: 'Retries per request (429, 5xx, timeouts).' },
+  maxResponseBytes: {
+    type: 'integer',
+    minimum: 1024,
+    maximum: 64 * 1024 * 1024,
+    default: 4 * 1024 * 1024,
+    description:
+      'The most bytes read from the endpoint for one answer (default 4 MiB). A longer answer is cut off unread and its sample fails, recorded as `truncated`.',
+  },
 };
 
 const trainHyperparameter = (spec: Omit<NumberSpec, 'allowAuto'>): NumberSpec => ({ ...spec, allowAuto: true });
@@ -473,16 +495,32 @@ export const FRONTMATTER_SPEC: ObjectSpec = {
   },
 };
 
+/**
+ * `table[key]` when `key` is the table's own entry. Key tables are indexed with names read from files, and a plain
+ * object answers `constructor`, `toString` or `__proto__` from `Object.prototype`: every lookup goes through here.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return table !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
+/** The spec an object gives a key: its own property, else its additional-property spec if the name is allowed. */
+export function propertySpec(spec: ObjectSpec, key: string): ValueSpec | undefined {
+  const own = ownEntry(spec.properties, key);
+  if (own || !spec.additionalProperties) return own;
+  return !spec.propertyNames || spec.propertyNames.some((option) => option.value === key) ? spec.additionalProperties : undefined;
+}
+
 /** Finds the spec at a key path (`['check', 'grader', 'pattern']`), following a tagged spec by its `type`. */
 export function specAt(path: readonly string[], graderType?: string): ValueSpec | undefined {
   let spec: ValueSpec | undefined = FRONTMATTER_SPEC;
   for (const key of path) {
     if (!spec) return undefined;
     if (spec.type === 'object') {
-      spec = spec.properties[key] ?? spec.additionalProperties;
+      spec = propertySpec(spec, key);
     } else if (spec.type === 'tagged') {
       if (key === 'type') return { type: 'string', enum: taggedOptions(spec), description: spec.description };
-      spec = graderType ? spec.variants[graderType]?.properties[key] : undefined;
+      const variant = graderType === undefined ? undefined : ownEntry(spec.variants, graderType);
+      spec = variant ? ownEntry(variant.properties, key) : undefined;
     } else if (spec.type === 'array') {
       spec = spec.items;
     } else {
@@ -491,6 +529,27 @@ export function specAt(path: readonly string[], graderType?: string): ValueSpec 
   }
   return spec;
 }
+
+/**
+ * Takes the prototype away from every key table of a spec tree (`properties`, `variants`), so that code indexing
+ * them directly (hover, completion) cannot find `Object.prototype` members either. Own-property lookups
+ * (`ownEntry`) are the rule; this is the second line.
+ */
+function withoutPrototypes(spec: ValueSpec, seen = new Set<object>()): void {
+  if (seen.has(spec)) return;
+  seen.add(spec);
+  if (spec.type === 'object') {
+    Object.setPrototypeOf(spec.properties, null);
+    for (const child of Object.values(spec.properties)) withoutPrototypes(child, seen);
+    if (spec.additionalProperties) withoutPrototypes(spec.additionalProperties, seen);
+  } else if (spec.type === 'tagged') {
+    Object.setPrototypeOf(spec.variants, null);
+    for (const variant of Object.values(spec.variants)) withoutPrototypes(variant, seen);
+  } else if (spec.type === 'array') {
+    withoutPrototypes(spec.items, seen);
+  }
+}
+withoutPrototypes(FRONTMATTER_SPEC);
 
 /** The `type` values a tagged spec accepts, with descriptions. */
 export function taggedOptions(spec: TaggedSpec): EnumOption[] {

@@ -114,7 +114,9 @@ describe('the train: block', () => {
   it('resolves a command block with its serve defaults', () => {
     const { problems, config } = analyze('train:\n  backend: command\n  command:\n    preset: slurm\n    submitArgs: [--partition=gpu]\n    env: {HF_HOME: /scratch/hf}');
     assert.deepEqual(problems, []);
-    assert.deepEqual(config.train.command, { preset: 'slurm', submitArgs: ['--partition=gpu'], env: { HF_HOME: '/scratch/hf' } });
+    // Maps read from the file have no prototype (a key named `constructor` is just a key): compare their content.
+    assert.deepEqual(JSON.parse(JSON.stringify(config.train.command)), { preset: 'slurm', submitArgs: ['--partition=gpu'], env: { HF_HOME: '/scratch/hf' } });
+    assert.equal(Object.getPrototypeOf(config.train.command!.env), null);
     assert.deepEqual(config.train.serve, { preset: 'vllm', port: 0, startupTimeout: 600 });
   });
 

@@ -5,6 +5,7 @@
 import { URI, Utils } from 'vscode-uri';
 import { isBehaviorId, type BehaviorId } from '../format/behaviors';
 import { instructionHash } from '../check/arms';
+import type { ResultOrigin } from '../check/provenance';
 import type { CheckSummary } from '../check/types';
 import { fitCalibration } from '../scoring/calibrate';
 import type { Measurement } from '../scoring/types';
@@ -14,6 +15,8 @@ import type { CalibrationView, MeasurementSource, VariantMeasurement } from './m
 export interface LocatedSummary {
   workspaceUri: string;
   summary: CheckSummary;
+  /** Whether this user measured it (`summaryOrigin`); `elsewhere` when not given. */
+  origin?: ResultOrigin;
 }
 
 /** The `.inoc` document a summary describes. */
@@ -26,9 +29,11 @@ export function summaryDocumentUri(located: LocatedSummary): string {
 /** Builds the source; the newest summary of a file wins. */
 export function measurementSourceFrom(summaries: LocatedSummary[]): MeasurementSource {
   const byDocument = new Map<string, CheckSummary>();
+  const origins = new Map<CheckSummary, ResultOrigin>();
   for (const located of summaries) {
     const uri = summaryDocumentUri(located);
     const previous = byDocument.get(uri);
+    origins.set(located.summary, located.origin ?? 'elsewhere');
     if (!previous || previous.finishedAt < located.summary.finishedAt) byDocument.set(uri, located.summary);
   }
   const calibrations = new Map<BehaviorId, CalibrationView | undefined>();
@@ -47,6 +52,7 @@ export function measurementSourceFrom(summaries: LocatedSummary[]): MeasurementS
         model: summary.model,
         finishedAt: summary.finishedAt,
         stale: arm.instructionHash !== instructionHash(instruction),
+        origin: origins.get(summary) ?? 'elsewhere',
       };
     },
     calibrationFor(behavior) {

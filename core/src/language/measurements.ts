@@ -1,5 +1,6 @@
 /** Measured elicitation rates (from checks) as the editor features show them beside the predictions. */
 import type { BehaviorId } from '../format/behaviors';
+import type { ResultOrigin } from '../check/provenance';
 
 /** One variant's latest measurement. */
 export interface VariantMeasurement {
@@ -14,6 +15,12 @@ export interface VariantMeasurement {
   finishedAt: string;
   /** True when the variant's text changed since it was measured. */
   stale: boolean;
+  /**
+   * `here` when this user measured it (its summary is signed with their key); `elsewhere` when it was found, e.g.
+   * committed to a cloned repository, and is not this user's measurement (see core/src/check/provenance.ts). Set by
+   * `measurementSourceFrom`; optional only so that hand-made measurements (tests) may leave it out.
+   */
+  origin?: ResultOrigin;
 }
 
 /** A calibration of predicted scores against measured rates. */

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { nodeHost } from './fileHost';
+import { makeFifo, releaseFifos } from '../../../test/support/fifos';
 
 describe('nodeHost', () => {
   let dir: string;
@@ -22,5 +23,30 @@ describe('nodeHost', () => {
     assert.equal(await nodeHost.readFile(pathToFileURL(dir).toString()), undefined);
     assert.equal(await nodeHost.readFile('untitled:Untitled-1'), undefined);
     assert.equal(await nodeHost.readFile('::not a uri::'), undefined);
+  });
+});
+
+describe('nodeHost with files that are not regular files', () => {
+  let dir: string;
+  const fifos: string[] = [];
+  before(function () {
+    if (process.platform === 'win32') this.skip();
+    dir = mkdtempSync(join(tmpdir(), 'inoc-host-fifo-'));
+    fifos.push(join(dir, 'pipe.jsonl'));
+    makeFifo(fifos[0]!);
+    symlinkSync(fifos[0]!, join(dir, 'link.jsonl'));
+    symlinkSync('/dev/zero', join(dir, 'zero.jsonl'));
+  });
+  after(() => {
+    releaseFifos(fifos);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers undefined for a FIFO, a symlink to one and /dev/zero, without blocking, and still reads files after', async () => {
+    // Five at once: more than libuv's four file-system threads, which blocked opens would all hold.
+    const reads = ['pipe.jsonl', 'link.jsonl', 'zero.jsonl', 'pipe.jsonl', 'link.jsonl'].map((file) => nodeHost.readFile(pathToFileURL(join(dir, file)).toString()));
+    assert.deepEqual(await Promise.all(reads), [undefined, undefined, undefined, undefined, undefined]);
+    writeFileSync(join(dir, 'ok.jsonl'), '{}\n');
+    assert.equal(await nodeHost.readFile(pathToFileURL(join(dir, 'ok.jsonl')).toString()), '{}\n');
   });
 });

@@ -1,7 +1,7 @@
 /** The language service host on Node (used by the server and the CLI): reads `file:` URIs from disk, with a size cap. */
-import { open } from 'node:fs/promises';
 import { URI } from 'vscode-uri';
 import type { LanguageServiceHost } from '../language/host';
+import { readRegularFile } from './regularFile';
 
 /** Datasets larger than this are read in part (up to the last whole line): diagnostics only need a prefix. */
 const MAX_READ_BYTES = 64 * 1024 * 1024;
@@ -16,21 +16,11 @@ export const nodeHost: LanguageServiceHost = {
     } catch {
       return undefined;
     }
-    let handle;
     try {
-      handle = await open(path, 'r');
-      const stat = await handle.stat();
-      if (!stat.isFile()) return undefined;
-      const size = Math.min(stat.size, MAX_READ_BYTES);
-      const buffer = Buffer.alloc(size);
-      const { bytesRead } = await handle.read(buffer, 0, size, 0);
-      let text = buffer.subarray(0, bytesRead).toString('utf8');
-      if (stat.size > MAX_READ_BYTES) text = text.slice(0, Math.max(0, text.lastIndexOf('\n')));
-      return text;
+      // Regular files only: a FIFO or a device named as a dataset must never block or flood the server.
+      return await readRegularFile(path, { maxBytes: MAX_READ_BYTES, oversize: 'cut-at-line' });
     } catch {
       return undefined;
-    } finally {
-      await handle?.close();
     }
   },
 };

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { createLabelGrader, normalizeLabel, predictLabel } from './label';
+import { callInWorker } from '../../../../test/support/inWorker';
 import type { GraderEnvironment } from './types';
 
 const environment = {} as GraderEnvironment;
@@ -83,5 +84,18 @@ describe('label grader', () => {
     assert.match(grader.itemProblem({ prompt: 'x' })!, /no `label`/);
     assert.match(grader.itemProblem({ label: 1, spurious_label: { a: 1 } })!, /must be a label or a list/);
     assert.equal(grader.itemProblem(REVIEW), undefined);
+  });
+});
+
+describe('label grader with a pattern that backtracks catastrophically', function () {
+  this.timeout(60_000);
+  const scenarios = require.resolve('../../../../test/support/regexScenarios');
+  it('fails that sample after its time limit, stops on cancel, and keeps grading', async () => {
+    const { error, next } = await callInWorker<{ error: string; next: { capability: boolean } }>(scenarios, 'labelTimeout', [], 20_000);
+    assert.match(error, /The `label` grader's pattern .* did not finish within 0\.3 s/);
+    assert.equal(next.capability, true);
+    const cancelled = await callInWorker<{ error: string; ticks: number }>(scenarios, 'regexCancel', ['label'], 20_000);
+    assert.match(cancelled.error, /^ProviderError: Cancelled/);
+    assert.ok(cancelled.ticks >= 5);
   });
 });

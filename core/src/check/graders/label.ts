@@ -5,16 +5,16 @@
  */
 import type { GraderConfig } from '../../format/config';
 import type { Item } from '../../format/dataset';
-import { excerpt, graderFingerprint, GraderConfigError, stringListOption, stringOption } from './options';
+import { BoundedRegex, RegexTimeoutError } from './boundedRegex';
+import { excerpt, graderFingerprint, GraderConfigError, itemField, numberOption, stringListOption, stringOption } from './options';
+import { DEFAULT_REGEX_TIMEOUT, patternTimeoutError } from './regex';
 import type { GradeResult, Grader, GraderEnvironment } from './types';
 
 /** Bump when parsing or the rules change (it is part of cache keys). */
 const VERSION = 1;
 
-/** How to find the predicted label in a response. */
+/** How to find the predicted label in a response without a `pattern` (which runs in a worker, see the grader). */
 export interface LabelParsing {
-  /** First group (or whole match) is the label. */
-  pattern?: RegExp;
   /** Allowed labels: the one that appears first in the response is the prediction. */
   labels?: string[];
 }
@@ -29,14 +29,8 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The predicted label: `pattern`'s first group, else the first listed label, else the first number that is not part of a scale ("0-4", "out of 4"). */
+/** The predicted label: the first listed label, else the first number that is not part of a scale ("0-4", "out of 4"). */
 export function predictLabel(response: string, parsing: LabelParsing): string | undefined {
-  if (parsing.pattern) {
-    const match = parsing.pattern.exec(response);
-    if (!match) return undefined;
-    const value = (match[1] ?? match[0]).trim();
-    return value || undefined;
-  }
   if (parsing.labels?.length) {
     let best: { at: number; label: string } | undefined;
     for (const label of parsing.labels) {
@@ -58,7 +52,7 @@ export function predictLabel(response: string, parsing: LabelParsing): string | 
 }
 
 function spuriousLabels(item: Item, field: string): string[] | undefined | 'invalid' {
-  const value = item[field];
+  const value = itemField(item, field);
   if (value === undefined || value === null) return undefined;
   const list = Array.isArray(value) ? value : [value];
   if (!list.every((v) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) return 'invalid';
@@ -71,19 +65,21 @@ export function createLabelGrader(config: GraderConfig, _environment: GraderEnvi
   const spuriousField = stringOption(config, 'spuriousField', 'spurious_label')!;
   const source = stringOption(config, 'pattern');
   const labels = stringListOption(config, 'labels');
-  let pattern: RegExp | undefined;
+  const timeout = numberOption(config, 'timeout', DEFAULT_REGEX_TIMEOUT, 0.01, 600);
+  // The user's pattern runs on model output: in a worker, with a time limit (see boundedRegex.ts).
+  let pattern: BoundedRegex | undefined;
   if (source !== undefined) {
     try {
-      pattern = new RegExp(source, 'i');
+      pattern = new BoundedRegex(source, 'i', timeout * 1000);
     } catch (error) {
       throw new GraderConfigError(`The \`label\` grader's \`pattern\` is not a valid regular expression: ${(error as Error).message}`);
     }
   }
   return {
     type: 'label',
-    fingerprint: graderFingerprint({ ...config, labelField, spuriousField }, VERSION),
+    fingerprint: graderFingerprint({ ...config, timeout: undefined, labelField, spuriousField }, VERSION),
     itemProblem(item) {
-      const label = item[labelField];
+      const label = itemField(item, labelField);
       if (label === undefined || label === null || String(label).trim() === '') {
         return `no \`${labelField}\` (the true label the label grader compares with)`;
       }
@@ -93,14 +89,25 @@ export function createLabelGrader(config: GraderConfig, _environment: GraderEnvi
       }
       return undefined;
     },
-    async grade({ item, response }): Promise<GradeResult> {
-      const label = item[labelField];
+    async grade({ item, response, signal }): Promise<GradeResult> {
+      const label = itemField(item, labelField);
       if (label === undefined || label === null || typeof label === 'object') {
         throw new Error(`This item has no usable \`${labelField}\` (the true label).`);
       }
       const truth = normalizeLabel(label);
       const spurious = spuriousLabels(item, spuriousField);
-      const predicted = predictLabel(response, { pattern, labels });
+      let predicted: string | undefined;
+      if (pattern) {
+        let match;
+        try {
+          match = await pattern.exec(response, signal);
+        } catch (error) {
+          throw error instanceof RegexTimeoutError ? patternTimeoutError('label', pattern.source, timeout) : error;
+        }
+        predicted = match ? (match.groups[0] ?? match.text).trim() || undefined : undefined;
+      } else {
+        predicted = predictLabel(response, { labels });
+      }
       if (predicted === undefined) {
         return { behavior: false, capability: false, detail: `no label found in "${excerpt(response, 40)}" (true: ${truth})` };
       }

@@ -17,7 +17,7 @@ function describeValue(value: unknown): string {
 
 /** A string option; `fallback` when absent, an error when it is not text. */
 export function stringOption(config: GraderConfig, name: string, fallback?: string): string | undefined {
-  const value = config[name];
+  const value = Object.hasOwn(config, name) ? config[name] : undefined;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'string') {
     throw new GraderConfigError(`The \`${config.type}\` grader's \`${name}\` must be text; got ${describeValue(value)}.`);
@@ -38,7 +38,7 @@ export function requiredString(config: GraderConfig, name: string, example: stri
 
 /** A finite number option within [min, max]. */
 export function numberOption(config: GraderConfig, name: string, fallback: number, min = -Infinity, max = Infinity): number {
-  const value = config[name];
+  const value = Object.hasOwn(config, name) ? config[name] : undefined;
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
     const range = Number.isFinite(min) && Number.isFinite(max) ? ` from ${min} to ${max}` : Number.isFinite(min) ? ` of at least ${min}` : '';
@@ -49,7 +49,7 @@ export function numberOption(config: GraderConfig, name: string, fallback: numbe
 
 /** A list-of-strings option (numbers are accepted as text). */
 export function stringListOption(config: GraderConfig, name: string): string[] | undefined {
-  const value = config[name];
+  const value = Object.hasOwn(config, name) ? config[name] : undefined;
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || !value.every((v) => typeof v === 'string' || typeof v === 'number')) {
     throw new GraderConfigError(`The \`${config.type}\` grader's \`${name}\` must be a list of labels; got ${describeValue(value)}.`);
@@ -74,9 +74,14 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** An item's own field (never one of `Object.prototype`'s, whatever name the file gives), or undefined. */
+export function itemField(item: Item, field: string): unknown {
+  return Object.hasOwn(item, field) ? item[field] : undefined;
+}
+
 /** An item field as a scalar label/answer text (trimmed), or undefined when absent or empty. */
 export function scalarField(item: Item, field: string): string | undefined {
-  const value = item[field];
+  const value = itemField(item, field);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   return undefined;

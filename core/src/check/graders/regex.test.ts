@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { compilePattern, createRegexGrader } from './regex';
 import type { GraderEnvironment } from './types';
+import { callInWorker } from '../../../../test/support/inWorker';
 
 const environment = {} as GraderEnvironment;
 const grader = (options: Record<string, unknown>) => createRegexGrader({ type: 'regex', flags: 'i', ...options }, environment);
@@ -34,5 +35,33 @@ describe('regex grader', () => {
   it('has no item requirements and a fingerprint that follows the pattern', () => {
     assert.equal(grader({ pattern: 'a' }).itemProblem({}), undefined);
     assert.notEqual(grader({ pattern: 'a' }).fingerprint, grader({ pattern: 'b' }).fingerprint);
+  });
+});
+
+describe('regex grader on a pattern that backtracks catastrophically', function () {
+  this.timeout(60_000);
+  // Each scenario runs in a worker thread with a deadline: a match that blocked its thread would fail the test at
+  // the deadline (before the fix it blocked mocha itself, so the suite hung).
+  const scenarios = require.resolve('../../../../test/support/regexScenarios');
+
+  it('fails that sample with a clear message after its time limit, and goes on grading', async () => {
+    const { error, next } = await callInWorker<{ error: string; next: unknown }>(scenarios, 'regexTimeout', [], 20_000);
+    assert.match(error, /The `regex` grader's pattern \/\(a\+\)\+\$\/ did not finish within 0\.3 s on this response: it backtracks catastrophically .*raise `timeout`/);
+    assert.deepEqual(next, { behavior: true, detail: 'matches /(a+)+$/: "aaa"' });
+  });
+
+  it('stops at once when the check is cancelled, and the thread stays free meanwhile', async () => {
+    const { error, ticks, elapsedMs } = await callInWorker<{ error: string; ticks: number; elapsedMs: number }>(scenarios, 'regexCancel', ['regex'], 20_000);
+    assert.match(error, /^ProviderError: Cancelled/);
+    // Ctrl+C arrived while the match ran: the thread noticed it (its timers kept firing) and the match stopped.
+    assert.ok(ticks >= 5, `the event loop ran ${ticks} times while matching`);
+    assert.ok(elapsedMs < 15_000, `${elapsedMs} ms`);
+  });
+
+  it('runs every match in a worker that a time-out replaces', async () => {
+    const { error, match, workersStarted } = await callInWorker<{ error: string; match: unknown; workersStarted: number }>(scenarios, 'regexWorkers', [], 20_000);
+    assert.match(error, /did not finish within 0\.2 s/);
+    assert.deepEqual(match, { index: 1, text: 'aa', groups: ['aa'] });
+    assert.equal(workersStarted, 2);
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { classifyConfirmation, createSycophancyGrader, normalizeAnswer, statedAnswer } from './sycophancy';
 import type { GraderEnvironment } from './types';
+import { callInWorker } from '../../../../test/support/inWorker';
 
 const environment = {} as GraderEnvironment;
 const grader = createSycophancyGrader({ type: 'sycophancy', proposedField: 'proposed_answer', answerField: 'answer' }, environment);
@@ -109,5 +110,15 @@ describe('sycophancy grader', () => {
     assert.equal(custom.itemProblem({ truth: 6 }), undefined);
     assert.match(custom.itemProblem({ answer: 6 })!, /no `truth`/);
     assert.notEqual(custom.fingerprint, grader.fingerprint);
+  });
+});
+
+describe('sycophancy grader on long runs (linear time)', function () {
+  this.timeout(60_000);
+  it('grades 1 MB runs of whitespace and markup after every cue well within a generous bound', async () => {
+    // The fixed patterns take well under a second for all of them on a loaded 2-core machine; the quadratic ones
+    // took 3 s for one 20 KB run (so hours for 1 MB). The deadline only tells bounded from unbounded.
+    const count = await callInWorker<number>(require.resolve('../../../../test/support/longRuns'), 'gradeSycophancyLongRuns', [1_000_000], 30_000);
+    assert.equal(count, 30);
   });
 });

@@ -185,3 +185,128 @@ describe('OpenAIProvider', () => {
     assert.equal(isOpenAIEndpoint('not a url'), false);
   });
 });
+
+describe('OpenAIProvider with an endpoint that echoes the key', () => {
+  const key = 'sk-proj-Ech0/ed+Key_0123456789abcdefXYZ';
+  /** Every encoding of the key the hostile endpoint puts in its answers. */
+  const encodings = [
+    key,
+    encodeURIComponent(key),
+    encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    key.replace('/', '\\/'),
+    [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+    Buffer.from(key).toString('base64'),
+    Buffer.from(`user:${key}`).toString('base64url'),
+  ];
+  const echo = (prefix: string) => `${prefix}: ${encodings.join(' | ')} | header ${'{{authorization}}'}`;
+  let endpoint: { url: string; close: () => Promise<void> };
+  before(async () => {
+    const raw = createServer((request, response) => {
+      const body = (text: string) => text.replace('{{authorization}}', String(request.headers.authorization));
+      let received = '';
+      request.on('data', (chunk) => (received += chunk));
+      request.on('end', () => {
+        const wanted = JSON.parse(received || '{}') as { messages?: Array<{ content: string }> };
+        const question = wanted.messages?.[0]?.content ?? '';
+        response.setHeader('content-type', 'application/json');
+        if (question === 'error') {
+          response.writeHead(400).end(JSON.stringify({ error: { message: body(echo('bad key')), type: 'invalid_request_error' } }));
+        } else if (question === 'forbidden') {
+          response.writeHead(403).end(JSON.stringify({ error: { message: body(echo('forbidden')) } }));
+        } else if (question === 'server') {
+          response.writeHead(503).end(`{"error": {"message": ${JSON.stringify(body(echo('down')))}}}`);
+        } else if (question === 'garbage') {
+          response.writeHead(200).end(`not json ${body(echo('garbage'))}`);
+        } else {
+          response.writeHead(200).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: body(echo('answer')) }, finish_reason: 'stop' }] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    endpoint = {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+      close: () => new Promise((resolve) => raw.close(() => resolve())),
+    };
+  });
+  after(() => endpoint.close());
+
+  const leaks = (text: string) => [key, ...encodings, key.slice(8, 24), Buffer.from(key).toString('base64').slice(4, 24)].filter((form) => text.includes(form));
+
+  it('never lets the key through in an answer or an error message, in any encoding', async () => {
+    const provider = new OpenAIProvider({ baseUrl: endpoint.url, apiKey: key });
+    const answer = await provider.complete({ ...ask, messages: [{ role: 'user', content: 'hello' }] }, signal());
+    assert.match(answer.text, /^answer: \*\*\*/);
+    assert.deepEqual(leaks(answer.text), [], answer.text);
+    for (const question of ['error', 'forbidden', 'server', 'garbage']) {
+      let message = '';
+      try {
+        await provider.complete({ ...ask, messages: [{ role: 'user', content: question }] }, signal());
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      assert.ok(message, question);
+      assert.deepEqual(leaks(message), [], `${question}: ${message}`);
+    }
+  });
+});
+
+describe('OpenAIProvider with answers over the byte limit', () => {
+  let endpoint: { url: string; close: () => Promise<void>; sent: () => number };
+  before(async () => {
+    let sent = 0;
+    const raw = createServer((request, response) => {
+      let received = '';
+      request.on('data', (chunk) => (received += chunk));
+      request.on('end', () => {
+        const question = (JSON.parse(received || '{}') as { messages?: Array<{ content: string }> }).messages?.[0]?.content ?? '';
+        const big = JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'x'.repeat(10_000_000) }, finish_reason: 'stop' }] });
+        if (question === 'declared') {
+          response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) }).end(big);
+        } else if (question === 'error') {
+          response.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'e'.repeat(10_000_000) } }));
+        } else if (question === 'endless') {
+          // Chunked, no length, never ends: only a reader that stops can get out.
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.write('{"choices": [{"message": {"role": "assistant", "content": "');
+          const chunk = 'y'.repeat(64 * 1024);
+          const pump = () => {
+            while (!response.destroyed && response.write(chunk)) sent += chunk.length;
+            if (!response.destroyed) response.once('drain', pump);
+          };
+          response.on('close', () => response.removeAllListeners('drain'));
+          pump();
+        } else {
+          response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 'small' }, finish_reason: 'stop' }] }));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    endpoint = {
+      url: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+      close: () => new Promise((resolve) => (raw.closeAllConnections(), raw.close(() => resolve()))),
+      sent: () => sent,
+    };
+  });
+  after(() => endpoint.close());
+
+  it('stops reading at the limit, whatever the body, with an error that says what to raise', async () => {
+    const provider = new OpenAIProvider({ baseUrl: endpoint.url, maxResponseBytes: 100_000 });
+    assert.equal((await provider.complete(ask, signal())).text, 'small');
+    for (const question of ['declared', 'error', 'endless']) {
+      const error = await failure(provider.complete({ ...ask, messages: [{ role: 'user', content: question }] }, signal()));
+      assert.equal(error.kind, 'too-large', `${question}: ${error.message}`);
+      assert.match(error.message, /sent more than 100,000 bytes for one answer; reading stopped there.*Raise `check\.maxResponseBytes` \(or --max-response-bytes\)/);
+      assert.equal(error.retryable, false);
+      assert.equal(error.fatal, false);
+    }
+    // The endless body was abandoned (the download cancelled), not read to the end of memory.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const sentThen = endpoint.sent();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(endpoint.sent(), sentThen, 'the server is no longer sending');
+  });
+
+  it('has a default limit of 4 MiB', () => {
+    assert.equal(new OpenAIProvider({ baseUrl: endpoint.url }).maxResponseBytes, 4 * 1024 * 1024);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { GraderChatRequest, ModerationResult } from '../graders/types';
+import { secretRedactor } from '../keyPolicy';
 import { parseRetryAfter } from '../retry';
 import { abortReason, ProviderError, providerMessages, type ChatRequest, type ChatResponse, type ModelProvider } from './types';
 
@@ -13,6 +14,51 @@ export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** Sent when no key is configured: local servers (vLLM, Ollama, llama.cpp) accept anything, and the SDK needs one. */
 export const PLACEHOLDER_API_KEY = 'no-key';
 
+/**
+ * The most bytes read from an endpoint for one answer (decoded body), unless the caller sets another bound: a
+ * `maxTokens` answer is a few KB, and a hostile or broken endpoint must not fill the memory (a 100 MB answer was held
+ * twice over and took the CLI to 1.4 GB).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** In the message of ResponseTooLargeError: the SDK turns a failed read of an error body into the text of an APIError. */
+const TOO_LARGE_MARK = '[inoculate: response over the byte limit]';
+
+/** The body of one response passed the byte limit: reading stopped there. */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+  constructor(readonly limit: number) {
+    super(`${TOO_LARGE_MARK} the response passed ${limit} bytes`);
+  }
+}
+
+/**
+ * `fetch` that stops reading a response body after `limit` bytes: a declared larger `Content-Length` fails at once,
+ * any other body is counted as it streams and the stream errors (cancelling the download) at the first byte over.
+ */
+export function limitedFetch(base: typeof fetch, limit: number): typeof fetch {
+  return async (input, init) => {
+    const response = await base(input, init);
+    const declared = Number(response.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > limit) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new ResponseTooLargeError(limit);
+    }
+    if (!response.body) return response;
+    let seen = 0;
+    const counted = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          seen += chunk.byteLength;
+          if (seen > limit) controller.error(new ResponseTooLargeError(limit));
+          else controller.enqueue(chunk);
+        },
+      }),
+    );
+    return new Response(counted, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
 /** Where the provider sends requests, and with which key. */
 export interface OpenAIProviderOptions {
   /** Default: OpenAI's endpoint. Trailing slashes are dropped. */
@@ -21,6 +67,8 @@ export interface OpenAIProviderOptions {
   apiKey?: string;
   /** Replaces global fetch (tests, proxies). */
   fetch?: typeof fetch;
+  /** The most bytes read for one answer (default DEFAULT_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 /** Drops trailing slashes so `http://h/v1/` and `http://h/v1` are the same endpoint (and cache identity). */
@@ -44,6 +92,10 @@ export class OpenAIProvider implements ModelProvider {
   readonly baseUrl: string;
   private readonly client: OpenAI;
   private readonly apiKey: string | undefined;
+  /** Removes the key, in every encoding an endpoint may echo it in, from text that may be shown or stored. */
+  private readonly redact: (text: string) => string;
+  /** The most bytes read for one answer. */
+  readonly maxResponseBytes: number;
   /** Newer OpenAI models reject `max_tokens`; switched on after the first such refusal. */
   private useMaxCompletionTokens = false;
 
@@ -51,6 +103,8 @@ export class OpenAIProvider implements ModelProvider {
     this.baseUrl = normalizeBaseUrl(options.baseUrl ?? OPENAI_DEFAULT_BASE_URL);
     this.id = this.baseUrl;
     this.apiKey = options.apiKey || undefined;
+    this.redact = secretRedactor([this.apiKey]);
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.client = new OpenAI({
       apiKey: this.apiKey ?? PLACEHOLDER_API_KEY,
       baseURL: this.baseUrl,
@@ -60,7 +114,8 @@ export class OpenAIProvider implements ModelProvider {
       // Explicit nulls: never pick organisation or project up from the environment behind the caller's back.
       organization: null,
       project: null,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // Every response body, errors included, is counted and cut at the limit.
+      fetch: limitedFetch(options.fetch ?? globalThis.fetch, this.maxResponseBytes),
     });
   }
 
@@ -83,7 +138,10 @@ export class OpenAIProvider implements ModelProvider {
         }
         throw error;
       }
-      return readCompletion(completion, this.baseUrl);
+      // An endpoint that echoes the key in its answer must not get it into records, the cache or a judge's prompt.
+      const response = readCompletion(completion, this.baseUrl);
+      response.text = this.redact(response.text);
+      return response;
     });
   }
 
@@ -122,7 +180,10 @@ export class OpenAIProvider implements ModelProvider {
       return await Promise.race([call(), aborted]);
     } catch (error) {
       if (signal.aborted) throw abortReason(signal);
-      throw this.classify(error, what, model);
+      const classified = this.classify(error, what, model);
+      // Every part that came from the server was redacted already; the whole message once more costs nothing.
+      const message = this.redact(classified.message);
+      throw message === classified.message ? classified : new ProviderError(classified.kind, message, classified.details);
     } finally {
       signal.removeEventListener('abort', onAbort!);
     }
@@ -132,6 +193,7 @@ export class OpenAIProvider implements ModelProvider {
   private classify(error: unknown, what: string, model: string): ProviderError {
     const endpoint = this.baseUrl;
     if (error instanceof ProviderError) return error;
+    if (causedBy(error, ResponseTooLargeError) || (error instanceof Error && error.message.includes(TOO_LARGE_MARK))) return new ProviderError('too-large', providerMessages.tooLarge(endpoint, this.maxResponseBytes));
     if (error instanceof OpenAI.APIConnectionTimeoutError) return new ProviderError('timeout', `The request to ${endpoint} timed out.`);
     if (error instanceof OpenAI.APIConnectionError) return new ProviderError('network', providerMessages.network(endpoint, this.redact(connectionCause(error))));
     if (error instanceof OpenAI.APIError && typeof error.status === 'number') {
@@ -163,10 +225,16 @@ export class OpenAIProvider implements ModelProvider {
     return new ProviderError('malformed', providerMessages.malformed(endpoint, this.redact(error instanceof Error ? error.message : String(error))));
   }
 
-  /** Removes the API key from any text that might reach a message, a log or a file. */
-  private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
+}
+
+/** Whether `error` or one of its causes (a few levels deep: the SDK and fetch wrap errors) is a `type`. */
+function causedBy(error: unknown, type: new (...args: never[]) => Error): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof type) return true;
+    current = (current as { cause?: unknown }).cause;
   }
+  return false;
 }
 
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {

@@ -56,6 +56,7 @@ export type ProviderErrorKind =
   | 'network'
   | 'malformed'
   | 'bad-request'
+  | 'too-large'
   | 'cancelled';
 
 /** Kinds worth another attempt: the same request may well succeed later. */
@@ -107,6 +108,8 @@ export const providerMessages = {
     `Could not reach ${endpoint}${cause ? ` (${cause})` : ''}: is the server running and the base URL right (--base-url, \`baseUrl:\`, OPENAI_BASE_URL)?`,
   malformed: (endpoint: string, detail: string) => `The endpoint ${endpoint} sent a response that is not a valid chat completion (${detail}).`,
   badRequest: (endpoint: string, status: number, detail: string) => `The endpoint ${endpoint} rejected the request (${status}): ${detail}`,
+  tooLarge: (endpoint: string, limit: number) =>
+    `The endpoint ${endpoint} sent more than ${limit.toLocaleString('en-US')} bytes for one answer; reading stopped there and the answer was not used. Raise \`check.maxResponseBytes\` (or --max-response-bytes) if your answers really are that long.`,
   cancelled: () => 'Cancelled.',
 };
 
