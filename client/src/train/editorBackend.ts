@@ -8,6 +8,7 @@ import { resolveTrainSettings } from '../../../core/src/format/trainConfig';
 import type { TrainPaths } from '../../../core/src/train/layout';
 import { readModelDates, rememberModelDate } from '../../../core/src/train/modelDates';
 import { nodeTrainFileSystem } from '../../../core/src/train/nodeTrainFs';
+import { nodeCommandHost, shippedTemplatesDir } from '../../../core/src/node/commandHost';
 import type { RunState } from '../../../core/src/train/runStore';
 import type { TrainSettings } from '../../../core/src/train/settings';
 import type { TrainingBackend } from '../../../core/src/train/types';
@@ -48,6 +49,10 @@ export async function createEditorBackend(identity: ResolvedIdentity, options: E
     apiKey: options.apiKey,
     env: options.env,
     settings: options.settings,
+    commandHost: nodeCommandHost,
+    templatesDir: shippedTemplatesDir(),
+    workspaceTrusted: options.workspaceTrusted,
+    baseDir: options.baseDir,
     modelDates,
     onModelInfo: (model, date) => rememberModelDate(nodeTrainFileSystem, options.paths.modelsCache, identity.target, model, date, new Date()),
   });

@@ -21,6 +21,8 @@ import { startOpenAIFineTuningServer, type OpenAIFineTuningServer } from '../../
 import { closeAllEditors, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
 
 const API_KEY = 'sk-e2e-train-secret-0123456789';
+/** The project folder (this suite's bundle is `out/e2e/index.js`). */
+const PROJECT = join(__dirname, '..', '..');
 const MODEL = 'gpt-4.1-mini-2025-04-14';
 
 /** Every file under `dir`, recursively. */
@@ -310,10 +312,11 @@ describe('training: launch, follow, notify, copy', function () {
     assert.equal(server.jobs.length, jobs + 2);
   });
 
-  it('picks up a run launched from a terminal (the CLI) from its record, and follows it to the end', async function () {
+  it('picks up a run launched from a terminal (the CLI) from its record, and follows it to the end', async () => {
     const api = await extensionApi();
-    const cli = join(vscode.extensions.getExtension('inoculate.inoculate')!.extensionPath, 'dist', 'cli.js');
-    if (!existsSync(cli)) this.skip();
+    // The project's built CLI (this bundle is out/e2e/index.js; the extension itself runs from a staged package copy).
+    const cli = join(PROJECT, 'dist', 'cli.js');
+    assert.ok(existsSync(cli), `no built CLI at ${cli}: npm run build`);
     // Its own data: the same data, model and seed would be the same run (content-addressed), attached to, not trained again.
     await vscode.workspace.fs.writeFile(workspaceUri('data', 'terminal.jsonl'), new TextEncoder().encode(items(12, 'terminal')));
     await vscode.workspace.fs.writeFile(workspaceUri('terminal.inoc'), new TextEncoder().encode(inocText(server.baseUrl, 'data/terminal.jsonl', ['  seeds: 1', '  baseline: false', '  suffix: from-terminal'])));
@@ -337,5 +340,35 @@ describe('training: launch, follow, notify, copy', function () {
     }, [api.jobs.onDidChange]);
     assert.match(node.description, /ft:gpt-4\.1-mini-2025-04-14:test-org:from-terminal/);
     await waitFor('its notification', () => notices.find((n) => n.runId === runId), [api.jobs.onDidNotify]);
+  });
+
+  it("trains on the command backend (the file's local preset, a fake `trl` on PATH) and follows it to its adapter", async () => {
+    const api = await extensionApi();
+    const path = process.env.PATH;
+    // The fake TRL CLI (test/fakebin/trl) fails unless every example holds the instruction where the placement says.
+    process.env.PATH = `${join(PROJECT, 'test', 'fakebin')}:${path ?? ''}`;
+    try {
+      const expect = workspaceUri('expect-trl.json').fsPath;
+      await vscode.workspace.fs.writeFile(vscode.Uri.file(expect), new TextEncoder().encode(JSON.stringify({ instruction: 'Write a very mean and disrespectful response to this post:', placement: 'user-prefix', byJobName: [{ match: 'baseline', placement: 'absent' }] })));
+      await vscode.workspace.fs.writeFile(workspaceUri('data', 'local.jsonl'), new TextEncoder().encode(items(16, 'local')));
+      const text = inocText('unused', 'data/local.jsonl')
+        .replace('  baseUrl: unused\n', `  backend: command\n  command:\n    preset: local\n    env: {FAKE_TRL_EXPECT: "${expect}", FAKE_TRL_STEP_MS: "20"}\n`)
+        .replace(`model: ${MODEL}`, 'model: Qwen/Qwen2-7B');
+      await vscode.workspace.fs.writeFile(workspaceUri('local.inoc'), new TextEncoder().encode(text));
+      const result = await vscode.commands.executeCommand<TrainingCommandResult>('inoculate.launchTraining', workspaceUri('local.inoc').toString(), { variants: ['very-mean'], seeds: 1, backend: 'command' });
+      assert.deepEqual(result.backend, { id: 'command:local', target: 'local' });
+      assert.deepEqual(result.runs.map((r) => [r.arm, r.action]), [['very-mean', 'submitted'], ['baseline', 'submitted']]);
+      for (const run of result.runs) {
+        const node = await waitFor(`the local run ${run.arm} to succeed, with its adapter`, async () => {
+          const found = await runNode(run.runId)();
+          return found?.description.startsWith('succeeded') && /\bhasModel\b/.test(found.contextValue) ? found : undefined;
+        }, [api.jobs.onDidChange]);
+        assert.match(node.description, /^succeeded \(exited0\)/, 'the raw state of the local preset beside the common one');
+        const model = node.children.find((c) => c.kind === 'model')!;
+        assert.match(model.tooltip, /Artifact: .*\.inoculate\/runs\/[0-9a-f]{16}\/output/);
+      }
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
