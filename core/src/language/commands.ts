@@ -10,6 +10,10 @@ export const Commands = {
   showResults: 'inoculate.showResults',
   /** Args: `[uri: string]`: write the starter dataset to the file's `check.dataset` (never over an existing file). */
   createStarterDataset: 'inoculate.createStarterDataset',
+  /** Args: `[uri: string, variant?: string]`: pick variants, seeds and backend, preview, confirm and launch fine-tuning jobs. */
+  launchTraining: 'inoculate.launchTraining',
+  /** Args: `[uri: string, arm?: string]`: reveal the file's (or arm's) training runs in the Jobs view. */
+  showJobs: 'inoculate.showJobs',
 } as const;
 
 /**
