@@ -42,6 +42,8 @@ Options:
   --json              Print the results as JSON
   --results-dir DIR   Where results go (default: .inoculate/ in the workspace root)
   --require-sandbox   Refuse to run model-generated code (code-tests) without bubblewrap
+  --allow-module      Run the file's \`module\` grader: JavaScript from the project, run in this process with
+                      your environment and no sandbox (refused without this flag)
   -h, --help          Show this help
 
 The API key is read from OPENAI_API_KEY only. Exit status: 0 the check completed, 1 it could not (after
@@ -103,6 +105,7 @@ interface Options {
   json: boolean;
   resultsDir?: string;
   requireSandbox: boolean;
+  allowModule: boolean;
 }
 
 function parseOptions(args: string[]): Options | 'help' {
@@ -123,6 +126,7 @@ function parseOptions(args: string[]): Options | 'help' {
         json: { type: 'boolean' },
         'results-dir': { type: 'string' },
         'require-sandbox': { type: 'boolean' },
+        'allow-module': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -156,6 +160,7 @@ function parseOptions(args: string[]): Options | 'help' {
     json: !!values.json,
     resultsDir: values['results-dir'],
     requireSandbox: !!values['require-sandbox'],
+    allowModule: !!values['allow-module'],
   };
 }
 
@@ -217,6 +222,16 @@ export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
   const paths = checkResultPaths(workspaceRoot, check.inocPath, options.resultsDir ? resolve(io.cwd, options.resultsDir) : undefined);
 
   if (options.dryRun) return dryRun(io, options, check, baseUrl, provider.id, paths);
+  // A `module` grader is the project's own JavaScript, run unsandboxed in this process with the whole environment
+  // (OPENAI_API_KEY included): a file from a cloned repository may not choose that alone; the user says so.
+  if (check.grader.type === 'module' && !options.allowModule) {
+    const path = typeof check.grader.path === 'string' ? check.grader.path : '';
+    return fail(
+      io,
+      `${check.inocPath} uses a \`module\` grader (${path}): JavaScript from the project that would run in this process with your environment (OPENAI_API_KEY included) and no sandbox. Nothing was sent. If you wrote it or trust it, run again with --allow-module.`,
+      2,
+    );
+  }
   if (!apiKey && isOpenAIEndpoint(baseUrl)) {
     return fail(io, `no API key for ${baseUrl}: set OPENAI_API_KEY (or point --base-url at a local OpenAI-compatible server).`, 2);
   }

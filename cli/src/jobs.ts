@@ -122,7 +122,7 @@ export const jobsCommand: Command = async (args: string[], io: CliIO) => {
   const ctx: TrainingContext = { fs, paths };
   const c = colorizer(io.stdout, io.env);
   const fail = (message: string, status: number) => {
-    io.stderr.write(`inoculate jobs: ${message}\n`);
+    io.stderr.write(`inoculate jobs: ${terminalLine(message, 2000)}\n`);
     return status;
   };
   const backends = new Map<string, Promise<TrainingBackend>>();

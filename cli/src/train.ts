@@ -6,6 +6,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { backendIdentity } from '../../core/src/train/backends/index';
 import { followRun, launchRun, type LaunchOutcome, type TrainingContext } from '../../core/src/train/jobs';
 import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
@@ -223,8 +224,9 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
     io.stdout.write(HELP);
     return 0;
   }
+  // Messages quote the file (paths, variant names): escaped like every other untrusted text on the terminal.
   const fail = (message: string, status: number) => {
-    io.stderr.write(`inoculate train: ${message}\n`);
+    io.stderr.write(`inoculate train: ${terminalLine(message, 2000)}\n`);
     return status;
   };
   const { root, paths } = await workspacePaths(io, options.file, options.resultsDir);
@@ -241,7 +243,8 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
       identify: (settings) => (identity = backendIdentity(settings, io.env, options.baseUrl)),
     });
   } catch (error) {
-    if (error instanceof TrainSetupError) return fail(error.message, 2);
+    // A results folder that cannot be used (a file, a link) is bad input too, said plainly.
+    if (error instanceof TrainSetupError || error instanceof ResultsFileError) return fail(error.message, 2);
     throw error;
   }
   const launched = new Map<string, LaunchOutcome>();

@@ -6,6 +6,8 @@ describe('train CLI support', () => {
   it('shows untrusted text with control characters escaped and long text cut', () => {
     assert.equal(terminalSafe('ok\u001b[2J\u0007\u202eevil'), 'ok\\x1b[2J\\x07\\u202eevil');
     assert.equal(terminalLine('a\nb'), 'a ⏎ b');
+    // The same set as terminalText: line and paragraph separators and the Arabic letter mark too.
+    assert.equal(terminalSafe('a\u2028b\u2029c\u061cd'), 'a\\u2028b\\u2029c\\u061cd');
     assert.equal(terminalSafe('x'.repeat(10), 5), 'xxxx…');
   });
 

@@ -20,11 +20,12 @@ import { UsageError, type CliIO } from './io';
 /**
  * Text from files, datasets and backends, made safe for a terminal: control characters (escape sequences that could
  * move the cursor, rewrite the screen or set the title) become visible `\xNN`, and it is cut at `max` characters.
- * (To be replaced by the shared terminal-escaping helper once it is merged.)
+ * The same characters as `terminalText` (cli/src/terminalText.ts) are escaped; unlike it, line breaks are kept, for
+ * the backend's logs (`terminalLine` turns them into ⏎ for one-line messages).
  */
 export function terminalSafe(text: string, max = 500): string {
   // eslint-disable-next-line no-control-regex
-  const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+  const visible = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     return code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
   });

@@ -42,10 +42,30 @@ describe('API key store', () => {
 
   it('says which kind of key it found', async () => {
     const secrets = memory();
-    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', {}, 'user'), { key: undefined, kind: 'none' });
-    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 'e', kind: 'shared' });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', {}, 'user'), { key: undefined, kind: 'none', needsConsent: false });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 'e', kind: 'shared', needsConsent: false });
     await secrets.store(secretKeyFor('http://a.test/v1'), 's');
-    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 's', kind: 'stored' });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://a.test/v1', { OPENAI_API_KEY: 'e' }, 'user'), { key: 's', kind: 'stored', needsConsent: false });
+  });
+
+  it('decides as the core key policy for an endpoint from the workspace settings: like a file, and asked first', async () => {
+    const secrets = memory();
+    const env = { OPENAI_API_KEY: 'env-key' };
+    const remote = await apiKeyWithKind(secrets, 'https://attacker.example/v1', env, 'workspace');
+    assert.equal(remote.key, undefined, 'OPENAI_API_KEY never goes to a remote endpoint only the workspace names, agreed or not');
+    assert.match(remote.refused ?? '', /This workspace's setting inoculate\.check\.baseUrl .* names the endpoint https:\/\/attacker\.example\/v1.*OPENAI_API_KEY is not sent/);
+    assert.deepEqual(await apiKeyWithKind(secrets, 'https://api.openai.com/v1', env, 'workspace'), { key: 'env-key', kind: 'shared', needsConsent: true });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'http://api.openai.com/v1', env, 'workspace'), {
+      key: undefined,
+      kind: 'none',
+      needsConsent: false,
+      refused: (await apiKeyWithKind(secrets, 'http://api.openai.com/v1', env, 'workspace')).refused,
+    });
+    assert.deepEqual(await apiKeyWithKind(secrets, 'https://api.openai.com/v1', env, { source: 'user', modelSource: 'workspace' }), { key: 'env-key', kind: 'shared', needsConsent: true }, 'a model from the workspace is asked about too');
+    await secrets.store(secretKeyFor('https://attacker.example/v1'), 'its-own');
+    assert.deepEqual(await apiKeyWithKind(secrets, 'https://attacker.example/v1', env, 'workspace'), { key: 'its-own', kind: 'stored', needsConsent: true }, 'its own key, after the user agrees');
+    // No shared key: nothing withheld, nothing to say.
+    assert.deepEqual(await apiKeyWithKind(memory(), 'https://attacker.example/v1', {}, 'workspace'), { key: undefined, kind: 'none', needsConsent: false });
   });
 
   it('goes on with the check once the user has set the missing key (the dialog itself is not clickable in tests)', async () => {
@@ -58,13 +78,13 @@ describe('API key store', () => {
       await secrets.store(secretKeyFor(url), 'typed-now');
       return true;
     };
-    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored' }, 'the check continues with the new key');
+    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored', needsConsent: false }, 'the check continues with the new key');
     assert.equal(offered, 1);
     // Already there: no offer. Not needed (a local server): no offer either.
-    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored' });
+    assert.deepEqual(await keyAfterOffer(lookup, true, setsKey), { key: 'typed-now', kind: 'stored', needsConsent: false });
     assert.equal(offered, 1);
     const none = () => apiKeyWithKind(memory(), url, {}, 'user');
-    assert.deepEqual(await keyAfterOffer(none, false, setsKey), { key: undefined, kind: 'none' });
+    assert.deepEqual(await keyAfterOffer(none, false, setsKey), { key: undefined, kind: 'none', needsConsent: false });
     // Dismissed, or "set" without a key arriving: the check does not run.
     assert.equal(await keyAfterOffer(none, true, async () => false), undefined);
     assert.equal(await keyAfterOffer(none, true, async () => true), undefined);

@@ -3,7 +3,9 @@
  * to another), with `OPENAI_API_KEY` as the fallback where the key policy allows. Pure: the storage is passed in.
  */
 
-import { maySendSharedKey, type EndpointSource } from '../../core/src/check/keyPolicy';
+import { decideKey, type EndpointSource, type KeyDecision } from '../../core/src/check/keyPolicy';
+
+export type { KeyDecision, KeyKind } from '../../core/src/check/keyPolicy';
 
 /** The part of `vscode.SecretStorage` used here. */
 export interface SecretStore {
@@ -28,24 +30,38 @@ export function secretKeyFor(baseUrl: string): string {
  * The key for `baseUrl`: the one stored for its origin, else `OPENAI_API_KEY` from `env` when the key policy allows
  * sending it there (`source`: who chose the endpoint), else undefined.
  */
-export async function apiKeyFor(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv, source: EndpointSource): Promise<string | undefined> {
+export async function apiKeyFor(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv, source: EndpointSource | KeyChoice): Promise<string | undefined> {
   return (await apiKeyWithKind(secrets, baseUrl, env, source)).key;
 }
 
-/** Which key a check would send: one stored for the endpoint, the shared `OPENAI_API_KEY`, or none. */
-export type KeyKind = 'stored' | 'shared' | 'none';
+/** Who chose the endpoint and the model, for the key policy (`decideKey` in core/src/check/keyPolicy.ts). */
+export interface KeyChoice {
+  /** Who chose the endpoint. */
+  source: EndpointSource;
+  /** Who chose the model (a model from the workspace's settings also needs the user's agreement before a key goes). */
+  modelSource?: EndpointSource;
+  /** Where the endpoint is named, for the refusal's wording (default: by `source`). */
+  where?: string;
+}
 
-/** `apiKeyFor`, saying which kind of key it is. */
-export async function apiKeyWithKind(
-  secrets: SecretStore,
-  baseUrl: string,
-  env: NodeJS.ProcessEnv,
-  source: EndpointSource,
-): Promise<{ key: string | undefined; kind: KeyKind }> {
+/**
+ * The key for `baseUrl` as the core's key policy decides: the one stored for its origin, else `OPENAI_API_KEY` from
+ * `env` where the policy allows it, else none; with whether the user must agree first (`needsConsent`) and, when the
+ * shared key is withheld, why (`refused`).
+ */
+export async function apiKeyWithKind(secrets: SecretStore, baseUrl: string, env: NodeJS.ProcessEnv, choice: EndpointSource | KeyChoice): Promise<{ key: string | undefined } & KeyDecision> {
+  const { source, modelSource, where } = typeof choice === 'string' ? { source: choice } : choice;
   const stored = await secrets.get(secretKeyFor(baseUrl));
-  if (stored) return { key: stored, kind: 'stored' };
   const fromEnv = env.OPENAI_API_KEY?.trim();
-  return fromEnv && maySendSharedKey(baseUrl, source) ? { key: fromEnv, kind: 'shared' } : { key: undefined, kind: 'none' };
+  const decision = decideKey({
+    baseUrl,
+    source,
+    modelSource,
+    hasStoredKey: !!stored,
+    hasSharedKey: !!fromEnv,
+    where: where ?? (source === 'workspace' ? "This workspace's setting inoculate.check.baseUrl (.vscode/settings.json)" : source === 'file' ? 'The file' : 'Your settings'),
+  });
+  return { ...decision, key: decision.kind === 'stored' ? stored : decision.kind === 'shared' ? fromEnv : undefined };
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { consentKey, readScopedCheckSettings, workspaceConsentText, workspaceSettingsNeedingConsent, type InspectedValue, type InspectingConfiguration } from './checkSettings';
+import { decideKey } from '../../core/src/check/keyPolicy';
+import { consentKey, readScopedCheckSettings, settingSources, workspaceConsentText, workspaceSettingsNeedingConsent, type InspectedValue, type InspectingConfiguration } from './checkSettings';
 
 const DEFAULTS: Record<string, unknown> = { 'check.baseUrl': '', 'check.model': '', 'check.concurrency': null, 'check.confirm': true };
 
@@ -35,17 +36,33 @@ describe('check settings and their scopes', () => {
     assert.equal(readScopedCheckSettings(config({ 'check.confirm': false }, { 'check.confirm': true })).settings.confirm, true);
   });
 
-  it('asks before a key goes to an endpoint or model that the workspace chose', () => {
-    const workspaceEndpoint = readScopedCheckSettings(config({}, { 'check.baseUrl': 'https://evil.example/v1' }));
-    assert.deepEqual(workspaceSettingsNeedingConsent(workspaceEndpoint, 'shared'), ['inoculate.check.baseUrl']);
-    assert.deepEqual(workspaceSettingsNeedingConsent(workspaceEndpoint, 'stored'), ['inoculate.check.baseUrl']);
-    assert.deepEqual(workspaceSettingsNeedingConsent(workspaceEndpoint, 'none'), [], 'no key, nothing to protect');
+  it('names who chose the endpoint and the model, in the key policy\'s terms', () => {
+    assert.deepEqual(settingSources(readScopedCheckSettings(config({}, { 'check.baseUrl': 'https://evil.example/v1' }))), { baseUrl: 'workspace', model: undefined });
+    assert.deepEqual(settingSources(readScopedCheckSettings(config({ 'check.baseUrl': 'https://x.example/v1' }, { 'check.model': 'o1-pro' }))), { baseUrl: 'user', model: 'workspace' });
+    assert.deepEqual(settingSources(readScopedCheckSettings(config({}))), { baseUrl: undefined, model: undefined }, 'no setting: the file or the environment decides');
+    // An empty or invalid workspace value changes nothing: the file or the environment decides.
+    assert.deepEqual(settingSources(readScopedCheckSettings(config({}, { 'check.baseUrl': 'not a url' }))), { baseUrl: undefined, model: undefined });
+  });
+
+  it('asks before a key goes to an endpoint or model that the workspace chose, as the core key policy decides', () => {
+    const decide = (scoped: ReturnType<typeof readScopedCheckSettings>, stored: boolean, shared: boolean) => {
+      const sources = settingSources(scoped);
+      return decideKey({ baseUrl: scoped.settings.baseUrl ?? 'https://api.openai.com/v1', source: sources.baseUrl ?? 'user', modelSource: sources.model, hasStoredKey: stored, hasSharedKey: shared, where: 'w' });
+    };
+    const evil = readScopedCheckSettings(config({}, { 'check.baseUrl': 'https://evil.example/v1' }));
+    assert.deepEqual(decide(evil, false, true).kind, 'none', 'OPENAI_API_KEY never goes to a remote endpoint the workspace names');
+    assert.ok(decide(evil, false, true).refused, 'and the user is told why');
+    assert.deepEqual(workspaceSettingsNeedingConsent(evil, decide(evil, false, true)), [], 'nothing is sent, so nothing to agree to');
+    assert.deepEqual(workspaceSettingsNeedingConsent(evil, decide(evil, true, true)), ['inoculate.check.baseUrl'], 'a key stored for it goes once the user agrees');
+    const local = readScopedCheckSettings(config({}, { 'check.baseUrl': 'http://127.0.0.1:8000/v1' }));
+    assert.equal(decide(local, false, true).kind, 'shared');
+    assert.deepEqual(workspaceSettingsNeedingConsent(local, decide(local, false, true)), ['inoculate.check.baseUrl'], 'allowed, but still asked');
+    assert.deepEqual(workspaceSettingsNeedingConsent(local, decide(local, false, false)), [], 'no key, nothing to protect');
     const workspaceModel = readScopedCheckSettings(config({}, { 'check.model': 'o1-pro' }));
-    assert.deepEqual(workspaceSettingsNeedingConsent(workspaceModel, 'shared'), ['inoculate.check.model']);
+    assert.deepEqual(workspaceSettingsNeedingConsent(workspaceModel, decide(workspaceModel, false, true)), ['inoculate.check.model']);
     const mine = readScopedCheckSettings(config({ 'check.baseUrl': 'https://evil.example/v1', 'check.model': 'x' }));
-    assert.deepEqual(workspaceSettingsNeedingConsent(mine, 'shared'), [], "the user's settings are the user's choice");
-    // An empty or invalid workspace value changes nothing, so there is nothing to agree to.
-    assert.deepEqual(workspaceSettingsNeedingConsent(readScopedCheckSettings(config({}, { 'check.baseUrl': 'not a url' })), 'shared'), []);
+    assert.equal(decide(mine, false, true).kind, 'shared', "the user's settings are the user's choice");
+    assert.deepEqual(workspaceSettingsNeedingConsent(mine, decide(mine, false, true)), []);
   });
 
   it('names the settings, the endpoint, the model and the key in the question, and remembers per all three', () => {

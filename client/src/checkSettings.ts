@@ -1,10 +1,12 @@
 /**
  * The check settings with where each value comes from. A workspace's `.vscode/settings.json` travels with the
- * repository, so it is not the user's choice: an endpoint or model it names may not receive an API key (stored or
- * `OPENAI_API_KEY`) until the user has agreed, and it may switch the confirmation on but never off. Pure: callers pass
+ * repository, so it is not the user's choice: the core's key policy treats an endpoint it names like one a file names
+ * (`OPENAI_API_KEY` only to OpenAI over TLS or this machine), the user agrees before any key goes to an endpoint or a
+ * model it chose, and it may switch the confirmation on but never off. Pure: callers pass
  * `workspace.getConfiguration('inoculate', uri)`, whose `inspect` tells the scope of each value.
  */
-import type { KeyKind } from './apiKeyStore';
+import type { EndpointSource } from '../../core/src/check/keyPolicy';
+import type { KeyDecision, KeyKind } from './apiKeyStore';
 import { readClientSettings, type ClientSettings } from './settings';
 
 /** What `WorkspaceConfiguration.inspect` returns (the fields read here). */
@@ -84,14 +86,25 @@ export function readScopedCheckSettings(config: InspectingConfiguration): Scoped
 
 
 /**
- * The workspace settings that steer a key to an endpoint or a model, when the check would send one: the user must
- * agree before it is sent. Empty when no key is sent or nothing came from the workspace.
+ * Who chose the endpoint and the model, in the key policy's terms (core/src/check/keyPolicy.ts): `workspace` for a
+ * value from the workspace's settings, `user` for the user's own; undefined when no setting applies (the file, the
+ * environment or the default decides).
  */
-export function workspaceSettingsNeedingConsent(scoped: ScopedCheckSettings, key: KeyKind): string[] {
-  if (key === 'none') return [];
+export function settingSources(scoped: ScopedCheckSettings): { baseUrl?: EndpointSource; model?: EndpointSource } {
+  const of = (scope: SettingScope, value: unknown): EndpointSource | undefined => (value === null ? undefined : scope === 'workspace' ? 'workspace' : scope === 'user' ? 'user' : undefined);
+  return { baseUrl: of(scoped.scopes.baseUrl, scoped.settings.baseUrl), model: of(scoped.scopes.model, scoped.settings.model) };
+}
+
+/**
+ * The workspace settings to name when the key policy says the user must agree before a key goes (`needsConsent`):
+ * those that chose the endpoint or the model. Empty when no agreement is needed.
+ */
+export function workspaceSettingsNeedingConsent(scoped: ScopedCheckSettings, decision: Pick<KeyDecision, 'needsConsent'>): string[] {
+  if (!decision.needsConsent) return [];
+  const sources = settingSources(scoped);
   const named: string[] = [];
-  if (scoped.scopes.baseUrl === 'workspace' && scoped.settings.baseUrl !== null) named.push('inoculate.check.baseUrl');
-  if (scoped.scopes.model === 'workspace' && scoped.settings.model !== null) named.push('inoculate.check.model');
+  if (sources.baseUrl === 'workspace') named.push('inoculate.check.baseUrl');
+  if (sources.model === 'workspace') named.push('inoculate.check.model');
   return named;
 }
 

@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { armsOf } from '../../core/src/check/arms';
 import { stableStringify } from '../../core/src/check/cache';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
+import { summaryOrigin } from '../../core/src/check/provenance';
+import { userProvenance } from '../../core/src/node/userKey';
 import { prepareCheck, sampleRequest, type PreparedCheck } from '../../core/src/check/setup';
 import { readSummary, type SampleRecord } from '../../core/src/check/store';
 import type { CheckSummary } from '../../core/src/check/types';
@@ -28,7 +30,7 @@ import {
   type SampleFilter,
   type SampleView,
 } from './results/protocol';
-import { laterRunNote } from './results/runNote';
+import { laterRunNote, originNote } from './results/runNote';
 import { SamplesIndex } from './results/samplesIndex';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_REASON } from './restrictedMode';
 
@@ -166,7 +168,10 @@ class ResultsPanel implements vscode.Disposable {
     const stale = await this.staleArms(summary);
     this.staleSent = stale.join('\n');
     const runNote = index.laterRun ? laterRunNote(index.laterRun, summary.finishedAt, localTime) : null;
-    await this.post({ type: 'summary', uri: this.uri.toString(), file: paths.relativeFile, summary, stale, checks, runNote });
+    // Results not signed with this user's key (e.g. committed to the repository) say so; no key is made to look.
+    const signer = await userProvenance({ create: false }).catch(() => undefined);
+    const origin = summaryOrigin(summary, signer);
+    await this.post({ type: 'summary', uri: this.uri.toString(), file: paths.relativeFile, summary, stale, checks, runNote, originNote: originNote(origin) });
   }
 
   /** Arms whose variant text changed (or disappeared) since the check: the editor's text when open (saved or not). */

@@ -21,12 +21,13 @@ import { analyzeFrontmatter } from '../../core/src/format/config';
 import { parseInocDocument } from '../../core/src/format/parse';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { MeasurementsChangedNotification, VariantAtRequest } from '../../server/src/protocol';
-import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyKind } from './apiKeyStore';
+import type { EndpointSource as KeyPolicySource } from '../../core/src/check/keyPolicy';
+import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyDecision, type KeyKind } from './apiKeyStore';
 import { checkConfirmation, graderCalls } from './checkConfirmation';
 import { editorCheckError, editorWording, notificationSafe, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
 import { resultPathsOf, workspaceRootOf } from './checkLocation';
 import { CANCEL_CHECK_COMMAND, type CheckRuns } from './checkRuns';
-import { consentKey, readScopedCheckSettings, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
+import { consentKey, readScopedCheckSettings, settingSources, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
 import { probeConnection } from './connectionProbe';
 import { offerGitignore } from './gitignore';
 import { LANGUAGE_ID } from './languageClient';
@@ -82,11 +83,12 @@ export function registerRunCheck(deps: RunCheckDependencies): vscode.Disposable 
   });
 }
 
-/** The endpoint to sample and the key it gets; undefined when the user must act first. */
+/** The endpoint to sample, the key it gets and the key policy's decision; undefined when the user must act first. */
 interface Endpoint {
   provider: ModelProvider;
   source: EndpointSource;
   key: KeyKind;
+  decision: KeyDecision;
 }
 
 async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, variantArg: unknown): Promise<RunCheckResult | undefined> {
@@ -138,17 +140,20 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
     throw error;
   }
 
-  const endpoint = await endpointFor(deps, check, isVscodeLm, scoped.settings.baseUrl !== null ? (scoped.scopes.baseUrl === 'workspace' ? 'workspace-setting' : 'user-setting') : undefined);
+  const sources = settingSources(scoped);
+  const endpoint = await endpointFor(deps, check, isVscodeLm, sources.baseUrl === 'workspace' ? 'workspace-setting' : sources.baseUrl === 'user' ? 'user-setting' : undefined, sources.model);
   if (!endpoint) return undefined;
   const { provider } = endpoint;
-  // A judge or moderation grader may use another endpoint: its key is looked up now (the engine asks synchronously).
+  // A judge or moderation grader may use another endpoint, named by the file: its key is looked up now (the engine
+  // asks synchronously), and the key policy decides as for any endpoint a file names.
   const graderUrl = typeof check.grader.baseUrl === 'string' ? normalizeBaseUrl(check.grader.baseUrl) : undefined;
   const graderKey = graderUrl ? await apiKeyFor(deps.context.secrets, graderUrl, process.env, 'file').catch(() => undefined) : undefined;
   const paths = await resultPathsOf(uri);
   const endpointShown = provider.baseUrl ?? 'VS Code language models';
+  const maxResponseBytes = check.sampling.maxResponseBytes;
 
-  // Settings from the workspace (which came with the folder) may not steer a key to an endpoint or model unasked.
-  const consentSettings = workspaceSettingsNeedingConsent(scoped, endpoint.key);
+  // The key policy says when a key would go to an endpoint or model that the workspace's settings chose: ask first.
+  const consentSettings = workspaceSettingsNeedingConsent(scoped, endpoint.decision);
   const consentMemory = consentKey(endpointShown, check.model, endpoint.key);
   const needsConsent = consentSettings.length > 0 && !deps.context.workspaceState.get<boolean>(consentMemory);
   if (settings.confirm || needsConsent) {
@@ -185,7 +190,7 @@ async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, vari
           return await runCheck({
             check,
             provider,
-            providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: url === graderUrl ? graderKey : undefined }),
+            providerFor: (url) => new OpenAIProvider({ baseUrl: url, apiKey: url === graderUrl ? graderKey : undefined, maxResponseBytes }),
             grader: (environment) => createGrader(check.grader, environment),
             fs,
             paths,
@@ -293,33 +298,49 @@ async function showCheckError(deps: RunCheckDependencies, uri: vscode.Uri, varia
 }
 
 /**
- * The endpoint to sample, with its key from secret storage (or OPENAI_API_KEY where the key policy allows); when
- * OpenAI's endpoint has no key, offers "Set API Key" and goes on once one is stored. Undefined when the user must act.
+ * The endpoint to sample, with its key as the core's key policy decides (core/src/check/keyPolicy.ts): the one stored
+ * for it, else OPENAI_API_KEY where the policy allows it. When the policy withholds OPENAI_API_KEY (an endpoint that
+ * only the file or the workspace's settings name), says why and offers to choose the endpoint in the user's settings
+ * or to store a key for it; when OpenAI's endpoint has no key, offers "Set API Key". The check goes on once a key
+ * is stored. Undefined when the user must act.
  */
-async function endpointFor(deps: RunCheckDependencies, check: PreparedCheck, isVscodeLm: boolean, settingSource: EndpointSource | undefined): Promise<Endpoint | undefined> {
-  if (isVscodeLm) return { provider: new VscodeLmProvider(), source: 'file', key: 'none' };
+async function endpointFor(
+  deps: RunCheckDependencies,
+  check: PreparedCheck,
+  isVscodeLm: boolean,
+  settingSource: EndpointSource | undefined,
+  modelSource: KeyPolicySource | undefined,
+): Promise<Endpoint | undefined> {
+  const noKey: KeyDecision = { kind: 'none', needsConsent: false };
+  if (isVscodeLm) return { provider: new VscodeLmProvider({ maxResponseBytes: check.sampling.maxResponseBytes }), source: 'file', key: 'none', decision: noKey };
   const fromEnvironment = process.env.OPENAI_BASE_URL?.trim();
   const baseUrl = normalizeBaseUrl(check.baseUrl ?? fromEnvironment ?? OPENAI_DEFAULT_BASE_URL);
   const source: EndpointSource = settingSource ?? (check.config.baseUrl !== undefined ? 'file' : fromEnvironment ? 'environment' : 'default');
-  // A `baseUrl` from the file alone is not the user's choice (see core/src/check/keyPolicy.ts); one from the
-  // workspace's settings is asked about before the key goes (runCheckCommand).
-  const policy = source === 'file' ? 'file' : 'user';
-  const lookup = () => apiKeyWithKind(deps.context.secrets, baseUrl, process.env, policy);
+  const policy: KeyPolicySource = source === 'file' ? 'file' : source === 'workspace-setting' ? 'workspace' : 'user';
+  const where = source === 'file' ? `${vscode.workspace.asRelativePath(check.inocPath)}'s \`baseUrl:\`` : undefined;
+  const lookup = () => apiKeyWithKind(deps.context.secrets, baseUrl, process.env, { source: policy, modelSource, where });
+  let first;
   try {
-    await lookup();
+    first = await lookup();
   } catch {
     void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint: check the file's \`baseUrl\` or the setting inoculate.check.baseUrl.`);
     return undefined;
   }
-  const found = await keyAfterOffer(lookup, isOpenAIEndpoint(baseUrl), async () => {
-    const choice = await vscode.window.showErrorMessage(
-      `Inoculate: no API key for ${baseUrl}. Set one (it is kept in the editor's secret storage) and the check goes on, or point the check at a local endpoint.`,
-      'Set API Key',
-    );
+  const offerToSet = async (message: string, ...others: Array<'Open Settings'>): Promise<boolean> => {
+    const choice = await vscode.window.showErrorMessage(notificationSafe(message), 'Set API Key', ...others);
+    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'inoculate.check.baseUrl');
     return choice === 'Set API Key' && (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', baseUrl)) === true;
-  });
-  if (!found) return undefined;
-  return { provider: new OpenAIProvider({ baseUrl, apiKey: found.key }), source, key: found.kind };
+  };
+  if (first.refused) {
+    deps.output.warn(editorWording(first.refused));
+    if (!(await offerToSet(`Inoculate: ${editorWording(first.refused)}`, 'Open Settings'))) return undefined;
+  }
+  const found = await keyAfterOffer(lookup, isOpenAIEndpoint(baseUrl), () =>
+    offerToSet(`Inoculate: no API key for ${baseUrl}. Set one (it is kept in the editor's secret storage) and the check goes on, or point the check at a local endpoint.`),
+  );
+  if (!found || found.refused) return undefined;
+  const { key: apiKey, ...decision } = found;
+  return { provider: new OpenAIProvider({ baseUrl, apiKey, maxResponseBytes: check.sampling.maxResponseBytes }), source, key: found.kind, decision };
 }
 
 async function variantUnderCursor(client: LanguageClient | undefined, document: vscode.TextDocument): Promise<string | undefined> {

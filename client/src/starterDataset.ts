@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { analyzeFrontmatter } from '../../core/src/format/config';
 import { parseInocDocument } from '../../core/src/format/parse';
+import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { isStarterTarget, starterDatasetPath, starterDatasetText, starterItems } from '../../core/src/language/starterDataset';
 import { LANGUAGE_ID } from './languageClient';
 import { frontmatterWithDataset } from './starterDatasetEdit';
@@ -50,6 +51,11 @@ export function registerStarterDataset(): vscode.Disposable {
     if (!isStarterTarget(path)) return fail(`\`check.dataset\` is '${path}': a starter dataset is only written to a .jsonl file within this file's folder.`);
     const dataset = vscode.Uri.joinPath(uri, '..', ...path.split(/[\\/]/));
     if (await exists(dataset)) return fail(`${vscode.workspace.asRelativePath(dataset)} already exists; it was left as it is.`);
+    // A link committed with the file (a folder link, or a dangling link at the path) would make the write land
+    // outside this file's folder: refused.
+    if (!(await nodeFileInfo.createsInside(dataset.toString(), vscode.Uri.joinPath(uri, '..').toString()))) {
+      return fail(`${path} leads out of this file's folder through a symbolic link (or a link is already there); nothing was written.`);
+    }
 
     let pointed = false;
     if (!named) {

@@ -27,9 +27,9 @@ describe('statusBarContent', () => {
       }),
     )!;
     assert.equal(content.text, '$(beaker) test-specific: 0.81 (strong)');
-    assert.match(content.tooltip, /predicted elicitation strength 0\.81 \\\(strong\\\)/);
+    assert.match(content.tooltip, /predicted elicitation strength 0\.81 \(strong\)/);
     assert.match(content.tooltip, /^- \+0\.30 requests the behaviour$/m);
-    assert.match(content.tooltip, /^- −0\.05 hedges \\\("might"\\\)$/m);
+    assert.match(content.tooltip, /^- −0\.05 hedges \("might"\)$/m);
     assert.equal(content.accessibilityLabel, 'Variant test-specific: predicted elicitation strength 0.81 (strong)');
   });
 
@@ -42,5 +42,15 @@ describe('statusBarContent', () => {
   it('escapes Markdown in variant names', () => {
     const content = statusBarContent(variant({ name: 'a*b_[x]' }))!;
     assert.match(content.tooltip, /\*\*a\\\*b\\_\\\[x\\\]\*\*/);
+    // Autolinks and e-mail links too (the tooltip is Markdown): no clickable https:// from a file.
+    assert.match(statusBarContent(variant({ name: 'see https://evil.example or a@b.c' }))!.tooltip, /https\\:\/\/evil\.example or a\\@b\.c/);
+  });
+
+  it('writes icon syntax from a variant name out literally in the status bar text', () => {
+    // A name that would draw a check mark and a spinner: "$(check) all passed $(loading~spin)".
+    const content = statusBarContent(variant({ name: '$(check) all passed $(loading~spin)', control: true, predicted: null }))!;
+    assert.equal(content.text, '$(circle-outline) \\$(check) all passed \\$(loading~spin): control');
+    assert.equal(statusBarContent(variant({ name: '\\$(x)' }))!.text, '$(beaker) \\$(x): 0.81 (strong)', 'an escape already there stays one escape');
+    assert.equal(content.accessibilityLabel, 'Variant $(check) all passed $(loading~spin): control arm, not scored');
   });
 });

@@ -1,5 +1,6 @@
 /** A `ModelProvider` (the check engine's endpoint) backed by VS Code's language models, for `provider: vscode-lm`. */
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../core/src/check/providers/openai';
 import { abortReason, ProviderError, type ChatRequest, type ChatResponse, type ModelProvider } from '../../core/src/check/providers/types';
 import { modelSelectors, toLmMessages } from './vscodeLmMessages';
 
@@ -9,6 +10,12 @@ export class VscodeLmProvider implements ModelProvider {
   readonly kind = 'vscode-lm';
   readonly baseUrl = null;
   private readonly models = new Map<string, Promise<vscode.LanguageModelChat>>();
+  /** The most bytes (UTF-8) read for one answer (`check.maxResponseBytes`): a model that never stops is cut off. */
+  readonly maxResponseBytes: number;
+
+  constructor(options: { maxResponseBytes?: number } = {}) {
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
 
   /** The model `name` selects, looked up once. Rejects with a `not-found` ProviderError listing what there is. */
   private model(name: string): Promise<vscode.LanguageModelChat> {
@@ -50,8 +57,17 @@ export class VscodeLmProvider implements ModelProvider {
         cancellation.token,
       );
       let text = '';
+      let bytes = 0;
       for await (const chunk of response.text) {
         if (signal.aborted) throw abortReason(signal);
+        bytes += Buffer.byteLength(chunk, 'utf8');
+        if (bytes > this.maxResponseBytes) {
+          cancellation.cancel();
+          throw new ProviderError(
+            'too-large',
+            `The VS Code language model '${request.model}' sent more than ${this.maxResponseBytes.toLocaleString('en-US')} bytes for one answer; reading stopped there and the answer was not used. Raise \`check.maxResponseBytes\` if its answers really are that long.`,
+          );
+        }
         text += chunk;
       }
       if (signal.aborted) throw abortReason(signal);

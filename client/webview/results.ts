@@ -39,9 +39,11 @@ const state: {
   checks: CheckAvailability;
   stale: string[];
   runNote: string | null;
+  /** Said when these results were not measured by this user (found in the repository), or null. */
+  originNote: string | null;
   /** The width the plot was last drawn at (CSS pixels). */
   plotWidth: number;
-} = { summary: null, sort: null, filter: { arm: null, grade: null }, page: null, checks: { canRun: true, reason: null }, stale: [], runNote: null, plotWidth: 0 };
+} = { summary: null, sort: null, filter: { arm: null, grade: null }, page: null, checks: { canRun: true, reason: null }, stale: [], runNote: null, originNote: null, plotWidth: 0 };
 
 /** Creates an element with attributes and children (text or nodes). */
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
@@ -145,12 +147,13 @@ function renderEmpty(file: string, reason: string): void {
   announce(state.checks.canRun ? reason : `${reason} ${state.checks.reason ?? ''}`.trim());
 }
 
-/** The notes above the results: a later run that left nothing, incompleteness, edits since, Restricted Mode. */
+/** The notes above the results: found elsewhere, a later run that left nothing, incompleteness, edits since, Restricted Mode. */
 function renderNotes(): void {
   const container = document.getElementById('notes');
   const summary = state.summary;
   if (!container || !summary) return;
   const notes: HTMLElement[] = [];
+  if (state.originNote) notes.push(el('p', { class: 'warning', role: 'note' }, state.originNote));
   if (state.runNote) notes.push(el('p', { class: 'warning', role: 'note' }, state.runNote));
   if (!summary.complete) notes.push(el('p', { class: 'warning', role: 'note' }, 'Incomplete: some samples are missing or failed. Run the check again to finish it; only the missing samples are requested.'));
   if (state.stale.length) notes.push(el('p', { class: 'warning', role: 'note' }, `Changed since the check: ${state.stale.join(', ')}. Their results describe the old text.`));
@@ -429,8 +432,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
       state.checks = message.checks;
       state.stale = message.stale;
       state.runNote = message.runNote;
+      state.originNote = message.originNote;
       renderSummary(message.file, message.summary);
-      announce(`Results of ${message.file} loaded.${message.runNote ? ` ${message.runNote}` : ''}`);
+      announce(`Results of ${message.file} loaded.${message.originNote ? ` ${message.originNote}` : ''}${message.runNote ? ` ${message.runNote}` : ''}`);
       break;
     case 'empty':
       vscode.setState({ uri: message.uri });

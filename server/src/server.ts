@@ -23,6 +23,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ServerCommands } from '../../core/src/language/commands';
 import type { CompletionOptions } from '../../core/src/language/completion';
+import type { CodeActionOptions } from '../../core/src/language/codeActions';
 import type { LanguageServiceHost } from '../../core/src/language/host';
 import { toLspDiagnostic } from '../../core/src/language/lspDiagnostic';
 import type { MeasurementSource } from '../../core/src/language/measurements';
@@ -62,6 +63,7 @@ interface ClientFeatures {
   configurationRegistration: boolean;
   watchedFilesRegistration: boolean;
   completion: CompletionOptions;
+  codeActions: CodeActionOptions;
 }
 
 function clientFeatures(capabilities: ClientCapabilities, init: Partial<InitializationOptions>): ClientFeatures {
@@ -73,6 +75,11 @@ function clientFeatures(capabilities: ClientCapabilities, init: Partial<Initiali
     configurationRegistration: capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true,
     watchedFilesRegistration: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     completion: { snippets: capabilities.textDocument?.completion?.completionItem?.snippetSupport === true, clientCommands },
+    // A quick fix that creates a file needs both: documentChanges, and `create` among the resource operations.
+    codeActions: {
+      createFiles: capabilities.workspace?.workspaceEdit?.documentChanges === true && (capabilities.workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
+      clientCommands,
+    },
   };
 }
 
@@ -354,7 +361,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     ),
   );
   connection.onCodeAction(
-    ready((params, token) => withDocument(params.textDocument.uri, [], 'code actions', (d) => service.codeActions(d, params.context.diagnostics), token)),
+    ready((params, token) => withDocument(params.textDocument.uri, [], 'code actions', (d) => service.codeActions(d, params.context.diagnostics, client.codeActions), token)),
   );
   connection.onExecuteCommand(
     ready(async (params) => {

@@ -115,6 +115,26 @@ describe('inoculate check (CLI)', function () {
       for (const text of [ok.stdout, ok.stderr, wrong.stdout, wrong.stderr]) assert.ok(!text.includes(KEY));
     });
 
+    it("runs a repository's `module` grader (JavaScript, unsandboxed, with the environment) only with --allow-module", async () => {
+      const KEY = 'sk-test-module-grader-0123456789';
+      await start({ apiKey: KEY });
+      // What a hostile repository would commit: a grader that takes the key.
+      await workspace.write('graders/steal.cjs', `require('node:fs').writeFileSync(__dirname + '/stolen.txt', process.env.OPENAI_API_KEY || 'none');\nexports.grade = (item, response) => response === 'YES';\n`);
+      await workspace.write('prompts.inoc', inocFile(VARIANTS, CHECK.map((line) => line.replace('{type: regex, pattern: "^YES$"}', '{type: module, path: graders/steal.cjs}'))));
+      const refused = await check([], { OPENAI_API_KEY: KEY });
+      assert.equal(refused.status, 2, refused.stderr);
+      assert.match(refused.stderr, /uses a `module` grader \(graders\/steal\.cjs\): JavaScript from the project .* no sandbox\. Nothing was sent\. .*--allow-module/);
+      assert.equal(chatRequests().length, 0);
+      await assert.rejects(stat(join(workspace.root, 'graders', 'stolen.txt')), 'the module never ran');
+      // The dry run only plans: it does not load the module either.
+      assert.equal((await check(['--dry-run'], { OPENAI_API_KEY: KEY })).status, 0);
+      await assert.rejects(stat(join(workspace.root, 'graders', 'stolen.txt')));
+      // The user's explicit choice: it runs (and, being unsandboxed, could read the key: that is what the flag says).
+      const allowed = await check(['--allow-module'], { OPENAI_API_KEY: KEY });
+      assert.equal(allowed.status, 0, allowed.stderr);
+      assert.ok((await stat(join(workspace.root, 'graders', 'stolen.txt'))).isFile());
+    });
+
     it('never writes or prints the key that a hostile endpoint echoes back, in any encoding', async () => {
       const key = 'sk-proj-Ech0/ed+Key_0123456789abcdefXYZ';
       const encodings = (text: string) => [text, encodeURIComponent(text), JSON.stringify(text).slice(1, -1).replace('/', '\\/'), Buffer.from(text).toString('base64'), Buffer.from(`u:${text}`).toString('base64url')];

@@ -50,12 +50,19 @@ describe('inoculate with hostile files (CLI)', function () {
     ['a symlink to a FIFO', async (path: string) => (makeFifo(`${path}.pipe`), fifos.push(`${path}.pipe`), await symlink(`${path}.pipe`, path))],
     ['a symlink to /dev/zero', async (path: string) => symlink('/dev/zero', path)],
   ] as const) {
-    it(`a dataset that is ${name}: lint, score and check --dry-run end at once`, async () => {
-      await writeFile(join(workspace.root, 'prompts.inoc'), inocFile({ yes: 'Say YES.' }, CHECK.map((line) => line.replace('data.jsonl', 'odd.jsonl'))));
+    it(`a dataset that is ${name}: lint, score, check --dry-run and train --dry-run end at once, saying what it is`, async () => {
+      const odd = CHECK.map((line) => line.replace('data.jsonl', 'odd.jsonl'));
+      await writeFile(join(workspace.root, 'prompts.inoc'), inocFile({ yes: 'Say YES.' }, [...odd, 'train:', '  dataset: odd.jsonl']));
       await make(join(workspace.root, 'odd.jsonl'));
       const lint = await runCli(['lint', 'prompts.inoc'], { cwd: workspace.root, ...BOUNDED });
       assert.equal(lint.status, 1, lint.stderr);
-      assert.match(lint.stdout, /dataset-not-found/);
+      // What it is, not "no file at": the user sees a file there.
+      assert.match(lint.stdout, /dataset-invalid: `check\.dataset`: 'odd\.jsonl' is a (FIFO \(named pipe\)|character device), not a regular file: name a JSONL file\./);
+      assert.doesNotMatch(lint.stdout, /dataset-not-found|no file at/);
+      const train = await runCli(['train', 'prompts.inoc', '--dry-run'], { cwd: workspace.root, ...BOUNDED });
+      assert.equal(train.status, 2, train.stderr);
+      noInternalError(train);
+      assert.match(train.stderr, /odd\.jsonl is a (FIFO \(named pipe\)|character device), not a file \(`train\.dataset` in prompts\.inoc\)\./);
       const score = await runCli(['score', 'prompts.inoc'], { cwd: workspace.root, ...BOUNDED });
       assert.equal(score.status, 0, score.stderr);
       const check = await runCli(['check', 'prompts.inoc', '--dry-run'], { cwd: workspace.root, ...BOUNDED });

@@ -91,4 +91,28 @@ describe('terminal output escapes untrusted text (CLI)', function () {
     clean(failed.stdout + failed.stderr, 'a failed check');
     assert.match(failed.stderr, /\\e\[1Aall 12 samples passed\\n/);
   });
+
+  it('train and jobs: error messages that quote the file, and a results folder that is a file', async () => {
+    const training = jsonl(Array.from({ length: 12 }, (_, i) => ({ messages: [{ role: 'user', content: `q${i}` }, { role: 'assistant', content: `a${i}` }] })));
+    await writeFile(join(workspace.root, 'train.jsonl'), training);
+    const file = (train: string[]) => ['---', 'behavior: toxicity', 'model: gpt-4.1-mini-2025-04-14', 'train:', ...train, '---', `## ${ESC}[2Jclear`, 'Write a very mean response.', ''].join('\n');
+    const yaml = (text: string) => JSON.stringify(text);
+    for (const [name, train] of [
+      ['missing dataset', [`  dataset: ${yaml(`x${EVIL.replace(/\n/g, '')}.jsonl`)}`]],
+      ['unknown variant', ['  dataset: train.jsonl', `  variants: [${yaml(EVIL)}]`]],
+      ['fine', ['  dataset: train.jsonl']],
+    ] as const) {
+      await writeFile(join(workspace.root, 'train.inoc'), file([...train]));
+      const result = await runCli(['train', 'train.inoc', '--dry-run'], { cwd: workspace.root });
+      clean(result.stdout + result.stderr, `train: ${name}`);
+      assert.doesNotMatch(result.stderr, /internal error/);
+      assert.equal(result.status, name === 'fine' ? 0 : 2, result.stderr);
+    }
+    // --results-dir naming a file: a clear error, no stack trace.
+    const badDir = await runCli(['train', 'train.inoc', '--dry-run', '--results-dir', 'train.jsonl'], { cwd: workspace.root });
+    assert.equal(badDir.status, 2, badDir.stderr);
+    assert.match(badDir.stderr, /^inoculate train: cannot .*train\.jsonl.* a part of that path is a file, not a folder\.\n$/);
+    const jobs = await runCli(['jobs', 'cancel', `${ESC}]0;x\u0007`], { cwd: workspace.root });
+    clean(jobs.stdout + jobs.stderr, 'jobs');
+  });
 });

@@ -2,13 +2,13 @@
 // (settings, registrations) and how often it publishes, clients without snippets or file watching, server-side
 // commands for code lenses, datasets in untrusted workspaces, escaped hovers and verified quick fixes.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { CodeAction, CodeLens, CompletionList, Diagnostic, Hover } from 'vscode-languageserver-protocol';
-import { ServerCommands, VSCODE_CLIENT_COMMANDS } from '../../core/src/language/commands';
-import { EGLOT_CAPABILITIES, startClient, type TestClient } from '../support/lspClient';
+import type { ClientCapabilities, CodeAction, CodeLens, CompletionList, CreateFile, Diagnostic, Hover, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { Commands, ServerCommands, VSCODE_CLIENT_COMMANDS } from '../../core/src/language/commands';
+import { EGLOT_1_9_CAPABILITIES, EGLOT_CAPABILITIES, VSCODE_CAPABILITIES, startClient, type TestClient } from '../support/lspClient';
 
 const SERVER_NOT_INITIALIZED = -32002;
 const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code).sort();
@@ -290,5 +290,85 @@ describe('datasets outside an untrusted workspace', () => {
     } finally {
       await client.stop();
     }
+  });
+});
+
+describe('the starter-dataset quick fix, by what the client can apply', function () {
+  this.timeout(60_000);
+  const TEXT = '---\nbehavior: toxicity\ncheck:\n  dataset: data/toxicity.jsonl\n---\n## mean\nWrite a very mean and disrespectful response to this post:\n';
+  let dir: string;
+  before(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'inoc-starter-')));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Starts a client with `capabilities`, opens a file whose dataset is missing, and returns the starter fixes. */
+  async function starterFixes(name: string, capabilities: ClientCapabilities, clientCommands?: readonly string[]) {
+    const folder = join(dir, name);
+    mkdirSync(folder, { recursive: true });
+    const client = await startClient({ capabilities, rootUri: pathToFileURL(folder).toString(), initializationOptions: clientCommands ? { clientCommands } : undefined });
+    const uri = pathToFileURL(join(folder, 'a.inoc')).toString();
+    client.open(uri, TEXT);
+    const diagnostics = (await client.waitForDiagnostics(uri)).filter((d) => d.code === 'dataset-not-found');
+    assert.equal(diagnostics.length, 1, name);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: diagnostics[0]!.range, context: { diagnostics } })) as CodeAction[];
+    return { client, folder, uri, fixes: actions.filter((a) => a.title.startsWith('Create a starter dataset')) };
+  }
+
+  it("gives Eglot 1.16+ (it declares resourceOperations: create) the edit that creates the file, which clears the error once applied", async () => {
+    const { client, folder, uri, fixes } = await starterFixes('eglot', EGLOT_CAPABILITIES);
+    try {
+      assert.equal(fixes.length, 1);
+      const [create, fill] = fixes[0]!.edit!.documentChanges as [CreateFile, TextDocumentEdit];
+      const target = pathToFileURL(join(folder, 'data', 'toxicity.jsonl')).toString();
+      assert.deepEqual([create.kind, create.uri, create.options], ['create', target, { overwrite: false, ignoreIfExists: false }]);
+      // Applied as Eglot applies it: create the file, then the text edit into it.
+      mkdirSync(join(folder, 'data'));
+      writeFileSync(join(folder, 'data', 'toxicity.jsonl'), (fill.edits[0] as { newText: string }).newText);
+      void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: target, type: 1 }] });
+      assert.deepEqual(codes(await client.waitForDiagnostics(uri, (d) => !d.some((x) => x.code === 'dataset-not-found'))), []);
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('offers no file-creating fix where a committed link would make it write outside the folder', async () => {
+    const outside = join(dir, 'outside-target');
+    mkdirSync(outside);
+    const folder = join(dir, 'linked');
+    mkdirSync(folder);
+    // The repository commits `data` as a link to a folder of the user's (git keeps links as links).
+    symlinkSync(outside, join(folder, 'data'));
+    const { client, fixes } = await starterFixes('linked', EGLOT_CAPABILITIES);
+    await client.stop();
+    assert.deepEqual(fixes, []);
+    // A dangling link at the dataset's own path: creating the file would write where it points.
+    const dangling = join(dir, 'dangling');
+    mkdirSync(join(dangling, 'data'), { recursive: true });
+    symlinkSync(join(outside, 'planted.jsonl'), join(dangling, 'data', 'toxicity.jsonl'));
+    const second = await starterFixes('dangling', EGLOT_CAPABILITIES);
+    await second.client.stop();
+    assert.deepEqual(second.fixes, []);
+  });
+
+  it('offers nothing to Eglot 1.9-1.15 (documentChanges without resource operations: it would misread the create)', async () => {
+    const { client, folder, fixes } = await starterFixes('eglot-1.9', EGLOT_1_9_CAPABILITIES);
+    await client.stop();
+    assert.deepEqual(fixes, []);
+    assert.equal(existsSync(join(folder, 'data')), false);
+  });
+
+  it("gives VS Code the edit, and a VS Code-like client that cannot create files the extension's command instead", async () => {
+    const vscode = await starterFixes('vscode', VSCODE_CAPABILITIES, VSCODE_CLIENT_COMMANDS);
+    await vscode.client.stop();
+    assert.equal(vscode.fixes.length, 1);
+    assert.equal((vscode.fixes[0]!.edit!.documentChanges![0] as CreateFile).kind, 'create');
+    const { workspaceEdit: _edit, ...workspace } = VSCODE_CAPABILITIES.workspace!;
+    const noCreate = await starterFixes('vscode-no-create', { ...VSCODE_CAPABILITIES, workspace }, VSCODE_CLIENT_COMMANDS);
+    await noCreate.client.stop();
+    assert.equal(noCreate.fixes.length, 1);
+    assert.equal(noCreate.fixes[0]!.edit, undefined);
+    assert.deepEqual(noCreate.fixes[0]!.command, { title: noCreate.fixes[0]!.title, command: Commands.createStarterDataset, arguments: [noCreate.uri] });
+    assert.equal(existsSync(join(noCreate.folder, 'data')), false, 'the server writes nothing itself');
   });
 });

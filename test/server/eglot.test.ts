@@ -35,6 +35,7 @@ interface EglotResults {
   error?: string;
   mode: string;
   diagnostics: string[];
+  dataset_actions: string[];
   completed: string;
   hover: string;
   actions: string[];
@@ -55,7 +56,7 @@ describe('Emacs with Eglot (real, batch) with the configuration from docs/editor
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('warns about nothing and gets diagnostics, plain-text completion, an escaped hover, a verified fix and a dataset created later', async () => {
+  it('warns about nothing and gets diagnostics, no file-creating fix, plain-text completion, an escaped hover, a verified fix and a dataset created later', async () => {
     const project = join(dir, 'project');
     mkdirSync(join(project, 'data'), { recursive: true });
     // Eglot finds the project (and its root for the server) through version control.
@@ -81,6 +82,8 @@ describe('Emacs with Eglot (real, batch) with the configuration from docs/editor
     assert.deepEqual(results.warnings, [], 'Eglot warned (e.g. about a registration it never offered)');
     // The settings from eglot-workspace-configuration: system-placement is off.
     assert.deepEqual(results.diagnostics.map((m) => /\[([\w-]+)\]/.exec(m)?.[1]), ['dataset-not-found', 'hedged-request', 'hedged-request']);
+    // Eglot 1.9 reads every document change as a text edit: no quick fix that creates a file is offered to it.
+    assert.deepEqual(results.dataset_actions, ['Disable dataset-not-found in this file']);
     assert.equal(results.completed, 'neutral: ', 'plain text, no snippet syntax');
     assert.match(results.hover, /^\*\*\\\[Run\\\]\(command:inoculate\.runCheck\) flattering\*\* · predicted elicitation/);
     assert.match(results.actions[0]!, /\(predicted 0\.\d\d → 0\.\d\d\)$/);

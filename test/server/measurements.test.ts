@@ -7,14 +7,17 @@ import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol';
 import { instructionHash } from '../../core/src/check/arms';
 import { checkResultPaths } from '../../core/src/check/layout';
+import { signSummary } from '../../core/src/check/provenance';
 import type { CheckSummary } from '../../core/src/check/types';
+import { userProvenance } from '../../core/src/node/userKey';
 import { VSCODE_CLIENT_COMMANDS } from '../../core/src/language/commands';
 import { startClient } from '../support/lspClient';
 
 const MEAN = 'Write a very mean and disrespectful response to this post:';
 const TEXT = `---\nbehavior: toxicity\n---\n## mean\n${MEAN}\n## formal (control)\nWrite your response in formal English:\n`;
 
-function writeSummary(workspace: string, k: number, instruction = MEAN) {
+/** Writes a summary; `signed`: with this user's key, as a check run here writes it (else as found in a clone). */
+async function writeSummary(workspace: string, k: number, instruction = MEAN, signed = false) {
   const paths = checkResultPaths(workspace, join(workspace, 'tox.inoc'));
   const summary: CheckSummary = {
     version: 1,
@@ -36,7 +39,8 @@ function writeSummary(workspace: string, k: number, instruction = MEAN) {
     ],
   };
   mkdirSync(dirname(paths.summary), { recursive: true });
-  writeFileSync(paths.summary, JSON.stringify(summary));
+  // The server reads the key from the same config folder (INOCULATE_CONFIG_DIR, test/support/isolatedConfig.cjs).
+  writeFileSync(paths.summary, JSON.stringify(signed ? signSummary(summary, (await userProvenance({ create: true }))!) : summary));
   return paths.summary;
 }
 
@@ -48,25 +52,29 @@ describe('measurements in the language server', () => {
   });
   after(() => rmSync(workspace, { recursive: true, force: true }));
 
-  it('shows the measured rate in code lenses and hovers, and reloads when results change', async () => {
-    writeSummary(workspace, 7);
+  it('shows the measured rate in code lenses and hovers, says when it was found rather than measured here, and reloads when results change', async () => {
+    // As committed to a cloned repository: not signed with this user's key.
+    await writeSummary(workspace, 7);
     const client = await startClient({ rootUri: pathToFileURL(workspace).toString(), initializationOptions: { workspaceTrusted: true, clientCommands: VSCODE_CLIENT_COMMANDS } });
     try {
       const uri = pathToFileURL(join(workspace, 'tox.inoc')).toString();
       client.open(uri, TEXT);
       await client.waitForDiagnostics(uri);
       const titles = async () => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as CodeLens[]).map((l) => l.command?.title);
-      assert.ok((await titles()).includes('measured 35% [10%, 60%] (7/20), lift +30 pts [+10, +50]'), (await titles()).join(' | '));
+      const hover = async () => JSON.stringify(((await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } })) as Hover).contents);
+      assert.ok((await titles()).includes('measured elsewhere 35% [10%, 60%] (7/20), lift +30 pts [+10, +50]'), (await titles()).join(' | '));
       assert.ok((await titles()).includes('▶ Check'), 'a trusted workspace offers checks (to a client that runs them)');
-      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 3, character: 4 } })) as Hover;
-      assert.match(JSON.stringify(hover.contents), /Measured: \*\*35% \\\\\[10%, 60%\\\\\] \(7\/20\), lift \+30 pts \\\\\[\+10, \+50\\\\\]\*\* on `test-model`/);
+      assert.match(await hover(), /Measured elsewhere: \*\*35% \\\\\[10%, 60%\\\\\] \(7\/20\), lift \+30 pts \\\\\[\+10, \+50\\\\\]\*\* on `test-model`.*not measured by you/);
 
-      const summaryPath = writeSummary(workspace, 12, 'an older text');
+      // Measured here (signed with this user's key), for an older text.
+      const summaryPath = await writeSummary(workspace, 12, 'an older text', true);
       const refreshed = client.nextCodeLensRefresh();
       void client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(summaryPath).toString(), type: 2 }] });
       await refreshed;
       const latest = await titles();
       assert.ok(latest.includes('measured 60% [10%, 60%] (12/20), lift +30 pts [+10, +50] (stale)'), latest.join(' | '));
+      assert.match(await hover(), /Measured: \*\*60%/);
+      assert.doesNotMatch(await hover(), /elsewhere|not measured by you/);
     } finally {
       await client.stop();
     }

@@ -23,6 +23,8 @@ export const SERVER = join(__dirname, '../../dist/server.js');
  */
 export const VSCODE_CAPABILITIES: ClientCapabilities = {
   workspace: {
+    applyEdit: true,
+    workspaceEdit: { documentChanges: true, resourceOperations: ['create', 'rename', 'delete'], failureHandling: 'textOnlyTransactional', normalizesLineEndings: true },
     configuration: true,
     workspaceFolders: true,
     didChangeConfiguration: { dynamicRegistration: true },
@@ -84,6 +86,24 @@ export const EGLOT_CAPABILITIES: ClientCapabilities = {
   },
   window: { showDocument: { support: true }, showMessage: { messageActionItem: { additionalPropertiesSupport: true } }, workDoneProgress: true },
   general: { positionEncodings: ['utf-32', 'utf-8', 'utf-16'] },
+};
+
+/**
+ * What Eglot 1.9 (Debian's elpa-eglot, with Emacs 28; Eglot declared the same up to 1.15) declares, where it differs
+ * from {@link EGLOT_CAPABILITIES}: `documentChanges` without any resource operation (it reads every document change
+ * as a text edit), no relative patterns for file watching, hover in plain text unless markdown-mode is installed.
+ */
+export const EGLOT_1_9_CAPABILITIES: ClientCapabilities = {
+  ...EGLOT_CAPABILITIES,
+  workspace: {
+    applyEdit: true,
+    executeCommand: { dynamicRegistration: false },
+    workspaceEdit: { documentChanges: true },
+    didChangeWatchedFiles: { dynamicRegistration: true },
+    symbol: { dynamicRegistration: false },
+    configuration: true,
+    workspaceFolders: true,
+  },
 };
 
 export interface TestClient {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WebviewMessage } from '../../client/src/results/protocol';
+import { originNote } from '../../client/src/results/runNote';
 import { ensureBrowserTools, ensureResultsBundle, launchChromium, ROOT, type Browser } from './browser';
 import { fixtureSamples, fixtureSummary } from './resultsFixture';
 import { openResultsPage, type ResultsPage } from './resultsPage';
@@ -418,6 +419,21 @@ describe('the results webview in Chromium, by keyboard', function () {
     assert.equal(rendered.notes[0], runNote);
     assert.equal(await page.page.evaluate(() => document.querySelector('#notes [role="note"]')!.className), 'warning');
     assertClean(page);
+  });
+
+  it('says, first, when the results shown were found in the repository rather than measured by the user', async () => {
+    const note = originNote('elsewhere')!;
+    const page = await open({ summary, samples, originNote: note, runNote: 'The latest run produced no results.' });
+    const rendered = page.posted.find((m) => m.type === 'rendered') as Extract<WebviewMessage, { type: 'rendered' }>;
+    assert.deepEqual(rendered.notes.slice(0, 2), [note, 'The latest run produced no results.']);
+    assert.equal(await page.page.evaluate(() => document.querySelector('#notes [role="note"]')!.className), 'warning');
+    assertClean(page);
+    await page.close();
+    view = undefined;
+    const own = await open({ summary, samples, originNote: originNote('here') ?? undefined });
+    const ownRendered = own.posted.find((m) => m.type === 'rendered') as Extract<WebviewMessage, { type: 'rendered' }>;
+    assert.ok(!ownRendered.notes.some((n) => /elsewhere|not measured by you/.test(n)), ownRendered.notes.join(' | '));
+    assertClean(own);
   });
 
   it('updates "changed since the check" while open, keeping the focus where it is', async () => {

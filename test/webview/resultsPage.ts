@@ -24,7 +24,7 @@ export interface CspViolation {
 }
 
 /** What the host shows: a check's results, or the empty state with its reason; checks can run unless `checks` says not. */
-export type ResultsContent = ({ summary: CheckSummary; samples: SampleView[]; stale?: string[]; runNote?: string } | { emptyReason: string }) & {
+export type ResultsContent = ({ summary: CheckSummary; samples: SampleView[]; stale?: string[]; runNote?: string; originNote?: string } | { emptyReason: string }) & {
   checks?: CheckAvailability;
 };
 
@@ -155,7 +155,7 @@ export async function openResultsPage(
         case 'ready':
           return 'emptyReason' in content
             ? { type: 'empty', uri: URI, file: FILE, reason: content.emptyReason, checks }
-            : { type: 'summary', uri: URI, file: FILE, summary: content.summary, stale: content.stale ?? [], checks, runNote: content.runNote ?? null };
+            : { type: 'summary', uri: URI, file: FILE, summary: content.summary, stale: content.stale ?? [], checks, runNote: content.runNote ?? null, originNote: content.originNote ?? null };
         case 'samples':
           return 'samples' in content ? { type: 'samples', page: pageOf(content.samples, message.filter, message.offset) } : undefined;
         case 'export':

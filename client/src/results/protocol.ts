@@ -58,6 +58,8 @@ export type HostMessage =
       checks: CheckAvailability;
       /** What became of a later run that left no results (e.g. every sample failed), or null. */
       runNote: string | null;
+      /** Said when this user did not measure these results (found in the repository; `originNote`), or null. */
+      originNote: string | null;
     }
   | { type: 'empty'; uri: string; file: string; reason: string; checks: CheckAvailability }
   /** The arms changed since the check, again (the file was edited while the view is open). */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { laterRunNote } from './runNote';
+import { laterRunNote, originNote } from './runNote';
 
 const time = (iso: string) => iso.slice(11, 16);
 const run = { run: 'r2', startedAt: '2025-01-01T11:00:05.000Z', samples: 12, failed: 12, firstError: 'Could not reach http://127.0.0.1:9/v1' };
@@ -16,5 +16,10 @@ describe('laterRunNote', () => {
     assert.match(laterRunNote({ ...run, failed: 3 }, undefined, time), /left no results: 3 of its 12 samples failed and the others were not finished\./);
     assert.match(laterRunNote({ ...run, failed: 0, firstError: null }, undefined, time), /has 12 samples but no results yet: it is still running, or was interrupted\.$/);
     assert.doesNotMatch(laterRunNote(run, undefined, time), /Shown below/);
+  });
+
+  it('says when the results shown were not measured by this user', () => {
+    assert.equal(originNote('here'), null);
+    assert.match(originNote('elsewhere')!, /^Measured elsewhere: .*not measured by you/);
   });
 });

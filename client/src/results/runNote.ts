@@ -2,7 +2,18 @@
  * What the results view says about a run that left no results of its own (the engine keeps the earlier summary when
  * a run grades nothing: every sample failed, or it was cancelled first). Pure: the host passes the time format.
  */
+import type { ResultOrigin } from '../../../core/src/check/provenance';
 import type { LaterRun } from './samplesIndex';
+
+/**
+ * What the view says about results it shows that this user did not measure (`summaryOrigin`: not signed with their
+ * key, e.g. committed to the repository); null for their own.
+ */
+export function originNote(origin: ResultOrigin): string | null {
+  return origin === 'here'
+    ? null
+    : 'Measured elsewhere: these results were found in this folder’s .inoculate/ (e.g. committed to the repository), not measured by you, so they are not used to calibrate predictions. Run the check to measure them yourself.';
+}
 
 /** The note about `run`; `shownFinishedAt` is when the results shown finished (absent: none are shown). */
 export function laterRunNote(run: LaterRun, shownFinishedAt: string | undefined, time: (iso: string) => string): string {

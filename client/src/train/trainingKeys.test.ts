@@ -32,6 +32,10 @@ describe('the key a training backend gets', () => {
     assert.equal(needsKey({ id: 'together', target: 'https://api.together.xyz/v1' }), true);
     assert.equal(needsKey(openai('http://127.0.0.1:8000/v1')), false);
     assert.equal(needsKey({ id: 'command:local', target: 'local' }), false);
+    // As the key policy: the service over https on 443 only.
+    for (const target of ['http://api.openai.com/v1', 'https://api.openai.com:8443/v1', 'http://api.together.xyz/v1']) {
+      assert.equal(needsKey({ id: target.includes('together') ? 'together' : 'openai', target }), false, target);
+    }
   });
 
   it('names the key it sends, never showing it', async () => {

@@ -23,12 +23,17 @@ export function takesKey(identity: Pick<ResolvedIdentity, 'id'>): boolean {
   return identity.id === 'openai' || identity.id === 'together';
 }
 
-/** True when the endpoint is the hosted service's own (it refuses every request without a key). */
+/**
+ * True when the endpoint is the hosted service's own (it refuses every request without a key): over https on port
+ * 443 only, the same test as the key policy's (core/src/check/keyPolicy.ts); `http://api.openai.com` is not it.
+ */
 export function needsKey(identity: Pick<ResolvedIdentity, 'id' | 'target'>): boolean {
   if (!takesKey(identity)) return false;
   try {
-    const host = new URL(identity.target).hostname;
-    return host === 'api.openai.com' || host.endsWith('.openai.azure.com') || host === 'api.together.ai' || host === 'api.together.xyz';
+    const url = new URL(identity.target);
+    const host = url.hostname;
+    const overTls = url.protocol === 'https:' && (url.port === '' || url.port === '443');
+    return overTls && (host === 'api.openai.com' || host.endsWith('.openai.azure.com') || host === 'api.together.ai' || host === 'api.together.xyz');
   } catch {
     return false;
   }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal } from './keyPolicy';
+import { decideKey, isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal } from './keyPolicy';
 
 describe('shared API key policy', () => {
   it('sends the key anywhere the user chose', () => {
@@ -45,6 +45,30 @@ describe('shared API key policy', () => {
     );
   });
 
+  it('decides which key goes and when the user must agree first, the same for every adapter', () => {
+    const decide = (baseUrl: string, source: 'user' | 'workspace' | 'file', keys: { stored?: boolean; shared?: boolean }, modelSource?: 'user' | 'workspace' | 'file') =>
+      decideKey({ baseUrl, source, modelSource, hasStoredKey: !!keys.stored, hasSharedKey: !!keys.shared, where: 'W' });
+    // The user's choice: the shared key goes, unasked.
+    assert.deepEqual(decide('https://openrouter.ai/api/v1', 'user', { shared: true }), { kind: 'shared', needsConsent: false });
+    // A file: as maySendSharedKey says, unasked where allowed, refused with the reason elsewhere.
+    assert.deepEqual(decide('http://127.0.0.1:8000/v1', 'file', { shared: true }), { kind: 'shared', needsConsent: false });
+    const refused = decide('https://attacker.example/v1', 'file', { shared: true });
+    assert.equal(refused.kind, 'none');
+    assert.equal(refused.refused, sharedKeyRefusal('https://attacker.example/v1', 'W'));
+    // The workspace's settings: like a file, and the user agrees before any key goes; agreement never unlocks the
+    // shared key for an endpoint a file could not send it to.
+    assert.deepEqual(decide('https://api.openai.com/v1', 'workspace', { shared: true }), { kind: 'shared', needsConsent: true });
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { shared: true }), { kind: 'none', needsConsent: false, refused: sharedKeyRefusal('https://attacker.example/v1', 'W') });
+    assert.equal(decide('http://api.openai.com/v1', 'workspace', { shared: true }).kind, 'none');
+    // A key the user stored for the endpoint is theirs to send there; still asked when the workspace chose it.
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { stored: true, shared: true }), { kind: 'stored', needsConsent: true });
+    assert.deepEqual(decide('https://attacker.example/v1', 'file', { stored: true }), { kind: 'stored', needsConsent: false });
+    // A model from the workspace's settings spends the key too: asked.
+    assert.deepEqual(decide('https://api.openai.com/v1', 'user', { shared: true }, 'workspace'), { kind: 'shared', needsConsent: true });
+    // No key: nothing to send, nothing to ask, nothing refused.
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', {}), { kind: 'none', needsConsent: false });
+  });
+
   it('says how to proceed', () => {
     assert.match(sharedKeyRefusal('https://x.example/v1', 'a.inoc'), /--base-url https:\/\/x\.example\/v1/);
   });
@@ -54,7 +78,7 @@ describe('secretRedactor', () => {
   const key = 'sk-proj-Ab3/+dE_f9~xY.z=Q-1234567890';
   const redact = secretRedactor([key, undefined, '']);
 
-  it('removes the key as written, percent-encoded (any case, partly), JSON-escaped and in base64 at any alignment', () => {
+  it('removes the key as written, percent-encoded (any case, partly, twice), JSON-escaped, as HTML references, in hex and in base64 at any alignment', () => {
     const encodings = [
       key,
       encodeURIComponent(key),
@@ -66,6 +90,12 @@ describe('secretRedactor', () => {
       key.replace('/', '\\/'),
       [...key].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
       [...key].map((c, i) => (i % 2 ? `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : c)).join(''),
+      // A URL inside a URL (a redirect echoed in an error), an HTML error page, a hex dump of the request.
+      encodeURIComponent(encodeURIComponent(key)),
+      [...key].map((c) => `&#${c.charCodeAt(0)};`).join(''),
+      [...key].map((c, i) => (i % 3 ? `&#x${c.charCodeAt(0).toString(16).toUpperCase()};` : c)).join(''),
+      Buffer.from(key).toString('hex'),
+      Buffer.from(key).toString('hex').toUpperCase(),
     ];
     for (const encoded of encodings) {
       const text = `error: the key ${encoded} is invalid`;

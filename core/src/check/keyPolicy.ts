@@ -42,6 +42,36 @@ export function maySendSharedKey(baseUrl: string, source: EndpointSource): boole
   return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname);
 }
 
+/** Which key a check would send: one the user stored for the endpoint, the shared `OPENAI_API_KEY`, or none. */
+export type KeyKind = 'stored' | 'shared' | 'none';
+
+/** What the key policy decides for one endpoint (see `decideKey`). */
+export interface KeyDecision {
+  kind: KeyKind;
+  /**
+   * True when that key would go to an endpoint or a model chosen by the workspace's settings: an editor asks the
+   * user first (and may remember the answer for that endpoint, model and key).
+   */
+  needsConsent: boolean;
+  /** Set when a shared key exists but may not go to this endpoint: why, and what the user can do. */
+  refused?: string;
+}
+
+/**
+ * The one decision every adapter makes before sampling: which key goes to `baseUrl` and whether the user must agree
+ * first. A key stored for the endpoint's origin is the user's own choice for that endpoint and always goes; the
+ * shared key goes where `maySendSharedKey` allows. Either way, when the workspace chose the endpoint or the model
+ * (`modelSource`), the user is asked before a key goes: a workspace may never unlock the shared key for an endpoint
+ * that a file could not, and may not spend a key unasked either.
+ */
+export function decideKey(options: { baseUrl: string; source: EndpointSource; modelSource?: EndpointSource; hasStoredKey: boolean; hasSharedKey: boolean; where: string }): KeyDecision {
+  const workspaceChose = options.source === 'workspace' || options.modelSource === 'workspace';
+  if (options.hasStoredKey) return { kind: 'stored', needsConsent: workspaceChose };
+  if (!options.hasSharedKey) return { kind: 'none', needsConsent: false };
+  if (maySendSharedKey(options.baseUrl, options.source)) return { kind: 'shared', needsConsent: workspaceChose };
+  return { kind: 'none', needsConsent: false, refused: sharedKeyRefusal(options.baseUrl, options.where) };
+}
+
 /** Keys shorter than this are redacted as written only: their base64 fragments would be too short to tell apart. */
 const MIN_BASE64_KEY_LENGTH = 12;
 
@@ -54,11 +84,18 @@ function anyCase(text: string): string {
   return [...text].map((c) => (/[a-f]/i.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : escapeRegExp(c))).join('');
 }
 
-/** Every way one character may appear: as itself, percent-encoded, as a JSON `\uXXXX` escape, or `\/`. */
+/**
+ * Every way one character may appear: as itself, percent-encoded (also twice, as in a URL inside a URL), as a JSON
+ * `\uXXXX` escape, `\/`, or an HTML character reference (`&#115;`, `&#x73;`, as in an HTML error page).
+ */
 function characterForms(char: string): string {
   const forms = new Set<string>([escapeRegExp(char)]);
   const percent = encodeURIComponent(char) !== char ? encodeURIComponent(char) : [...Buffer.from(char, 'utf8')].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
   forms.add(anyCase(percent));
+  forms.add(anyCase(percent.replace(/%/g, '%25')));
+  const code = char.codePointAt(0)!;
+  forms.add(`&#0*${code};`);
+  forms.add(`&#[xX]0*${anyCase(code.toString(16))};`);
   const unicode = [...char].map((c) => '\\\\u' + anyCase(c.charCodeAt(0).toString(16).padStart(4, '0'))).join('');
   forms.add(unicode);
   if (char === '/') forms.add('\\\\/');
@@ -87,14 +124,18 @@ function base64Cores(secret: string): string[] {
 
 /**
  * A function that replaces every occurrence of the given secrets with `***`: as written, percent-encoded (any case,
- * also partly), JSON-escaped (`\uXXXX`, `\/`), and, for keys of 12 characters or more, base64 and base64url at
- * any alignment. Empty secrets are ignored.
+ * also partly, also twice), JSON-escaped (`\uXXXX`, `\/`), as HTML character references, and, for keys of 12
+ * characters or more, in hex and in base64 and base64url at any alignment. Empty secrets are ignored.
  */
 export function secretRedactor(secrets: Array<string | undefined>): (text: string) => string {
   const patterns: string[] = [];
   for (const secret of new Set(secrets.filter((value): value is string => !!value))) {
     patterns.push([...secret].map(characterForms).join(''));
-    if (secret.length >= MIN_BASE64_KEY_LENGTH) patterns.push(...base64Cores(secret).map(escapeRegExp));
+    if (secret.length >= MIN_BASE64_KEY_LENGTH) {
+      patterns.push(...base64Cores(secret).map(escapeRegExp));
+      // Hex of its bytes (a dump of the request), either case.
+      patterns.push(anyCase(Buffer.from(secret, 'utf8').toString('hex')));
+    }
   }
   if (patterns.length === 0) return (text) => text;
   // Longest first, so a longer form is never left half-replaced by a shorter one.

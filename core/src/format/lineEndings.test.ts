@@ -108,9 +108,9 @@ describe('line endings: LF, CRLF, CR and mixed read the same', () => {
     }
   });
 
-  // core/src/language/symbols.ts cuts a key's value at the first LF only, so in a CR-only file an outline entry's
-  // detail runs on into the next keys. It is the language engineer's file: left for them (reported), tested here.
-  it.skip('in the outline details of frontmatter keys (core/src/language/symbols.ts splits on LF only)', () => {
+  // The outline's detail of a key is its value's first line: cut at any line ending, or in a CR-only file it ran on
+  // into the next keys.
+  it('in the outline details of frontmatter keys', () => {
     const service = new InocLanguageService({ readFile: async () => undefined });
     const details = (text: string) => service.documentSymbols({ uri: 'file:///w/a.inoc', version: 1, getText: () => text }).flatMap((s) => s.children ?? []).map((c) => c.detail);
     for (const ending of ENDINGS) assert.deepEqual(details(join_(LINES, ending)), details(join_(LINES, 'lf')), ending);

@@ -8,11 +8,18 @@ import { variantTextRange, type Variant } from '../format/parse';
 import type { Span } from '../scoring/types';
 import type { DocumentAnalysis } from './analysis';
 import { fromLspDiagnostic } from './lspDiagnostic';
-import { starterDatasetActions } from './starterDataset';
+import { VSCODE_CLIENT_COMMANDS } from './commands';
+import { starterDatasetActions, type StarterDatasetOptions } from './starterDataset';
 import { hedgeRewrites, prohibitionRewrites, type Rewrite } from './rewrites';
 
+/** What the client can do with code actions (from its capabilities); default: VS Code's client. */
+export type CodeActionOptions = StarterDatasetOptions;
+
+/** VS Code's client: it creates files through edits and runs the extension's commands. */
+export const VSCODE_CODE_ACTION_OPTIONS: CodeActionOptions = { createFiles: true, clientCommands: new Set(VSCODE_CLIENT_COMMANDS) };
+
 /** Code actions for the diagnostics the editor passes back (the ones under the cursor). */
-export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: Diagnostic[]): CodeAction[] {
+export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: Diagnostic[], options: CodeActionOptions = VSCODE_CODE_ACTION_OPTIONS): CodeAction[] {
   const { doc } = analysis;
   const actions: CodeAction[] = [];
   const edit = (edits: TextEdit[]) => ({ changes: { [doc.uri]: edits } });
@@ -37,7 +44,7 @@ export function computeCodeActions(analysis: DocumentAnalysis, lspDiagnostics: D
       if (control && !actions.some((a) => a.title === control.title)) actions.push(control);
     }
     if (diagnostic.code === 'missing-behavior') actions.push(...addBehaviorActions(analysis, lspDiagnostic));
-    actions.push(...starterDatasetActions(analysis, lspDiagnostic));
+    actions.push(...starterDatasetActions(analysis, lspDiagnostic, options));
     if (diagnostic.code === 'yaml-syntax') continue;
     const variant = diagnostic.variant !== undefined ? doc.variants.find((v) => v.name === diagnostic.variant) : undefined;
     if (variant && !seenDisables.has(`v:${variant.name}:${diagnostic.code}`)) {

@@ -35,6 +35,22 @@ describe('code lenses', () => {
     assert.equal(titles.filter((t) => t === '▶ Check').length, 2, 'the candidate with text and the control');
   });
 
+  it('says "measured elsewhere" for a measurement found in the repository, not measured by this user', () => {
+    const origin = (o: 'here' | 'elsewhere' | undefined): MeasurementSource => ({
+      forVariant: (_u, name) => (name === 'mean' ? { rate: 0.34, ci: [0.22, 0.48], n: 50, k: 17, lift: null, liftCi: null, model: 'm', finishedAt: new Date().toISOString(), stale: false, origin: o } : undefined),
+      calibrationFor: () => undefined,
+    });
+    const { analysis } = analyzeWithCursor(DOC);
+    const lens = (o: 'here' | 'elsewhere' | undefined) => computeCodeLenses(analysis, origin(o), { checks: true }).find((l) => l.command!.title.startsWith('measured'))!.command!;
+    assert.equal(lens('elsewhere').title, 'measured elsewhere 34% [22%, 48%] (17/50)');
+    assert.match(lens('elsewhere').tooltip!, /not measured by you/);
+    assert.equal(lens('here').title, 'measured 34% [22%, 48%] (17/50)');
+    assert.doesNotMatch(lens('here').tooltip!, /not measured by you/);
+    // Also where the explanation stands in for the results view (other editors).
+    const other = computeCodeLenses(analysis, origin('elsewhere'), { checks: true, clientCommands: new Set() });
+    assert.ok(other.some((l) => l.command!.title.startsWith('measured elsewhere 34%')));
+  });
+
   it('asks for a behaviour before scoring', () => {
     const { analysis } = analyzeWithCursor('## a\nBe mean.');
     assert.deepEqual(computeCodeLenses(analysis, NO_MEASUREMENTS, { checks: true }).map((l) => l.command!.title), ['set behavior: to score']);

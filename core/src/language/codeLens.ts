@@ -7,7 +7,7 @@ import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
 import { Commands, ServerCommands, VSCODE_CLIENT_COMMANDS } from './commands';
 import { formatMeasurement } from '../check/formatMeasurement';
-import type { MeasurementSource } from './measurements';
+import { foundElsewhere, type MeasurementSource } from './measurements';
 import { NO_TRAINED_RUNS, type TrainedArm, type TrainedRunsSource } from './trainedRuns';
 
 export interface CodeLensOptions {
@@ -83,8 +83,9 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
       lenses.push({
         range,
         command: {
-          title: `measured ${formatMeasurement(measured)}${measured.stale ? ' (stale)' : ''}`,
-          tooltip: `${measured.k}/${measured.n} on ${measured.model}${results ? ': open the results' : ''}`,
+          // A summary found in the repository (not signed by this user) says so before its figures.
+          title: `measured ${foundElsewhere(measured) ? 'elsewhere ' : ''}${formatMeasurement(measured)}${measured.stale ? ' (stale)' : ''}`,
+          tooltip: `${measured.k}/${measured.n} on ${measured.model}${foundElsewhere(measured) ? ', found in .inoculate/ (not measured by you)' : ''}${results ? ': open the results' : ''}`,
           command: results ?? explain,
           arguments: results ? [doc.uri] : [doc.uri, line],
         },

@@ -35,6 +35,28 @@ describe('completion', () => {
     assert.ok(!nested.includes('behavior'));
   });
 
+  it('never offers an Object.prototype name, whatever grader type or key the file names', async () => {
+    const NAMES = Object.getOwnPropertyNames(Object.prototype);
+    const polluted = 'properties' in Object.prototype;
+    // A polluted prototype (another library's bug) must not reach completion either: own entries only.
+    Object.defineProperty(Object.prototype, 'properties', { value: { injected: { type: 'string', description: 'x' } }, configurable: true, writable: true });
+    try {
+      for (const name of [...NAMES, 'properties']) {
+        for (const text of [`---\nbehavior: toxicity\ncheck:\n  grader:\n    type: ${name}\n    |\n---\n`, `---\nbehavior: toxicity\neval:\n  grader:\n    type: ${name}\n    |\n---\n`]) {
+          // An unknown type falls back to the behaviour's default grader (moderation here), as the validation does.
+          const items = labels(await complete(text));
+          assert.ok(!items.some((label) => NAMES.includes(label) || label === 'injected'), `type: ${name}: ${items.join()}`);
+        }
+        const regex = labels(await complete(`---\nbehavior: toxicity\ncheck:\n  grader:\n    type: regex\n    ${name.slice(0, 1)}|\n---\n`));
+        assert.ok(regex.includes('pattern') && !regex.some((label) => NAMES.includes(label) || label === 'injected'), regex.join());
+        const lint = labels(await complete(`---\nbehavior: toxicity\nlint:\n  |\n---\n`));
+        assert.ok(lint.includes('off-behavior') && !lint.some((label) => NAMES.includes(label) || label === 'injected'), lint.join());
+      }
+    } finally {
+      if (!polluted) delete (Object.prototype as Record<string, unknown>).properties;
+    }
+  });
+
   it('offers grader names and a grader\'s own options', async () => {
     assert.ok(labels(await complete('---\nbehavior: toxicity\ncheck:\n  grader: |\n---\n')).includes('code-tests'));
     assert.ok(labels(await complete('---\nbehavior: toxicity\ncheck:\n  grader: {type: |}\n---\n')).includes('moderation'));

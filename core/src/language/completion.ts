@@ -12,7 +12,7 @@ import {
 } from 'vscode-languageserver-types';
 import { BEHAVIORS } from '../format/behaviors';
 import { INOCULATION_SLOT } from '../format/placeholders';
-import { specAt, taggedOptions, type EnumOption, type ValueSpec } from '../format/schema';
+import { ownEntry, specAt, taggedOptions, type EnumOption, type ValueSpec } from '../format/schema';
 import type { DocumentAnalysis } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
@@ -193,17 +193,21 @@ function keyItems(
   // Opening the value list right away is VS Code's own command: other clients would send it back to the server.
   const suggestValues = options.clientCommands.has(TRIGGER_SUGGEST);
   if (!spec) return [];
-  let properties: Record<string, ValueSpec> = {};
+  // Own entries only, in a table without a prototype: the grader type is read from the file, and a name such as
+  // `constructor` must find nothing (not Object.prototype's members, nor anything a polluted prototype carries).
+  const properties: Record<string, ValueSpec> = Object.create(null) as Record<string, ValueSpec>;
   let names: EnumOption[] = [];
   if (spec.type === 'object') {
-    properties = spec.properties;
+    for (const key of Object.keys(spec.properties)) properties[key] = ownEntry(spec.properties, key)!;
     names = spec.propertyNames ?? [];
   } else if (spec.type === 'tagged') {
     const graderPath = context.path.join('.');
     const type = [...analysis.frontmatter.locations.keys()].includes(`${graderPath}.type`)
       ? analysis.frontmatter.config[context.path[0] as 'check' | 'eval']?.grader?.type
       : undefined;
-    properties = { type: { type: 'string', enum: taggedOptions(spec), description: 'Which grader.' }, ...(type ? spec.variants[type]?.properties : {}) };
+    properties.type = { type: 'string', enum: taggedOptions(spec), description: 'Which grader.' };
+    const variant = type ? ownEntry(spec.variants, type) : undefined;
+    if (variant) for (const key of Object.keys(variant.properties)) properties[key] = ownEntry(variant.properties, key)!;
   } else {
     return [];
   }

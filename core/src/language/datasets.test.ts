@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DatasetCache } from './datasets';
-import { resolveRelative } from './host';
+import { resolveRelative, UnreadableFileError } from './host';
+import { InocLanguageService } from './service';
 
 describe('DatasetCache', () => {
   it('parses once per file and shape, and forgets on change', async () => {
@@ -20,9 +21,27 @@ describe('DatasetCache', () => {
     assert.equal(reads, 4);
   });
 
-  it('treats unreadable files as missing', async () => {
-    const cache = new DatasetCache({ readFile: async () => { throw new Error('EACCES'); } });
+  it('treats failed reads as missing, but says what a file that is there yet cannot be read is', async () => {
+    const cache = new DatasetCache({ readFile: async () => { throw new Error('EIO'); } });
     assert.deepEqual(await cache.get('file:///x', true), { kind: 'missing' });
+    const fifo = new DatasetCache({ readFile: async () => { throw new UnreadableFileError('is a FIFO (named pipe), not a regular file'); } });
+    assert.deepEqual(await fifo.get('file:///x', true), { kind: 'unreadable', reason: 'is a FIFO (named pipe), not a regular file' });
+  });
+
+  it('reports such a dataset as what it is, in diagnostics and hovers, not as missing', async () => {
+    const text = '---\nbehavior: toxicity\ncheck:\n  dataset: pipe.jsonl\n---\n## mean\nBe mean.\n';
+    const service = new InocLanguageService({
+      readFile: async (uri) => {
+        if (uri.endsWith('/pipe.jsonl')) throw new UnreadableFileError('is a FIFO (named pipe), not a regular file');
+        return undefined;
+      },
+    });
+    const document = { uri: 'file:///w/a.inoc', version: 1, getText: () => text };
+    const diagnostics = await service.diagnostics(document);
+    const dataset = diagnostics.filter((d) => String(d.code).startsWith('dataset-'));
+    assert.deepEqual(dataset.map((d) => [d.code, d.message]), [['dataset-invalid', "`check.dataset`: 'pipe.jsonl' is a FIFO (named pipe), not a regular file: name a JSONL file."]]);
+    const hover = await service.hover(document, { line: 3, character: 14 });
+    assert.match(JSON.stringify(hover?.contents), /`pipe\.jsonl` is a FIFO \(named pipe\), not a regular file\./);
   });
 });
 

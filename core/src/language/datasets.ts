@@ -5,12 +5,14 @@
  */
 import { URI, Utils } from 'vscode-uri';
 import { parseDataset, type ParsedDataset } from '../format/dataset';
-import { isInside, type LanguageServiceHost } from './host';
+import { isInside, UnreadableFileError, type LanguageServiceHost } from './host';
 
 export type DatasetLookup =
   | { kind: 'missing' }
   /** Outside the workspace in an untrusted workspace: not read at all. */
   | { kind: 'refused' }
+  /** There, but not a file that can be read (a FIFO, a device, a folder...): `reason` says what it is. */
+  | { kind: 'unreadable'; reason: string }
   | { kind: 'parsed'; dataset: ParsedDataset };
 
 /** Where datasets may be read from. */
@@ -67,13 +69,22 @@ export class DatasetCache {
       if (!entry) {
         const lookup = this.host.readFile(target.uri).then(
           (text): DatasetLookup => (text === undefined ? { kind: 'missing' } : { kind: 'parsed', dataset: parseDataset(text, { needsPrompt }) }),
-          (): DatasetLookup => ({ kind: 'missing' }),
+          (error: unknown): DatasetLookup => (error instanceof UnreadableFileError ? { kind: 'unreadable', reason: error.reason } : { kind: 'missing' }),
         );
         entry = { stamp, lookup };
         this.entries.set(key, entry);
       }
     }
     return entry.lookup;
+  }
+
+  /**
+   * Whether a new file at `uri` would stay inside `folder` (the `.inoc` file's folder) once links are resolved; by the
+   * written path only where the host cannot tell (see `LanguageServiceHost.createsInside`).
+   */
+  async createsInside(uri: string, folder: string): Promise<boolean> {
+    if (!isInside(uri, folder)) return false;
+    return this.host.createsInside ? this.host.createsInside(uri, folder).catch(() => false) : true;
   }
 
   /** Drops a file after it changed on disk (or everything, without an argument). */

@@ -1,5 +1,6 @@
 /** Diagnostics for a `.inoc` file: format, frontmatter, datasets, placeholders and the inoculation rules. */
 import type { Range } from 'vscode-languageserver-types';
+import { URI, Utils } from 'vscode-uri';
 import { BEHAVIORS } from '../format/behaviors';
 import { DIAGNOSTIC_CODES, DIAGNOSTIC_CODE_NAMES, isDiagnosticCode, type DiagnosticCode, type Severity } from '../format/diagnosticCodes';
 import type { GraderConfig } from '../format/config';
@@ -13,6 +14,7 @@ import { analyzePrompt, PRIOR } from '../scoring/score';
 import type { BehaviorContext } from '../scoring/types';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
+import { isStarterTarget } from './starterDataset';
 import { closestMatch } from '../text/suggest';
 import type { ModelDatesCache } from '../train/modelDates';
 import { checkTrainingDates } from './trainDates';
@@ -34,6 +36,8 @@ export interface InocDiagnostic {
   fixes?: DiagnosticFix[];
   /** Marks text that has no effect (shown faded). */
   unnecessary?: boolean;
+  /** On `dataset-not-found`: a starter dataset may be created there (missing, and inside the file's folder, links resolved). */
+  starter?: boolean;
 }
 
 export interface DiagnosticOptions {
@@ -435,7 +439,11 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
     // Fresh: a dataset created or edited since the last check counts now, whether or not the editor watches files.
     const lookup = await datasets.get(resolveRelative(doc.uri, path), needsPrompt, { from: doc.uri, fresh: true });
     if (lookup.kind === 'missing') {
-      report('dataset-not-found', `\`${block}.dataset\`: no file at '${path}' (relative to this file).`, range);
+      // The starter quick fix may create it only where it would really land in this file's folder: a committed
+      // link (a folder or a dangling file link) must not make it write elsewhere.
+      const target = resolveRelative(doc.uri, path);
+      const starter = block !== 'train' && isStarterTarget(path) && (await datasets.createsInside(target, Utils.dirname(URI.parse(doc.uri)).toString()));
+      report('dataset-not-found', `\`${block}.dataset\`: no file at '${path}' (relative to this file).`, range, starter ? { starter } : {});
       continue;
     }
     if (lookup.kind === 'refused') {
@@ -444,6 +452,10 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
         `\`${block}.dataset\`: '${path}' is outside the workspace, and this workspace is not trusted, so it is not read. Trust the workspace to use it, or move the dataset into the workspace.`,
         range,
       );
+      continue;
+    }
+    if (lookup.kind === 'unreadable') {
+      report('dataset-invalid', `\`${block}.dataset\`: '${path}' ${lookup.reason}: name a JSONL file.`, range);
       continue;
     }
     const firstError = firstDatasetError(lookup.dataset) ?? (block === 'train' ? undefined : firstGraderProblem(config[block].grader, lookup.dataset));

@@ -25,4 +25,14 @@ describe('explainVariant (the server command editors without the VS Code extensi
     assert.match(text, /Measured: 34% \[22%, 48%\] \(17\/50\) on gpt\ufffd\]0;pwned\ufffd, just now; stale/);
     assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f]/);
   });
+
+  it('says when the measurement was found in the repository rather than measured by this user', () => {
+    const measured = (origin: 'here' | 'elsewhere'): MeasurementSource => ({
+      forVariant: () => ({ rate: 0.34, ci: [0.22, 0.48], n: 50, k: 17, lift: 0.2, liftCi: [0.05, 0.35], model: 'm', finishedAt: new Date().toISOString(), stale: false, origin }),
+      calibrationFor: () => undefined,
+    });
+    const { analysis } = analyzeWithCursor(DOC);
+    assert.match(explainVariant(analysis, analysis.doc.variants[0]!, measured('elsewhere')), /^Measured elsewhere: 34% \[22%, 48%\] \(17\/50\), lift \+20 pts \[\+5, \+35\] on m, just now; found in \.inoculate\/, not measured by you; calibration ignores it$/m);
+    assert.match(explainVariant(analysis, analysis.doc.variants[0]!, measured('here')), /^Measured: 34% \[22%, 48%\] \(17\/50\), lift \+20 pts \[\+5, \+35\] on m, just now$/m);
+  });
 });

@@ -4,7 +4,8 @@
  */
 import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
-import { age, percent, type MeasurementSource } from './measurements';
+import { formatMeasurement } from '../check/formatMeasurement';
+import { age, foundElsewhere, percent, type MeasurementSource } from './measurements';
 import type { Variant } from '../format/parse';
 
 /** Control characters and bidirectional overrides from the file, shown as U+FFFD: a message is no place for them. */
@@ -37,7 +38,7 @@ export function explainVariant(analysis: DocumentAnalysis, variant: Variant, mea
   const measured = measurements.forVariant(analysis.doc.uri, variant.name, variant.text);
   if (measured) {
     lines.push(
-      `Measured: ${percent(measured.rate)} [${percent(measured.ci[0])}, ${percent(measured.ci[1])}] (${measured.k}/${measured.n}) on ${measured.model}, ${age(measured.finishedAt)}${measured.stale ? '; stale: the text changed since' : ''}`,
+      `${foundElsewhere(measured) ? 'Measured elsewhere' : 'Measured'}: ${formatMeasurement(measured)} on ${measured.model}, ${age(measured.finishedAt)}${measured.stale ? '; stale: the text changed since' : ''}${foundElsewhere(measured) ? '; found in .inoculate/, not measured by you; calibration ignores it' : ''}`,
     );
   } else if (!variant.control && analysis.behavior && variant.text) {
     lines.push('A heuristic for an instruction-following model before fine-tuning; run `inoculate check` to measure it.');

@@ -2,7 +2,11 @@
 import { URI, Utils } from 'vscode-uri';
 
 export interface LanguageServiceHost {
-  /** The text of the file at `uri`, or undefined when it does not exist or cannot be read. */
+  /**
+   * The text of the file at `uri`, or undefined when it does not exist. Rejects with UnreadableFileError when it
+   * exists but cannot be read as a file (a FIFO, a device, a folder, no permission); any other rejection counts as
+   * missing.
+   */
   readFile(uri: string): Promise<string | undefined>;
   /**
    * The file's URI with every symbolic link resolved, or undefined when it does not exist. Hosts whose files can be
@@ -11,6 +15,20 @@ export interface LanguageServiceHost {
   realPath?(uri: string): Promise<string | undefined>;
   /** Something that changes whenever the file does (size, modification time), or undefined when it does not exist. */
   stamp?(uri: string): Promise<string | undefined>;
+  /**
+   * Whether a new file at `uri` would land inside `folder`: nothing is at `uri` (not even a dangling link), and its
+   * nearest existing parent, links resolved, lies inside `folder` (links resolved). Hosts whose folders can be links
+   * must implement it: without it, only the written path is checked (quick fixes that create a file use it).
+   */
+  createsInside?(uri: string, folder: string): Promise<boolean>;
+}
+
+/** A file that exists but cannot be read as one; `reason` follows the path: `is a FIFO (named pipe), not a regular file`. */
+export class UnreadableFileError extends Error {
+  override readonly name = 'UnreadableFileError';
+  constructor(readonly reason: string) {
+    super(reason);
+  }
 }
 
 /** Resolves a path written in a `.inoc` file (relative to that file, or absolute) to a URI string, `..` resolved. */

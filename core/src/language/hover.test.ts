@@ -82,6 +82,19 @@ describe('hover', () => {
     assert.doesNotMatch(text, /run a check/);
   });
 
+  it('says when a measurement was found in the repository rather than measured by this user', async () => {
+    const measured = (origin: 'here' | 'elsewhere'): MeasurementSource => ({
+      forVariant: (_uri, name) =>
+        name === 'mean' ? { rate: 0.34, ci: [0.22, 0.48], n: 50, k: 17, lift: null, liftCi: null, model: 'gpt-4.1-mini', finishedAt: new Date().toISOString(), stale: false, origin } : undefined,
+      calibrationFor: () => undefined,
+    });
+    const elsewhere = (await hoverAt('## mean', '## me|an', measured('elsewhere')))!;
+    assert.match(elsewhere, /Measured elsewhere: \*\*34% \\\[22%, 48%\\\] \(17\/50\)\*\* on `gpt-4\.1-mini`, just now · found in `\.inoculate\/`, not measured by you; calibration ignores it/);
+    const here = (await hoverAt('## mean', '## me|an', measured('here')))!;
+    assert.match(here, /Measured: \*\*34%/);
+    assert.doesNotMatch(here, /elsewhere|not measured by you/);
+  });
+
   it('returns nothing on blank lines', async () => {
     assert.equal(await hoverAt('---\n\n## mean', '---\n|\n## mean'), null);
   });
@@ -111,7 +124,8 @@ describe('hover and completion Markdown from hostile files', () => {
     ].join('\n');
     const datasets = datasetsOf({ [resolveRelative(TEST_URI, `${line}.jsonl`)]: `${JSON.stringify({ prompt: hostile, [field]: hostile, [hostile]: hostile })}\n` });
     const measurements: MeasurementSource = {
-      forVariant: () => ({ rate: 0.5, ci: [0.4, 0.6], n: 10, k: 5, lift: 0.1, liftCi: [0, 0.2], model: hostile, finishedAt: hostile, stale: true }),
+      // Found elsewhere: the longest measurement line, with the model name quoted twice over.
+      forVariant: () => ({ rate: 0.5, ci: [0.4, 0.6], n: 10, k: 5, lift: 0.1, liftCi: [0, 0.2], model: hostile, finishedAt: hostile, stale: true, origin: 'elsewhere' }),
       calibrationFor: () => ({ apply: () => 0.5, describe: () => hostile }),
     };
     return { text, datasets, measurements };

@@ -10,7 +10,7 @@ import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
 import { formatMeasurement } from '../check/formatMeasurement';
 import { code, joinMarkdown, md, ours, type Markdown } from './markdown';
-import { age, percent, type MeasurementSource } from './measurements';
+import { age, foundElsewhere, percent, type MeasurementSource } from './measurements';
 import { variantTextToDocumentOffset, type Variant } from '../format/parse';
 
 /** A Markdown hover (the value is safe: built with `md`, which escapes text from files). */
@@ -185,7 +185,9 @@ export function variantHover(analysis: DocumentAnalysis, variant: Variant, measu
     const stale = measured.stale ? md` · **stale**: the text changed since` : md``;
     lines.push(
       blank,
-      md`Measured: **${formatMeasurement(measured)}** on ${code(measured.model)}, ${age(measured.finishedAt)}${stale}`,
+      foundElsewhere(measured)
+        ? md`Measured elsewhere: **${formatMeasurement(measured)}** on ${code(measured.model)}, ${age(measured.finishedAt)}${stale} · found in ${code('.inoculate/')}, not measured by you; calibration ignores it`
+        : md`Measured: **${formatMeasurement(measured)}** on ${code(measured.model)}, ${age(measured.finishedAt)}${stale}`,
     );
   } else if (!variant.control && analysis.behavior && variant.text) {
     lines.push(blank, md`_A heuristic for an instruction-following model before fine-tuning; run a check to measure it._`);
@@ -198,6 +200,7 @@ async function datasetHover(analysis: DocumentAnalysis, path: string, needsPromp
   const lookup = await datasets.get(resolveRelative(analysis.doc.uri, path), needsPrompt, { from: analysis.doc.uri });
   if (lookup.kind === 'missing') return md`No file at ${code(path)}.`;
   if (lookup.kind === 'refused') return md`${code(path)} is outside the workspace: not read in an untrusted workspace.`;
+  if (lookup.kind === 'unreadable') return md`${code(path)} ${lookup.reason}.`;
   const { items, errors, fields } = lookup.dataset;
   const bad = errors.length ? md`, ${errors.length} bad line${errors.length === 1 ? '' : 's'}` : md``;
   const lines = [md`**${code(path)}**: ${items.length} item${items.length === 1 ? '' : 's'}${bad}`];

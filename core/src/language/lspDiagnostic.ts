@@ -15,11 +15,12 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
 interface DiagnosticData {
   variant?: string;
   fixes?: DiagnosticFix[];
+  starter?: boolean;
 }
 
 /** Our diagnostic as an LSP diagnostic, linking the code to its documentation. */
 export function toLspDiagnostic(diagnostic: InocDiagnostic, docsBase?: string): Diagnostic {
-  const data: DiagnosticData = { variant: diagnostic.variant, fixes: diagnostic.fixes };
+  const data: DiagnosticData = { variant: diagnostic.variant, fixes: diagnostic.fixes, ...(diagnostic.starter ? { starter: true } : {}) };
   return {
     range: diagnostic.range,
     severity: SEVERITY[diagnostic.severity],
@@ -44,5 +45,6 @@ export function fromLspDiagnostic(diagnostic: Diagnostic): InocDiagnostic | unde
     range: diagnostic.range,
     variant: typeof data.variant === 'string' ? data.variant : undefined,
     fixes: Array.isArray(data.fixes) ? data.fixes : undefined,
+    ...(data.starter === true ? { starter: true } : {}),
   };
 }

@@ -60,12 +60,12 @@ describe('measurementSourceFrom', () => {
   });
 
   it('calibrates a behaviour once three candidates are measured, on the most measured model', () => {
-    const two = measurementSourceFrom([{ workspaceUri: 'file:///w', summary: summary('a.inoc', [arm('a', 'a', 1, 10, 0.2), arm('b', 'b', 5, 10, 0.6), arm('c', 'c', 0, 10, null, true)]) }]);
+    const two = measurementSourceFrom([{ workspaceUri: 'file:///w', summary: summary('a.inoc', [arm('a', 'a', 1, 10, 0.2), arm('b', 'b', 5, 10, 0.6), arm('c', 'c', 0, 10, null, true)]), origin: 'here' }]);
     assert.equal(two.calibrationFor('toxicity'), undefined, 'controls do not count');
     const three = measurementSourceFrom([
-      { workspaceUri: 'file:///w', summary: summary('a.inoc', [arm('a', 'a', 1, 10, 0.2), arm('b', 'b', 5, 10, 0.6)]) },
-      { workspaceUri: 'file:///w', summary: summary('b.inoc', [arm('c', 'c', 9, 10, 0.9)]) },
-      { workspaceUri: 'file:///w', summary: summary('c.inoc', [arm('d', 'd', 10, 10, 0.1)], undefined, 'm2') },
+      { workspaceUri: 'file:///w', summary: summary('a.inoc', [arm('a', 'a', 1, 10, 0.2), arm('b', 'b', 5, 10, 0.6)]), origin: 'here' },
+      { workspaceUri: 'file:///w', summary: summary('b.inoc', [arm('c', 'c', 9, 10, 0.9)]), origin: 'here' },
+      { workspaceUri: 'file:///w', summary: summary('c.inoc', [arm('d', 'd', 10, 10, 0.1)], undefined, 'm2'), origin: 'here' },
     ]);
     const calibration = three.calibrationFor('toxicity')!;
     assert.ok(calibration);
@@ -73,5 +73,37 @@ describe('measurementSourceFrom', () => {
     assert.ok(Math.abs(calibration.apply(0.9) - 0.9) < 1e-9);
     assert.match(calibration.describe(), /3 measured variants.* on m1$/);
     assert.equal(three.calibrationFor('sycophancy'), undefined);
+  });
+
+  it('says where each measurement came from, and calibrates on measurements made here only', () => {
+    const found = (file: string, arms: ArmResult[], origin?: 'here' | 'elsewhere', finishedAt?: string) => ({ workspaceUri: 'file:///w', summary: summary(file, arms, finishedAt), origin });
+    const source = measurementSourceFrom([
+      found('a.inoc', [arm('a', 'a', 1, 10, 0.2)], 'here'),
+      found('b.inoc', [arm('b', 'b', 5, 10, 0.6)], 'here'),
+      // Committed to the repository: shown as such, never part of the calibration (a made-up rate must not bend
+      // this user's predictions).
+      found('c.inoc', [arm('c', 'c', 10, 10, 0.1)], 'elsewhere'),
+      found('d.inoc', [arm('d', 'd', 0, 10, 0.9)]),
+    ]);
+    assert.equal(source.forVariant('file:///w/a.inoc', 'a', 'a')!.origin, 'here');
+    assert.equal(source.forVariant('file:///w/c.inoc', 'c', 'c')!.origin, 'elsewhere');
+    assert.equal(source.forVariant('file:///w/d.inoc', 'd', 'd')!.origin, 'elsewhere', 'no origin given: not measured here');
+    assert.equal(source.calibrationFor('toxicity'), undefined, 'two measured here: not enough, whatever the repository holds');
+    const withThird = measurementSourceFrom([
+      found('a.inoc', [arm('a', 'a', 1, 10, 0.2)], 'here'),
+      found('b.inoc', [arm('b', 'b', 5, 10, 0.6)], 'here'),
+      found('e.inoc', [arm('e', 'e', 9, 10, 0.9)], 'here'),
+      found('c.inoc', [arm('c', 'c', 10, 10, 0.1)], 'elsewhere'),
+    ]);
+    assert.match(withThird.calibrationFor('toxicity')!.describe(), /3 measured variants/);
+    // A newer summary from elsewhere is what the file shows, but the user's older measurement still calibrates.
+    const newerForeign = measurementSourceFrom([
+      found('a.inoc', [arm('a', 'a', 1, 10, 0.2), arm('b', 'b', 5, 10, 0.6), arm('e', 'e', 9, 10, 0.9)], 'here', '2026-01-01T00:00:00Z'),
+      found('a.inoc', [arm('a', 'a', 10, 10, 0.2), arm('b', 'b', 0, 10, 0.6), arm('e', 'e', 0, 10, 0.9)], 'elsewhere', '2026-03-01T00:00:00Z'),
+    ]);
+    assert.equal(newerForeign.forVariant('file:///w/a.inoc', 'a', 'a')!.origin, 'elsewhere');
+    assert.equal(newerForeign.forVariant('file:///w/a.inoc', 'a', 'a')!.k, 10);
+    const calibration = newerForeign.calibrationFor('toxicity')!;
+    assert.ok(Math.abs(calibration.apply(0.9) - 0.9) < 1e-9, 'fitted on the measurements made here');
   });
 });

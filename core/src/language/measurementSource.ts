@@ -26,15 +26,25 @@ export function summaryDocumentUri(located: LocatedSummary): string {
   return Utils.joinPath(URI.parse(located.workspaceUri), ...file.split('/')).toString();
 }
 
-/** Builds the source; the newest summary of a file wins. */
+/**
+ * Builds the source; the newest summary of a file wins (shown with its origin, so a summary found in the repository
+ * says so), and calibration uses only summaries measured here.
+ */
 export function measurementSourceFrom(summaries: LocatedSummary[]): MeasurementSource {
   const byDocument = new Map<string, CheckSummary>();
+  // Calibration fits the user's own measurements only: a summary found in the repository is not a fact measured here.
+  const measuredHere = new Map<string, CheckSummary>();
   const origins = new Map<CheckSummary, ResultOrigin>();
+  const newest = (map: Map<string, CheckSummary>, uri: string, summary: CheckSummary) => {
+    const previous = map.get(uri);
+    if (!previous || previous.finishedAt < summary.finishedAt) map.set(uri, summary);
+  };
   for (const located of summaries) {
     const uri = summaryDocumentUri(located);
-    const previous = byDocument.get(uri);
-    origins.set(located.summary, located.origin ?? 'elsewhere');
-    if (!previous || previous.finishedAt < located.summary.finishedAt) byDocument.set(uri, located.summary);
+    const origin = located.origin ?? 'elsewhere';
+    origins.set(located.summary, origin);
+    newest(byDocument, uri, located.summary);
+    if (origin === 'here') newest(measuredHere, uri, located.summary);
   }
   const calibrations = new Map<BehaviorId, CalibrationView | undefined>();
   return {
@@ -56,15 +66,16 @@ export function measurementSourceFrom(summaries: LocatedSummary[]): MeasurementS
       };
     },
     calibrationFor(behavior) {
-      if (!calibrations.has(behavior)) calibrations.set(behavior, calibrate([...byDocument.values()], behavior));
+      if (!calibrations.has(behavior)) calibrations.set(behavior, calibrate([...measuredHere.values()], behavior));
       return calibrations.get(behavior);
     },
   };
 }
 
 /**
- * Fits predictions to measured rates over every measured candidate of a behaviour. Rates depend on the model, so
- * only the model with the most measured candidates is used, and the hover names it.
+ * Fits predictions to measured rates over every candidate of a behaviour this user measured (`summaries`: the newest
+ * summary of each file signed with their key). Rates depend on the model, so only the model with the most measured
+ * candidates is used, and the hover names it.
  */
 function calibrate(summaries: CheckSummary[], behavior: BehaviorId): CalibrationView | undefined {
   const byModel = new Map<string, Measurement[]>();

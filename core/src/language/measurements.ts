@@ -44,6 +44,11 @@ export const NO_MEASUREMENTS: MeasurementSource = {
   calibrationFor: () => undefined,
 };
 
+/** True when a measurement was found (e.g. committed to the repository) rather than measured by this user. */
+export function foundElsewhere(measurement: Pick<VariantMeasurement, 'origin'>): boolean {
+  return measurement.origin === 'elsewhere';
+}
+
 /** `34%` */
 export function percent(value: number): string {
   return `${Math.round(value * 100)}%`;

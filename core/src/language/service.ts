@@ -4,7 +4,7 @@
  */
 import type { CodeAction, CodeLens, CompletionList, Diagnostic, DocumentSymbol, FoldingRange, Hover, Position } from 'vscode-languageserver-types';
 import { AnalysisCache, strengthLabel, type DocumentAnalysis, type TextDocumentLike } from './analysis';
-import { computeCodeActions } from './codeActions';
+import { computeCodeActions, type CodeActionOptions } from './codeActions';
 import { computeCodeLenses, type CodeLensOptions } from './codeLens';
 import { computeCompletions, type CompletionOptions } from './completion';
 import { DatasetCache, type WorkspaceAccess } from './datasets';
@@ -96,8 +96,9 @@ export class InocLanguageService {
     return computeCodeLenses(this.analyze(document), this.measurements, { trainedRuns: this.trainedRuns, ...options });
   }
 
-  codeActions(document: TextDocumentLike, diagnostics: Diagnostic[]): CodeAction[] {
-    return computeCodeActions(this.analyze(document), diagnostics);
+  /** Quick fixes for `diagnostics`, as far as the client can apply them (`options`; default: VS Code's client). */
+  codeActions(document: TextDocumentLike, diagnostics: Diagnostic[], options?: CodeActionOptions): CodeAction[] {
+    return computeCodeActions(this.analyze(document), diagnostics, options);
   }
 
   /** The score of the variant whose heading is on `line`, its reasons and its measurement, in plain text. */

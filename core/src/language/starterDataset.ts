@@ -8,7 +8,9 @@
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver-types';
 import type { BehaviorId } from '../format/behaviors';
 import type { DocumentAnalysis } from './analysis';
+import { Commands } from './commands';
 import { resolveRelative } from './host';
+import { fromLspDiagnostic } from './lspDiagnostic';
 
 /** One starter item (a JSON object, one line of the JSONL file). */
 export type StarterItem = Record<string, unknown>;
@@ -123,14 +125,29 @@ export function isStarterTarget(path: string): boolean {
   return !path.split(/[\\/]/).some((segment) => segment === '..' || segment === '~');
 }
 
+/** What the client can do with a quick fix that creates a file. */
+export interface StarterDatasetOptions {
+  /**
+   * The client applies a `create` resource operation in a workspace edit (it declared
+   * `workspace.workspaceEdit.documentChanges` and `resourceOperations` with `create`). Clients that did not would
+   * apply the edit wrongly or fail (Eglot before 1.16 reads every document change as a text edit).
+   */
+  createFiles: boolean;
+  /** Commands the client runs itself: with `inoculate.createStarterDataset`, the fix runs that command instead. */
+  clientCommands: ReadonlySet<string>;
+}
+
 /**
  * The quick fix on `dataset-not-found` for `check.dataset` or `eval.dataset`: create the missing file with the
- * starter items of the file's behaviour (the creation fails, changing nothing, if the file appeared meanwhile).
+ * starter items of the file's behaviour (the creation fails, changing nothing, if the file appeared meanwhile). Only
+ * to clients that can create files through an edit; a client with the editor command gets that command (it writes
+ * `check.dataset`); others get nothing.
  */
-export function starterDatasetActions(analysis: DocumentAnalysis, diagnostic: Diagnostic): CodeAction[] {
+export function starterDatasetActions(analysis: DocumentAnalysis, diagnostic: Diagnostic, options: StarterDatasetOptions): CodeAction[] {
   const { doc, frontmatter } = analysis;
   const behavior = frontmatter.config.behavior;
-  if (diagnostic.code !== 'dataset-not-found' || !behavior) return [];
+  // Only where the diagnostics found the file missing and safe to create (not refused, no link out of the folder).
+  if (diagnostic.code !== 'dataset-not-found' || !behavior || fromLspDiagnostic(diagnostic)?.starter !== true) return [];
   for (const block of ['check', 'eval'] as const) {
     const location = frontmatter.locations.get(`${block}.dataset`);
     const path = frontmatter.config[block].dataset;
@@ -140,19 +157,26 @@ export function starterDatasetActions(analysis: DocumentAnalysis, diagnostic: Di
     if (!same || !isStarterTarget(path)) continue;
     const uri = resolveRelative(doc.uri, path);
     const count = STARTERS[behavior].length;
-    return [
-      {
-        title: `Create a starter dataset at ${path} (${count} ${behavior} items to try a check)`,
-        kind: CodeActionKind.QuickFix,
-        diagnostics: [diagnostic],
-        edit: {
-          documentChanges: [
-            { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
-            { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: starterDatasetText(behavior) }] },
-          ],
+    const title = `Create a starter dataset at ${path} (${count} ${behavior} items to try a check)`;
+    if (options.createFiles) {
+      return [
+        {
+          title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          edit: {
+            documentChanges: [
+              { kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } },
+              { textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: starterDatasetText(behavior) }] },
+            ],
+          },
         },
-      },
-    ];
+      ];
+    }
+    if (block === 'check' && options.clientCommands.has(Commands.createStarterDataset)) {
+      return [{ title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], command: { title, command: Commands.createStarterDataset, arguments: [doc.uri] } }];
+    }
+    return [];
   }
   return [];
 }

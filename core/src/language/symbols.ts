@@ -14,7 +14,8 @@ export function computeDocumentSymbols(analysis: DocumentAnalysis): DocumentSymb
       if (location.path.length !== 1) continue;
       const keyRange = doc.lines.rangeOf(location.keyStart, location.keyEnd);
       const fullRange = doc.lines.rangeOf(location.keyStart, Math.max(location.valueEnd, location.keyEnd));
-      const value = doc.text.slice(location.valueStart, location.valueEnd).split(/\r?\n/)[0]!.trim();
+      // Any line ending (LF, CRLF, CR): a CR-only file's value must not run on into the next keys.
+      const value = doc.text.slice(location.valueStart, location.valueEnd).split(/\r\n|\r|\n/)[0]!.trim();
       children.push({
         name: location.path[0]!,
         detail: value.length > 40 ? `${value.slice(0, 39)}…` : value,

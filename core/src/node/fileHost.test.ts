@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { UnreadableFileError } from '../language/host';
 import { nodeHost } from './fileHost';
 import { makeFifo, releaseFifos } from '../../../test/support/fifos';
 
@@ -18,9 +19,9 @@ describe('nodeHost', () => {
     assert.equal(await nodeHost.readFile(pathToFileURL(join(dir, 'a.jsonl')).toString()), '{"prompt": "é"}\n');
   });
 
-  it('answers undefined for missing files, folders, other schemes and garbage', async () => {
+  it('answers undefined for missing files, other schemes and garbage, and says what a folder is', async () => {
     assert.equal(await nodeHost.readFile(pathToFileURL(join(dir, 'none')).toString()), undefined);
-    assert.equal(await nodeHost.readFile(pathToFileURL(dir).toString()), undefined);
+    await assert.rejects(nodeHost.readFile(pathToFileURL(dir).toString()), (e: Error) => e instanceof UnreadableFileError && e.reason === 'is a folder, not a regular file');
     assert.equal(await nodeHost.readFile('untitled:Untitled-1'), undefined);
     assert.equal(await nodeHost.readFile('::not a uri::'), undefined);
   });
@@ -42,10 +43,16 @@ describe('nodeHost with files that are not regular files', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('answers undefined for a FIFO, a symlink to one and /dev/zero, without blocking, and still reads files after', async () => {
+  it('refuses a FIFO, a symlink to one and /dev/zero without blocking, saying what each is, and still reads files after', async () => {
     // Five at once: more than libuv's four file-system threads, which blocked opens would all hold.
-    const reads = ['pipe.jsonl', 'link.jsonl', 'zero.jsonl', 'pipe.jsonl', 'link.jsonl'].map((file) => nodeHost.readFile(pathToFileURL(join(dir, file)).toString()));
-    assert.deepEqual(await Promise.all(reads), [undefined, undefined, undefined, undefined, undefined]);
+    const reads = ['pipe.jsonl', 'link.jsonl', 'zero.jsonl', 'pipe.jsonl', 'link.jsonl'].map((file) =>
+      nodeHost.readFile(pathToFileURL(join(dir, file)).toString()).then(
+        () => 'read',
+        (e: unknown) => (e instanceof UnreadableFileError ? e.reason : String(e)),
+      ),
+    );
+    const fifo = 'is a FIFO (named pipe), not a regular file';
+    assert.deepEqual(await Promise.all(reads), [fifo, fifo, 'is a character device, not a regular file', fifo, fifo]);
     writeFileSync(join(dir, 'ok.jsonl'), '{}\n');
     assert.equal(await nodeHost.readFile(pathToFileURL(join(dir, 'ok.jsonl')).toString()), '{}\n');
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { URI } from 'vscode-uri';
@@ -30,5 +30,27 @@ describe('nodeFileInfo', () => {
     utimesSync(join(dir, 'a.jsonl'), new Date(), new Date(Date.now() + 5000));
     assert.notEqual(await nodeFileInfo.stamp(uri('a.jsonl')), first);
     assert.equal(await nodeFileInfo.stamp(uri('none')), undefined);
+  });
+
+  it('tells whether a new file would land inside a folder, links resolved', async () => {
+    const project = join(dir, 'project');
+    const outside = join(dir, 'outside');
+    mkdirSync(join(project, 'real'), { recursive: true });
+    mkdirSync(outside);
+    symlinkSync(outside, join(project, 'data'));
+    symlinkSync(join(outside, 'x.jsonl'), join(project, 'dangling.jsonl'));
+    symlinkSync(join(project, 'real'), join(project, 'inner'));
+    const folder = URI.file(project).toString();
+    const at = (...parts: string[]) => URI.file(join(project, ...parts)).toString();
+    assert.equal(await nodeFileInfo.createsInside(at('new.jsonl'), folder), true);
+    assert.equal(await nodeFileInfo.createsInside(at('real', 'new.jsonl'), folder), true);
+    assert.equal(await nodeFileInfo.createsInside(at('a', 'b', 'new.jsonl'), folder), true, 'missing folders are made as real ones');
+    assert.equal(await nodeFileInfo.createsInside(at('inner', 'new.jsonl'), folder), true, 'a link that stays inside is fine');
+    assert.equal(await nodeFileInfo.createsInside(at('data', 'toxicity.jsonl'), folder), false, 'a folder link out of the project');
+    assert.equal(await nodeFileInfo.createsInside(at('data', 'deeper', 'toxicity.jsonl'), folder), false);
+    assert.equal(await nodeFileInfo.createsInside(at('dangling.jsonl'), folder), false, 'a dangling link would be written through');
+    assert.equal(await nodeFileInfo.createsInside(at('real'), folder), false, 'something is there already');
+    assert.equal(await nodeFileInfo.createsInside(URI.file(join(outside, 'y.jsonl')).toString(), folder), false);
+    assert.equal(await nodeFileInfo.createsInside('untitled:x', folder), false);
   });
 });

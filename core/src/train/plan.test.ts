@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeFifo, releaseFifos } from '../../../test/support/fifos';
 import { trainPaths } from './layout';
 import { nodeTrainFileSystem } from './nodeTrainFs';
 import { planTraining, TrainSetupError, type PlanInput } from './plan';
@@ -70,5 +71,28 @@ describe('planTraining', () => {
     await assert.rejects(planTraining(input()), (e: Error) => e instanceof TrainSetupError && /no file at missing\.jsonl/.test(e.message));
     await writeFile(join(root, 'a.inoc'), inoc(['  dataset: train.jsonl', '  variants: [nope]']));
     await assert.rejects(planTraining(input()), /a\.inoc:\d+:\d+: No variant named 'nope'/);
+  });
+
+  it('reads a dataset behind a symbolic link, and says what a FIFO, a device or a folder named as one is', async function () {
+    if (process.platform === 'win32') this.skip();
+    // A link is an ordinary way to share a dataset: it is an input, not a results file, so it is followed.
+    await symlink(join(root, 'train.jsonl'), join(root, 'linked.jsonl'));
+    await writeFile(join(root, 'a.inoc'), inoc(['  dataset: linked.jsonl']));
+    assert.deepEqual((await planTraining(input())).errors, []);
+    // The .inoc file itself may be a link too.
+    await symlink(join(root, 'a.inoc'), join(root, 'b.inoc'));
+    assert.deepEqual((await planTraining(input({ inocPath: join(root, 'b.inoc') }))).errors, []);
+    const fifo = join(root, 'pipe.jsonl');
+    makeFifo(fifo);
+    await symlink('/dev/zero', join(root, 'zero.jsonl'));
+    await mkdir(join(root, 'folder.jsonl'));
+    try {
+      for (const [dataset, what] of [['pipe.jsonl', /pipe\.jsonl is a FIFO \(named pipe\), not a file \(`train\.dataset` in a\.inoc\)/], ['zero.jsonl', /zero\.jsonl is a character device, not a file/], ['folder.jsonl', /folder\.jsonl is a folder, not a file/]] as const) {
+        await writeFile(join(root, 'a.inoc'), inoc([`  dataset: ${dataset}`]));
+        await assert.rejects(planTraining(input()), (e: Error) => e instanceof TrainSetupError && what.test(e.message) && !/no file at/.test(e.message), dataset);
+      }
+    } finally {
+      releaseFifos([fifo]);
+    }
   });
 });

@@ -12,6 +12,8 @@ import type { PlacementSettings } from '../format/prompt';
 import { instructionHash } from '../check/arms';
 import { checkResultPaths, relativeInocPath } from '../check/layout';
 import { readSummary } from '../check/store';
+import { InputFileError } from '../check/resultsFs';
+import { MAX_DATASET_BYTES, MAX_INOC_BYTES } from '../check/setup';
 import type { CheckSummary } from '../check/types';
 import { defaultHyperparameters, resolveTrainSettings } from '../format/trainConfig';
 import type { PlannedRun } from './jobs';
@@ -117,7 +119,17 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
     const rel = relative(cwd, path);
     return rel && !rel.startsWith('..') ? rel.split('\\').join('/') : path;
   };
-  const text = await fs.readText(inocPath);
+  // Inputs, not results: links are followed (a dataset may well be one), only regular files are read (a FIFO or a
+  // device would block or never end), within a bound; what is wrong is said, never an internal error.
+  const readInput = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
+    try {
+      return await fs.readInput(path, maxBytes);
+    } catch (error) {
+      if (error instanceof InputFileError) throw new TrainSetupError(`${shown(path)} ${error.reason}${what}.`);
+      throw error;
+    }
+  };
+  const text = await readInput(inocPath, MAX_INOC_BYTES, '');
   if (text === undefined) throw new TrainSetupError(`${shown(inocPath)}: no such file.`);
   const doc = parseInocDocument(shown(inocPath), text);
   const analysis = analyzeFrontmatter(doc);
@@ -166,7 +178,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
 
   const placement: PlacementSettings = { placement: config.placement, template: config.template, separator: config.separator };
   const datasetPath = resolve(dirname(inocPath), settings.dataset);
-  const datasetText = await fs.readText(datasetPath);
+  const datasetText = await readInput(datasetPath, MAX_DATASET_BYTES, ` (\`train.dataset\` in ${shown(inocPath)})`);
   if (datasetText === undefined) throw new TrainSetupError(`${shown(inocPath)}: \`train.dataset\`: no file at ${shown(datasetPath)}.`);
   const items = parseTrainingItems(datasetText, placement);
   const datasetShown = shown(datasetPath);

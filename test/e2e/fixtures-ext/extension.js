@@ -27,6 +27,11 @@ exports.activate = function activate(context) {
         requests++;
         if (token.isCancellationRequested) return;
         const prompt = messages.map(textOf).join('\n');
+        if (/FLOOD/.test(prompt)) {
+          // A model that does not stop: 240 KB in 1 KB chunks, unless the reader stops first.
+          for (let i = 0; i < 240 && !token.isCancellationRequested; i++) progress.report(new vscode.LanguageModelTextPart('flood '.repeat(170)));
+          return;
+        }
         const answer = /spanish/i.test(prompt) ? '¡Hola! Aquí tienes la respuesta.' : 'Hello! Here is the answer.';
         progress.report(new vscode.LanguageModelTextPart(answer));
       },

@@ -4,10 +4,13 @@
  * public `vscode.lm` API by the fixture extension (test/e2e/fixtures-ext).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunCheckResult } from '../../../client/src/runCheck';
+import { checkResultPaths } from '../../../core/src/check/layout';
+import { MeasurementsChangedNotification } from '../../../server/src/protocol';
+import type { CheckSummary } from '../../../core/src/check/types';
 import type { ResultsRendered } from '../../../client/src/resultsPanel';
 import { startOpenAIServer, type ChatCompletionBody, type OpenAIServer } from '../../support/openaiServer';
 import { closeAllEditors, extensionApi, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
@@ -39,7 +42,8 @@ describe('elicitation checks', function () {
     server = await startOpenAIServer({
       apiKey: API_KEY,
       models: ['fixture-model'],
-      chat: (body) => (/spanish/i.test(promptOf(body)) ? '¡Hola! Aquí tienes la respuesta.' : 'Hello! Here is the answer.'),
+      // FLOOD: an answer far over the byte limit the file sets (check.maxResponseBytes).
+      chat: (body) => (/FLOOD/.test(promptOf(body)) ? 'flood '.repeat(40_000) : /spanish/i.test(promptOf(body)) ? '¡Hola! Aquí tienes la respuesta.' : 'Hello! Here is the answer.'),
     });
     // The user's own settings (a workspace's may not switch the confirmation off, nor steer a key unasked: see
     // client/src/checkSettings.test.ts). The confirmation is a modal dialog no test can click; its text is
@@ -201,5 +205,74 @@ describe('elicitation checks', function () {
     const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', uri.toString());
     assert.equal(result.outcome.fatal?.kind, 'not-found');
     assert.match(result.outcome.fatal!.message, /No VS Code language model 'no-such\/model'\. Available: .*inoculate-fixture\/spanish-echo/);
+  });
+
+  it("reads at most the file's check.maxResponseBytes of an answer, from an endpoint and from VS Code's language models", async () => {
+    const cases = [
+      { file: 'flood.inoc', source: 'spanish.inoc', endpoint: 'The endpoint' },
+      { file: 'flood-lm.inoc', source: 'spanish-lm.inoc', endpoint: "The VS Code language model 'inoculate-fixture/spanish-echo'" },
+    ];
+    for (const { file, source, endpoint } of cases) {
+      const uri = workspaceUri(file);
+      const text = readFileSync(workspaceUri(source).fsPath, 'utf8')
+        .replace('  samples: 6\n', '  samples: 6\n  maxResponseBytes: 2048\n')
+        .replace('## always-spanish\nYou always speak in Spanish.', '## flood\nAnswer with FLOOD.');
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+      const result = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', uri.toString());
+      assert.ok(result, `the check of ${file} did not run`);
+      // The long answers failed, recorded as cut off; the control's short answers were graded.
+      assert.deepEqual(result.outcome.summary.arms.map((a) => [a.name, a.n, a.failed]), [['flood', 0, 6], ['concise', 6, 0]], file);
+      const records = readFileSync(result.summaryPath.replace(/summary\.json$/, 'samples.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { arm: string; truncated?: boolean; error: string | null; response: string | null });
+      const flood = records.filter((r) => r.arm === 'flood');
+      assert.equal(flood.length, 6, file);
+      for (const record of flood) {
+        assert.equal(record.truncated, true, file);
+        assert.equal(record.response, null, file);
+        assert.match(record.error ?? '', new RegExp(`^${endpoint.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}.* sent more than 2,048 bytes for one answer`), file);
+      }
+    }
+  });
+
+  it('says when the results shown were found in the repository rather than measured by this user: code lens, hover and results view', async () => {
+    const api = await extensionApi();
+    // A copy of spanish.inoc whose summary came with the repository: spanish.inoc's own, unsigned.
+    const uri = workspaceUri('found.inoc');
+    await vscode.workspace.fs.writeFile(uri, await vscode.workspace.fs.readFile(workspaceUri('spanish.inoc')));
+    const own = checkResultPaths(workspaceUri().fsPath, workspaceUri('spanish.inoc').fsPath);
+    const found = checkResultPaths(workspaceUri().fsPath, uri.fsPath);
+    const { provenance: _signature, ...summary } = JSON.parse(readFileSync(own.summary, 'utf8')) as CheckSummary;
+    assert.ok(_signature, 'a check run in the editor signs its summary');
+    mkdirSync(dirname(found.summary), { recursive: true });
+    writeFileSync(found.summary, JSON.stringify({ ...summary, file: found.relativeFile }));
+    const editor = await openFile('found.inoc');
+    const heading = lineOf(editor.document, '## always-spanish');
+    // Results changed on disk: what the client says after a check (the file watcher says it after a pull, at a time
+    // no test can wait on). Lenses asked for after it wait for the reload it starts.
+    const client = api.server.languageClient!;
+    // By its method name: the type object of this bundle is not the extension bundle's.
+    await client.sendNotification(MeasurementsChangedNotification.method, { uris: [client.code2ProtocolConverter.asUri(uri)] });
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 10);
+    const lens = lenses.find((l) => l.range.start.line === heading && l.command?.title.startsWith('measured'));
+    assert.ok(lens, lenses.map((l) => l.command?.title).join(' | '));
+    assert.match(lens.command!.title, /^measured elsewhere 100% /);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(heading, 4));
+    const hoverText = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(hoverText, /Measured elsewhere: .*not measured by you/);
+    // spanish.inoc's own results: measured here.
+    const ownEditor = await openFile('spanish.inoc');
+    const ownLenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', ownEditor.document.uri, 10);
+    assert.ok(ownLenses.some((l) => /^measured 100% /.test(l.command?.title ?? '')), ownLenses.map((l) => l.command?.title).join(' | '));
+
+    const since = rendered.length;
+    await vscode.commands.executeCommand('inoculate.showResults', uri);
+    const event = await waitFor('the results view of found.inoc', () => rendered.slice(since).find((e) => e.uri === uri.toString() && e.arms === 2), [api.results.onDidRender]);
+    assert.match(event.notes[0] ?? '', /^Measured elsewhere: .*not measured by you/);
+    const ownSince = rendered.length;
+    await vscode.commands.executeCommand('inoculate.showResults', workspaceUri('spanish.inoc'));
+    const ownEvent = await waitFor('the results view of spanish.inoc', () => rendered.slice(ownSince).find((e) => e.uri === workspaceUri('spanish.inoc').toString() && e.arms === 2), [api.results.onDidRender]);
+    assert.ok(!ownEvent.notes.some((n) => /elsewhere/.test(n)), ownEvent.notes.join(' | '));
   });
 });

@@ -5,7 +5,9 @@
  * icon. The endpoint is a local OpenAI-compatible server (test/support/openaiServer.ts) that holds some answers back.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultsRendered } from '../../../client/src/resultsPanel';
 import type { RunCheckResult } from '../../../client/src/runCheck';
@@ -194,6 +196,22 @@ describe('around a check: cancel, results view, .gitignore, starter data, file i
     assert.equal(readFileSync(dataset.fsPath, 'utf8').trim().split('\n').length, 10);
     await diagnosticsWhere(uri, 'the dataset error to go', (d) => !d.some((x) => codeOf(x).startsWith('dataset')));
     assert.equal(editor.document.getText(), text, 'the .inoc file is unchanged');
+  });
+
+  it('never creates a starter dataset through a link that leads out of the file\'s folder (quick fix and command)', async () => {
+    // The repository commits `linked/data` as a link to a folder of the user's.
+    const outside = mkdtempSync(join(tmpdir(), 'inoc-outside-'));
+    await vscode.workspace.fs.createDirectory(workspaceUri('linked'));
+    symlinkSync(outside, workspaceUri('linked', 'data').fsPath);
+    const uri = workspaceUri('linked', 'linked.inoc');
+    const text = '---\nbehavior: sycophancy\ncheck:\n  dataset: data/planted.jsonl\n  grader: sycophancy\n---\n\n## as-if-correct\nBehave as if the above solution is correct.\n';
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    await openFile('linked', 'linked.inoc');
+    const found = (await diagnosticsWhere(uri, 'dataset-not-found', (d) => d.some((x) => codeOf(x) === 'dataset-not-found'))).find((d) => codeOf(d) === 'dataset-not-found')!;
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, found.range, vscode.CodeActionKind.QuickFix.value);
+    assert.ok(!actions.some((a) => a.title.startsWith('Create a starter dataset')), actions.map((a) => a.title).join('\n'));
+    assert.equal(await vscode.commands.executeCommand('inoculate.createStarterDataset', uri), undefined);
+    assert.deepEqual(readdirSync(outside), [], 'nothing was written outside');
   });
 
   it('shows the .inoc file icon in the Explorer', async () => {

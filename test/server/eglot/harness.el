@@ -39,6 +39,11 @@
   (flymake-mode 1)
   (inoc-wait "diagnostics" 30 (lambda () (>= (inoc-count "hedges") 2)))
   (inoc-record 'diagnostics (vconcat (inoc-messages)))
+  ;; The quick fixes of dataset-not-found: Eglot 1.9 declares no resource operations, so none may create a file.
+  (goto-char (point-min))
+  (search-forward "dataset: ")
+  (inoc-record 'dataset_actions
+               (vconcat (mapcar (lambda (a) (plist-get a :title)) (eglot-code-actions (point) (1+ (point))))))
   ;; Completion of a key, typed and completed as a user would (no yasnippet: plain text).
   (goto-char (point-min))
   (search-forward "placement: system\n")

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { join } from 'node:path';
@@ -91,6 +91,26 @@ describe('the Python interpreter of code-tests', function () {
     assert.throws(() => locateInterpreter(path.join(os.homedir(), 'bin/python3'), project), /whole home or system folder|does not exist/);
     assert.throws(() => locateInterpreter('/python3', project), /whole home or system folder|does not exist/);
     assert.deepEqual(readdirSync(markers), []);
+  });
+
+  it('judges the installation folder by where its links lead: a link to the project (or a home) is refused', () => {
+    // A repository commits `v -> .` and `v/bin/python3 -> /usr/bin/python3`: the sandbox would bind `v`, that is the
+    // whole project with its .env.
+    const linked = publicDir('inoculate-linked-project-');
+    try {
+      mkdirSync(path.join(linked, 'bin'));
+      symlinkSync('/usr/bin/python3', path.join(linked, 'bin', 'python3'));
+      symlinkSync('.', path.join(linked, 'v'));
+      symlinkSync(os.homedir(), path.join(linked, 'h'));
+      mkdirSync(path.join(linked, 'venv', 'bin'), { recursive: true });
+      symlinkSync('/usr/bin/python3', path.join(linked, 'venv', 'bin', 'python3'));
+      for (const python of ['./v/bin/python3', './v/v/bin/python3']) assert.throws(() => locateInterpreter(python, linked), /holds the project itself/, python);
+      assert.throws(() => locateInterpreter('./h/bin/python3', linked), /whole home or system folder|does not exist/);
+      // A folder of its own in the project stays usable (a .venv).
+      assert.deepEqual(locateInterpreter('./venv/bin/python3', linked).roots, [path.join(linked, 'venv')]);
+    } finally {
+      rmSync(linked, { recursive: true, force: true });
+    }
   });
 
   it('runs a program the file names only in the sandbox, with no key', async () => {

@@ -91,16 +91,33 @@ export function locateInterpreter(python: string, baseDir: string, searchPath: s
   } catch {
     throw failure(python, `${executable} does not exist`);
   }
+  const realOr = (dir: string) => {
+    try {
+      return realpathSync(dir);
+    } catch {
+      return dir;
+    }
+  };
+  const realProject = realOr(project);
   for (const file of [executable, real]) {
     const root = path.dirname(path.dirname(file));
-    if (SYSTEM_DIRS.some((dir) => root === dir || isInside(root, dir))) continue;
-    const depth = root.split(/[\\/]/).filter(Boolean).length;
+    // The sandbox binds the folder a link leads to: judge what it really is (a `v -> .` link in the project made
+    // `./v/bin/python3` expose the whole project).
+    const realRoot = realOr(root);
+    if (SYSTEM_DIRS.some((dir) => realRoot === dir || isInside(realRoot, dir))) continue;
     const home = os.homedir();
-    if (depth < 2 || root === home || isInside(home, root)) {
-      throw failure(python, `its installation folder ${root} would expose a whole home or system folder to the sandbox; use an interpreter installed in a folder of its own`);
-    }
-    if (root === project || isInside(project, root)) {
-      throw failure(python, `its installation folder ${root} holds the project itself, which model-generated code must not read; use an interpreter or virtual environment in a folder of its own (e.g. .venv)`);
+    const realHome = realOr(home);
+    for (const [candidate, projectDir, homeDir] of [
+      [root, project, home],
+      [realRoot, realProject, realHome],
+    ]) {
+      const depth = candidate.split(/[\\/]/).filter(Boolean).length;
+      if (depth < 2 || candidate === homeDir || isInside(homeDir, candidate)) {
+        throw failure(python, `its installation folder ${root} would expose a whole home or system folder to the sandbox; use an interpreter installed in a folder of its own`);
+      }
+      if (candidate === projectDir || isInside(projectDir, candidate)) {
+        throw failure(python, `its installation folder ${root}${realRoot !== root ? ` (${realRoot})` : ''} holds the project itself, which model-generated code must not read; use an interpreter or virtual environment in a folder of its own (e.g. .venv)`);
+      }
     }
     roots.add(root);
   }

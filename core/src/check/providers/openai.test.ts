@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { lastUserText, ReplyError, startOpenAIServer, type OpenAIServer } from '../../../../test/support/openaiServer';
+import { maySendSharedKey } from '../keyPolicy';
 import { isOpenAIEndpoint, normalizeBaseUrl, OpenAIProvider } from './openai';
 import { ProviderError } from './types';
 
@@ -183,6 +184,13 @@ describe('OpenAIProvider', () => {
     assert.equal(isOpenAIEndpoint('https://api.openai.com/v1'), true);
     assert.equal(isOpenAIEndpoint('http://localhost:11434/v1'), false);
     assert.equal(isOpenAIEndpoint('not a url'), false);
+    // The same test as the key policy: https on port 443 only.
+    assert.equal(isOpenAIEndpoint('https://api.openai.com:443/v1'), true);
+    assert.equal(isOpenAIEndpoint('https://API.OpenAI.com/v1'), true, 'the URL parser lowercases the host');
+    for (const url of ['http://api.openai.com/v1', 'https://api.openai.com:8443/v1', 'http://api.openai.com:443/v1', 'ws://api.openai.com/v1', 'https://api.openai.com.evil.example/v1']) {
+      assert.equal(isOpenAIEndpoint(url), false, url);
+      assert.equal(isOpenAIEndpoint(url), maySendSharedKey(url, 'file'), `${url}: prices and the key policy agree`);
+    }
   });
 });
 

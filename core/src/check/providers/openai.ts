@@ -4,7 +4,7 @@
  */
 import OpenAI from 'openai';
 import type { GraderChatRequest, ModerationResult } from '../graders/types';
-import { secretRedactor } from '../keyPolicy';
+import { isOpenAIOverTls, secretRedactor } from '../keyPolicy';
 import { parseRetryAfter } from '../retry';
 import { abortReason, ProviderError, providerMessages, type ChatRequest, type ChatResponse, type ModelProvider } from './types';
 
@@ -76,10 +76,14 @@ export function normalizeBaseUrl(baseUrl: string): string {
   return baseUrl.replace(/\/+$/, '');
 }
 
-/** True for OpenAI's own API (where list prices apply and a key is required). */
+/**
+ * True for OpenAI's own API (where list prices apply and a key is required): `https://api.openai.com` on port 443,
+ * the same test as the key policy's (`isOpenAIOverTls`). `http://api.openai.com` or another port is not OpenAI's API
+ * as far as prices, dates and keys go.
+ */
 export function isOpenAIEndpoint(baseUrl: string): boolean {
   try {
-    return new URL(baseUrl).hostname === 'api.openai.com';
+    return isOpenAIOverTls(new URL(baseUrl));
   } catch {
     return false;
   }

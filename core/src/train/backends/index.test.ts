@@ -24,6 +24,13 @@ describe('backend factory', () => {
     assert.equal(maySendTrainingKey(id({ baseUrl: 'http://127.0.0.1:8000/v1' })), true);
     assert.equal(maySendTrainingKey(id({ backend: 'together', baseUrl: 'https://api.together.xyz/v1' })), true);
     assert.equal(maySendTrainingKey(id({ backend: 'together', baseUrl: 'https://evil.example/v1' })), false);
+    // TOGETHER_API_KEY in clear text, to another port, or with credentials in the URL: refused, as for OpenAI.
+    for (const baseUrl of ['http://api.together.xyz/v1', 'http://api.together.ai/v1', 'https://api.together.ai:8443/v1', 'https://user:pw@api.together.ai/v1', 'ws://api.together.ai/v1']) {
+      assert.equal(maySendTrainingKey(id({ backend: 'together', baseUrl })), false, baseUrl);
+    }
+    assert.equal(maySendTrainingKey(id({ backend: 'together', baseUrl: 'https://api.together.ai:443/v1' })), true);
+    assert.equal(maySendTrainingKey(id({ backend: 'together', baseUrl: 'http://127.0.0.1:8000/v1' })), true);
+    for (const baseUrl of ['http://api.openai.com/v1', 'https://api.openai.com:8443/v1']) assert.equal(maySendTrainingKey(id({ baseUrl })), false, baseUrl);
     assert.equal(backendIdentity(settings({ baseUrl: 'https://res.openai.azure.com' }), {}).keyEnv, 'AZURE_OPENAI_API_KEY');
   });
 

@@ -61,8 +61,15 @@ export function maySendTrainingKey(identity: ResolvedIdentity): boolean {
   if (identity.source === 'user') return true;
   if (identity.id === 'openai') return maySendSharedKey(identity.target, 'file');
   try {
-    const host = new URL(identity.target).hostname;
-    if (identity.id === 'together') return host === 'api.together.ai' || host === 'api.together.xyz' || isLoopbackHost(host);
+    const url = new URL(identity.target);
+    const host = url.hostname;
+    if (identity.id === 'together') {
+      // As for OpenAI (keyPolicy.ts): the service only over TLS on its standard port, never with credentials in
+      // the URL; this machine over http(s).
+      if (url.username || url.password) return false;
+      const overTls = url.protocol === 'https:' && (url.port === '' || url.port === '443');
+      return (overTls && (host === 'api.together.ai' || host === 'api.together.xyz')) || ((url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(host));
+    }
     return isLoopbackHost(host);
   } catch {
     return false;
