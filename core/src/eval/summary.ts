@@ -17,6 +17,7 @@
  * - **Agreement**: Cohen's kappa of each grader against the hand labels, beside the rates it produced.
  */
 import type { CheckSummary, SummaryProvenance } from '../check/types';
+import { baseSnapshotOf } from '../train/modelDates';
 import type { ResultOrigin } from '../check/provenance';
 import type { EvalCell } from './cells';
 import type { DifferenceResult } from './difference';
@@ -497,8 +498,8 @@ function buildFigure(
     });
   }
   if (check?.origin === 'elsewhere') notes.push('the elicitation rates come from a check summary not measured by you (e.g. committed to the repository)');
-  if (check && input.models.some((m) => m.role !== 'extra' && m.baseModel && m.baseModel !== check.summary.model)) {
-    const bases = [...new Set(input.models.map((m) => m.baseModel).filter((b): b is string => !!b))];
+  const bases = [...new Set(input.models.map((m) => m.baseModel).filter((b): b is string => !!b))];
+  if (check && bases.some((b) => baseSnapshotOf(b) !== baseSnapshotOf(check.summary.model))) {
     notes.push(`the check sampled ${check.summary.model}; the fine-tunes were trained from ${bases.join(', ')}`);
   }
   const figure = effectFigure(points, { seed: input.bootstrapSeed });
