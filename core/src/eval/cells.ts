@@ -103,3 +103,20 @@ export function taskCacheKey(evaluation: Pick<PreparedEvaluation, 'sampling'>, e
 export function messagesHash(messages: ChatMessage[]): string {
   return createHash('sha256').update(stableStringify(messages), 'utf8').digest('hex').slice(0, 16);
 }
+
+/**
+ * A model's identity in cache keys. A served adapter's address changes with every start of the server (a new port),
+ * so it is named by its training run (`vllm:<run>`), and the base model served beside adapters by its name
+ * (`vllm:base:<model>`); any other model by its endpoint's base URL.
+ */
+export function cacheEndpointFor(model: Pick<EvalModel, 'serving' | 'runId' | 'role' | 'model'>, endpointId: string, baseServedByVllm: boolean): string {
+  if (model.serving === 'vllm') return `vllm:${model.runId}`;
+  if (model.role === 'base' && baseServedByVllm) return `vllm:base:${model.model}`;
+  return endpointId;
+}
+
+/** Whether the base model is requested from the vLLM server of the adapters (no endpoint named for it, same base). */
+export function baseServedByVllm(models: readonly EvalModel[], baseUrlGiven: boolean): boolean {
+  const base = models.find((model) => model.role === 'base');
+  return !!base && !baseUrlGiven && models.some((model) => model.serving === 'vllm' && model.trained?.baseModel === base.model);
+}

@@ -25,7 +25,7 @@ import { newRunId, type RecordedGrade } from '../check/store';
 import type { CheckSummary } from '../check/types';
 import type { ServedEndpoint, ServingBackend } from '../train/types';
 import type { BatchGroupResult, BatchRequest } from './batch/types';
-import { evalCells, evalTasks, messagesHash, taskCacheKey, taskMessages, type EvalCell, type EvalTask } from './cells';
+import { baseServedByVllm, cacheEndpointFor, evalCells, evalTasks, messagesHash, taskCacheKey, taskMessages, type EvalCell, type EvalTask } from './cells';
 import { readLabels, graderAgreement, type LabelledGrader } from './labels';
 import { evalResultPathsSafe, type EvalResultPaths } from './layout';
 import type { EvalModel, FoundModels } from './models';
@@ -179,28 +179,32 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
         throw new ServingError(`could not serve ${toServe.map((m) => m.name).join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    const vllmBase = baseServedByVllm(models, !!evaluation.baseUrl);
     for (const model of models) {
       if (model.serving === 'vllm') {
         const endpoint = served.find((ep) => ep.servedModel.modelId === model.trained!.modelId);
-        const batch = batchFor(model, '');
-        const baseUrl = endpoint?.baseUrl ?? 'vllm';
         routes.set(model.key, {
           provider: endpoint ? session.providerAt(endpoint.baseUrl) : fileEndpoint,
           model: endpoint?.model ?? model.trained!.modelId,
-          endpoint: baseUrl,
-          cacheEndpoint: `vllm:${model.runId}`,
-          batch,
+          endpoint: endpoint?.baseUrl ?? 'vllm run-batch',
+          cacheEndpoint: cacheEndpointFor(model, '', false),
+          batch: batchFor(model, ''),
+        });
+      } else if (model.role === 'base' && vllmBase) {
+        // The base model of served adapters is served by the same vLLM server (the file names no endpoint for it).
+        const endpoint = served.find((ep) => ep.servedModel.baseModel === model.model);
+        routes.set(model.key, {
+          provider: endpoint ? session.providerAt(endpoint.baseUrl) : fileEndpoint,
+          model: model.model,
+          endpoint: endpoint?.baseUrl ?? 'vllm run-batch',
+          cacheEndpoint: cacheEndpointFor(model, '', true),
+          batch: endpoint ? undefined : batchFor({ ...model, serving: 'vllm' }, ''),
         });
       } else {
         const provider = model.baseUrl ? session.providerAt(model.baseUrl) : fileEndpoint;
-        routes.set(model.key, { provider, model: model.model, endpoint: provider.baseUrl ?? provider.id, cacheEndpoint: provider.id, batch: batchFor(model, provider.baseUrl ?? provider.id) });
+        const baseUrl = provider.baseUrl ?? provider.id;
+        routes.set(model.key, { provider, model: model.model, endpoint: baseUrl, cacheEndpoint: cacheEndpointFor(model, provider.id, false), batch: batchFor(model, baseUrl) });
       }
-    }
-    // The base model of served adapters is served by the same vLLM server, unless the file names an endpoint for it.
-    const base = models.find((model) => model.role === 'base');
-    const sameBase = base && !evaluation.baseUrl ? served.find((ep) => ep.servedModel.baseModel === base.model) : undefined;
-    if (base && sameBase) {
-      routes.set(base.key, { provider: session.providerAt(sameBase.baseUrl), model: base.model, endpoint: sameBase.baseUrl, cacheEndpoint: `vllm:base:${base.model}`, batch: undefined });
     }
 
     const cells = evalCells(evaluation, models);
