@@ -15,6 +15,7 @@ export interface FakeFile {
   filename: string;
   purpose: string;
   content: string;
+  bytes?: number;
 }
 
 /** One batch as the fake keeps it. */
@@ -64,7 +65,7 @@ export function batchRoutes(options: BatchApiServerOptions, files: FakeFile[], b
   const progress = new Map<string, number>();
   const now = () => Math.floor(Date.now() / 1000);
   const addFile = (filename: string, purpose: string, content: string): FakeFile => {
-    const file = { id: `file-b${files.length + 1}`, filename, purpose, content };
+    const file = { id: `file-b${files.length + 1}`, filename, purpose, content, bytes: Buffer.byteLength(content) };
     files.push(file);
     return file;
   };
