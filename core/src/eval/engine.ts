@@ -14,11 +14,11 @@ import { gradeResponse, graderEnvironment, itemHashOf, prepareGrader } from '../
 import type { Grader, GraderEnvironment } from '../check/graders/types';
 import { runPool } from '../check/pool';
 import type { ResultOrigin } from '../check/provenance';
-import type { ModelProvider, ProviderError } from '../check/providers/types';
+import type { ChatResponse, ModelProvider, ProviderError } from '../check/providers/types';
 import { RecordLog } from '../check/record';
 import type { ResultsFileSystem } from '../check/resultsFs';
 import type { RetryNotice, RetryPolicy } from '../check/retry';
-import { obtainResponse, type ObtainedResponse } from '../check/sample';
+import { isChatResponse, obtainResponse, type ObtainedResponse } from '../check/sample';
 import { RunSession } from '../check/session';
 import { CheckSetupError } from '../check/setup';
 import { newRunId, type RecordedGrade } from '../check/store';
@@ -301,13 +301,12 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
       try {
         ({ route, messages, key } = requestOf(task));
         const batchError = batchErrors.get(key);
-        if (batchError && !(session.useCache && session.cache.has(key))) throw new Error(batchError);
-        obtained = await obtainResponse(
-          session,
-          route.provider,
-          { model: route.model, messages, temperature: evaluation.sampling.temperature, maxTokens: evaluation.sampling.maxTokens },
-          key,
-        );
+        if (batchError) throw new Error(batchError);
+        // An answer this run's batch obtained is used even with the cache off (`--no-cache` asks again, once).
+        const fromBatch = batchOf.has(key) ? await session.cache.get<ChatResponse>(key) : undefined;
+        obtained = isChatResponse(fromBatch)
+          ? { response: fromBatch, cached: false }
+          : await obtainResponse(session, route.provider, { model: route.model, messages, temperature: evaluation.sampling.temperature, maxTokens: evaluation.sampling.maxTokens }, key);
         if (!obtained) return;
         const itemHash = (itemHashes[itemIndex] ??= itemHashOf(item.value));
         const input = { item: item.value, itemHash, messages, response: obtained.response.text, responseKey: key };
