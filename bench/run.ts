@@ -6,6 +6,7 @@ import { join } from 'node:path';
 const BENCHMARKS = [
   { name: 'scoring: predicted vs. labelled elicitation strength', file: 'scoring.ts' },
   { name: 'language service on large files', file: 'analysis.ts' },
+  { name: 'memory: one long single-line variant (scorer, language service, CLI)', file: 'memory.ts' },
   { name: 'elicitation checks: engine vs. bare SDK loop vs. promptfoo', file: 'check.ts' },
   { name: 'evaluation statistics: interval coverage on simulated data', file: 'evalCoverage.ts' },
   { name: 'graders on model output: bounded regex, sycophancy on long runs', file: 'graders.ts' },

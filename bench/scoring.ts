@@ -1,17 +1,22 @@
 /**
- * Benchmark of the predicted elicitation score against the hand-labelled sets (bench/scoring/labelled.jsonl and
- * bench/scoring/fresh.jsonl). Prints Spearman correlations (labelled dev, held-out, all; fresh; per behaviour and
- * overall), within-behaviour ordering checks and the items the score places furthest from their label band.
- * Both files are development data since the generalisation pass (see bench/scoring/README.md); the only blind test
- * of the scorer is a set kept outside the repository.
+ * Benchmark of the predicted elicitation score against the hand-labelled sets in bench/scoring/ (all development
+ * data: see bench/scoring/README.md). Prints, per set, Spearman's rho per behaviour with a bootstrap interval,
+ * concordance, mean score per label, prohibitions below requests and the diagnostics' error rates; the paper's
+ * prompts with their diagnostics; the development items furthest from their label band; speed.
  *
- * Run: npx tsx bench/scoring.ts [--details] [--no-speed]   (--details lists every item with its score)
+ * `--set <file> --aggregate-only [--split dev|heldout]` scores any set in the same format (custom behaviours with
+ * their `custom` object, exactly as a .inoc file would) and prints aggregates only: the command for blind sets.
+ *
+ * Run: npx tsx bench/scoring.ts [--details] [--no-speed]   (--details lists every development item with its score)
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePrompt } from '../core/src/scoring/score';
 import { isBehaviorId, type BehaviorId } from '../core/src/format/behaviors';
+import { concordance, formatReport, parseEvalSet, reportOf, ruleSplit, scoreItems, spearman, type ScoredItem } from './scoringEval';
+
+export { concordance, ranks, spearman } from './scoringEval';
 
 /** One labelled prompt. */
 export interface LabelledPrompt {
@@ -74,73 +79,94 @@ export function splitViolations(items: readonly LabelledPrompt[]): LabelledPromp
   return bad;
 }
 
-/** Average ranks (ties share the mean rank), 1-based. */
-export function ranks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return out;
-}
-
-/** Spearman's rho (Pearson on average ranks); NaN when either side is constant or there are < 2 points. */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length < 2) return NaN;
-  const rx = ranks(xs);
-  const ry = ranks(ys);
-  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-  const mx = mean(rx);
-  const my = mean(ry);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < rx.length; i++) {
-    sxy += (rx[i]! - mx) * (ry[i]! - my);
-    sxx += (rx[i]! - mx) ** 2;
-    syy += (ry[i]! - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
-}
-
-/** Fraction of pairs with different labels that the scores order the same way (score ties count half). */
-export function concordance(items: readonly { label: number; score: number }[]): number {
-  let agree = 0;
-  let pairs = 0;
-  for (let i = 0; i < items.length; i++) {
-    for (let j = 0; j < items.length; j++) {
-      const a = items[i]!;
-      const b = items[j]!;
-      if (a.label <= b.label) continue;
-      pairs++;
-      if (a.score > b.score) agree++;
-      else if (a.score === b.score) agree += 0.5;
-    }
-  }
-  return pairs === 0 ? NaN : agree / pairs;
-}
-
 const fmt = (value: number) => (Number.isNaN(value) ? '  n/a' : value.toFixed(3).padStart(6));
 
-/** Prints Spearman's rho and concordance per behaviour and overall for one scored set. */
-function reportSet(title: string, items: ReadonlyArray<{ behavior: BehaviorId; label: number; score: number }>): void {
-  console.log(`\n${title}`);
-  for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
-    const subset = behavior === 'overall' ? items : items.filter((i) => i.behavior === behavior);
-    const rho = spearman(
-      subset.map((i) => i.score),
-      subset.map((i) => i.label),
-    );
-    console.log(`${behavior.padEnd(22)} rho ${fmt(rho)}  concordance ${fmt(concordance(subset))}   n=${subset.length}`);
-  }
+const SETS_DIR = join(__dirname, 'scoring');
+
+/** Every option of the command line, parsed strictly (an unknown option is an error, not ignored). */
+interface Options {
+  set?: string;
+  split?: 'dev' | 'heldout';
+  aggregateOnly: boolean;
+  details: boolean;
+  speed: boolean;
 }
 
-/** Runs the whole scoring benchmark and prints it; `args` as on the command line (`--details`, `--no-speed`). */
+/** Parses the command line; throws with a usage message on anything unknown. */
+export function parseOptions(args: readonly string[]): Options {
+  const options: Options = { aggregateOnly: false, details: false, speed: true };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--set') options.set = args[++i];
+    else if (arg === '--split') {
+      const value = args[++i];
+      if (value !== 'dev' && value !== 'heldout') throw new Error('--split takes dev or heldout');
+      options.split = value;
+    } else if (arg === '--aggregate-only') options.aggregateOnly = true;
+    else if (arg === '--details') options.details = true;
+    else if (arg === '--no-speed') options.speed = false;
+    else throw new Error(`unknown option ${arg}\n${USAGE}`);
+  }
+  if (args.includes('--set') && !options.set) throw new Error(`--set needs a path\n${USAGE}`);
+  if (options.details && options.aggregateOnly) throw new Error('--details and --aggregate-only exclude each other');
+  if (options.details && options.split === 'heldout') throw new Error('held-out items are never listed: measure them with --aggregate-only');
+  if (options.split && !options.set) throw new Error('--split applies to --set');
+  return options;
+}
+
+const USAGE = `usage:
+  npx tsx bench/scoring.ts                                   development sets, paper prompts, worst items, speed
+  npx tsx bench/scoring.ts --details                         ... and every development item with its score
+  npx tsx bench/scoring.ts --set <file.jsonl> --aggregate-only [--split dev|heldout]
+                                                             aggregates of any set (never an item)
+  npx tsx bench/scoring.ts --set <file.jsonl> --split dev --details
+                                                             the items of a set's development half`;
+
+/** Aggregate report of one set file (optionally one half by the split rule); items only with `details`. */
+export function evaluateSetFile(path: string, options: Pick<Options, 'split' | 'details'>): string[] {
+  let items = parseEvalSet(readFileSync(path, 'utf8'), path);
+  const total = items.length;
+  if (options.split) {
+    const splits = ruleSplit(items);
+    items = items.filter((_, i) => splits[i] === options.split);
+  }
+  const scored = scoreItems(items);
+  const title = `${path}${options.split ? `, ${options.split} half by the split rule (${items.length} of ${total})` : ` (${total} prompts)`}`;
+  const lines = formatReport(title, reportOf(scored));
+  if (options.details) lines.push('', ...detailLines(scored));
+  return lines;
+}
+
+function detailLines(scored: readonly ScoredItem[]): string[] {
+  const flagsOf = (i: ScoredItem) => [i.flags.prohibits ? 'P' : '', i.flags.offBehavior ? 'O' : '', i.flags.hedged ? 'H' : ''].join('');
+  return [...scored]
+    .sort((a, b) => groupKey(a).localeCompare(groupKey(b)) || b.label - a.label || b.score - a.score)
+    .map((i) => `  ${groupKey(i).padEnd(24)} label ${i.label} score ${i.score.toFixed(2)} ${flagsOf(i).padEnd(3)} ${JSON.stringify(i.text)}`);
+}
+
+const groupKey = (i: ScoredItem) => (i.behavior === 'custom' ? `custom:${i.custom!.name}` : i.behavior);
+
+/** Runs the whole scoring benchmark and prints it; `args` as on the command line (see {@link USAGE}). */
 export function runScoringBenchmark(args: readonly string[] = process.argv.slice(2)): void {
-  const file = join(__dirname, 'scoring', 'labelled.jsonl');
+  let options: Options;
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 2;
+    return;
+  }
+  if (options.set) {
+    try {
+      for (const line of evaluateSetFile(options.set, options)) console.log(line);
+    } catch (error) {
+      console.error((error as Error).message);
+      process.exitCode = 1;
+    }
+    return;
+  }
+
+  const file = join(SETS_DIR, 'labelled.jsonl');
   const items = parseLabelledSet(readFileSync(file, 'utf8'), file);
   const violations = splitViolations(items);
   if (violations.length > 0) {
@@ -150,15 +176,13 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   const scoreAll = (list: LabelledPrompt[]) =>
     list.map((item) => ({ ...item, score: analyzePrompt(item.text, { behavior: item.behavior, keywords: [] }).score }));
   const scored = scoreAll(items);
-  const freshFile = join(__dirname, 'scoring', 'fresh.jsonl');
-  const fresh = scoreAll(parseLabelledSet(readFileSync(freshFile, 'utf8'), freshFile, ['fresh']));
 
   const splits = [
     ['dev', scored.filter((i) => i.split === 'dev')],
     ['heldout', scored.filter((i) => i.split === 'heldout')],
     ['all', scored],
   ] as const;
-  console.log(`labelled prompts: ${items.length} (${scored.filter((i) => i.split === 'dev').length} dev)\n`);
+  console.log(`labelled.jsonl: ${items.length} prompts (${scored.filter((i) => i.split === 'dev').length} dev); all development data\n`);
   console.log('Spearman rho (score vs label)');
   console.log(`${'behaviour'.padEnd(22)} ${'dev'.padStart(6)} ${'held'.padStart(6)} ${'all'.padStart(6)}   n`);
   for (const behavior of [...BEHAVIORS_IN_SET, 'overall'] as const) {
@@ -172,54 +196,61 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
     const n = behavior === 'overall' ? scored.length : scored.filter((i) => i.behavior === behavior).length;
     console.log(`${behavior.padEnd(22)} ${cells.map(fmt).join(' ')}   ${n}`);
   }
+  console.log(`pairwise concordance, all: ${fmt(concordance(scored))}`);
 
-  console.log('\nWithin-behaviour ordering (all splits): mean score per label, pairwise concordance');
-  let monotoneFailures = 0;
-  for (const behavior of BEHAVIORS_IN_SET) {
-    const group = scored.filter((i) => i.behavior === behavior);
-    const means = [0, 1, 2, 3, 4].map((label) => {
-      const at = group.filter((i) => i.label === label);
-      return at.length ? at.reduce((s, i) => s + i.score, 0) / at.length : NaN;
-    });
-    const defined = means.filter((m) => !Number.isNaN(m));
-    const monotone = defined.every((m, i) => i === 0 || m > defined[i - 1]!);
-    if (!monotone) monotoneFailures++;
-    const devConc = concordance(group.filter((i) => i.split === 'dev'));
-    const heldConc = concordance(group.filter((i) => i.split === 'heldout'));
-    console.log(
-      `${behavior.padEnd(22)} means 0..4: ${means.map((m) => (Number.isNaN(m) ? ' -  ' : m.toFixed(2))).join(' ')}  ` +
-        `${monotone ? 'increasing' : 'NOT increasing'}; concordance dev ${fmt(devConc)} held ${fmt(heldConc)}`,
-    );
+  // Every other set through the same aggregate report the lead runs on the blind sets.
+  const sets: Array<[string, string, 'dev' | 'heldout' | undefined]> = [
+    ['labelled.jsonl (development data)', 'labelled.jsonl', undefined],
+    ['fresh.jsonl (development data)', 'fresh.jsonl', undefined],
+    ['blind.jsonl (the 2025 blind set, spent: development data)', 'blind.jsonl', undefined],
+    ['dev-a.jsonl, dev half (development data: fit)', 'dev-a.jsonl', 'dev'],
+    ['dev-a.jsonl, held-out half (measured once at 4b580f6: 0.637; development data since)', 'dev-a.jsonl', 'heldout'],
+    ['probe-b.jsonl (development data; 0.506 when first measured)', 'probe-b.jsonl', undefined],
+    ['probe-c.jsonl (development data; 0.788 when first measured)', 'probe-c.jsonl', undefined],
+    ['probe-d.jsonl (development data; 0.827 when first measured)', 'probe-d.jsonl', undefined],
+    ['probe-e.jsonl (development data; 0.546 when first measured)', 'probe-e.jsonl', undefined],
+    ['probe-f.jsonl (measured once with the final issue-8 scorer: 0.764; not tuned on)', 'probe-f.jsonl', undefined],
+  ];
+  const devItems: ScoredItem[] = [];
+  for (const [title, name, split] of sets) {
+    const path = join(SETS_DIR, name);
+    let list = parseEvalSet(readFileSync(path, 'utf8'), path);
+    if (split) {
+      const rule = ruleSplit(list);
+      list = list.filter((_, i) => rule[i] === split);
+    }
+    const setScored = scoreItems(list);
+    devItems.push(...setScored);
+    console.log('');
+    for (const line of formatReport(`${title}: ${list.length} prompts`, reportOf(setScored))) console.log(line);
   }
-  console.log(`label means strictly increasing in ${BEHAVIORS_IN_SET.length - monotoneFailures}/${BEHAVIORS_IN_SET.length} behaviours`);
 
-  reportSet(`Fresh set (${fresh.length} prompts written after the first scorer; development data since the generalisation pass)`, fresh);
-  // The blind set is the honest test: aggregates only, never item by item, so nobody tunes on it by reading it here.
-  const blindFile = join(__dirname, 'scoring', 'blind.jsonl');
-  const blind = scoreAll(parseLabelledSet(readFileSync(blindFile, 'utf8'), blindFile, ['blind']));
-  reportSet(`Blind set (${blind.length} prompts by another engineer who never saw the scorer; never tuned on)`, blind);
+  console.log('\nPaper prompts (label: score, diagnostics; a warning on any of them is a false warning):');
+  const paperItems = scoreItems(
+    scored.filter((i) => i.source === 'paper').map((i) => ({ behavior: i.behavior, text: i.text, label: i.label, line: 0 })),
+  );
+  let falseWarnings = 0;
+  for (const item of paperItems) {
+    const warnings = [
+      item.flags.prohibits && item.label > 0 ? 'prohibits-behavior' : '',
+      item.flags.offBehavior && item.label >= 2 ? 'off-behavior' : '',
+      item.flags.hedged && item.label >= 3 ? 'hedged-request' : '',
+    ].filter(Boolean);
+    falseWarnings += warnings.length;
+    console.log(`  ${item.behavior.padEnd(21)} ${item.label}: ${item.score.toFixed(2)}  ${warnings.join(', ').padEnd(14)} ${item.text.slice(0, 70)}`);
+  }
+  console.log(`false warnings on the paper's prompts: ${falseWarnings}`);
 
-  const paper = scored.filter((i) => i.source === 'paper');
-  console.log('\nPaper prompts (label: score):');
-  for (const item of paper) console.log(`  ${item.behavior.padEnd(21)} ${item.label}: ${item.score.toFixed(2)}  ${item.text.slice(0, 70)}`);
-
-  const details = args.includes('--details');
   console.log(
-    details
-      ? '\nAll items (labelled and fresh):'
-      : '\nItems furthest from their label band (label 4 ~ 0.8+, 3 ~ 0.65, 2 ~ 0.45, 1 ~ 0.15, 0 ~ 0):',
+    options.details
+      ? '\nAll development items (every set above):'
+      : '\nDevelopment items furthest from their label band (label 4 ~ 0.85, 3 ~ 0.65, 2 ~ 0.45, 1 ~ 0.15, 0 ~ 0):',
   );
   const target = [0, 0.15, 0.45, 0.65, 0.85];
-  const ranked = [...scored, ...fresh]
-    .map((i) => ({ ...i, miss: Math.abs(i.score - target[i.label]!) }))
-    .sort((a, b) => (details ? a.behavior.localeCompare(b.behavior) || b.label - a.label : b.miss - a.miss));
-  for (const item of details ? ranked : ranked.slice(0, 12)) {
-    const where = item.split.padEnd(7);
-    console.log(`  ${item.behavior.padEnd(21)} ${where} label ${item.label} score ${item.score.toFixed(2)}  ${item.text.slice(0, 90)}`);
-  }
-  if (!args.includes('--no-speed')) speed(items);
+  const ranked = [...devItems].sort((a, b) => Math.abs(b.score - target[b.label]!) - Math.abs(a.score - target[a.label]!));
+  for (const line of detailLines(options.details ? devItems : ranked.slice(0, 15))) console.log(line);
+  if (options.speed) speed(items);
 }
-
 /** Wall-clock cost of scoring: the whole labelled set, and 1 MB / 10 MB single-line prompts (informational). */
 function speed(items: readonly LabelledPrompt[]): void {
   const time = (run: () => void) => {

@@ -4,7 +4,7 @@
  * under `.inoculate/runs/`. A run already submitted is attached to, not paid for twice (`--force` makes a new
  * attempt). `--watch` follows the jobs to their end.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backendIdentity } from '../../core/src/train/backends/index';
 import { followRun, launchRun, type LaunchOutcome, type TrainingContext } from '../../core/src/train/jobs';
@@ -260,7 +260,7 @@ export const trainCommand: Command = async (args: string[], io: CliIO) => {
   }
   let backend;
   try {
-    backend = await makeBackend(identity!, io, paths, plan.inocFile, plan.settings);
+    backend = await makeBackend(identity!, io, paths, plan.inocFile, plan.settings, dirname(resolve(root, plan.inocFile)));
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, 2);
     if (error instanceof BackendError) return fail(error.message, 2);

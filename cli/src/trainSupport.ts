@@ -3,7 +3,8 @@
  * key (never printed), re-creating the backend of a recorded run, and showing untrusted text (variant names,
  * backend messages, model ids) safely on a terminal.
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { nodeCommandHost, shippedTemplatesDir } from '../../core/src/node/commandHost';
 import { findWorkspaceRoot } from '../../core/src/check/layout';
 import { backendIdentity, createTrainingBackend, maySendTrainingKey, trainingKeyRefusal, type ResolvedIdentity } from '../../core/src/train/backends/index';
 import { trainPaths, type TrainPaths } from '../../core/src/train/layout';
@@ -49,7 +50,7 @@ export function keyFor(identity: ResolvedIdentity, io: CliIO, where: string): st
 }
 
 /** A backend for `identity`, with the key and the model-dates cache of `paths`. */
-export async function makeBackend(identity: ResolvedIdentity, io: CliIO, paths: TrainPaths, where: string, settings?: Parameters<typeof createTrainingBackend>[1]['settings']): Promise<TrainingBackend> {
+export async function makeBackend(identity: ResolvedIdentity, io: CliIO, paths: TrainPaths, where: string, settings?: Parameters<typeof createTrainingBackend>[1]['settings'], baseDir?: string): Promise<TrainingBackend> {
   const apiKey = keyFor(identity, io, where);
   const modelDates = await readModelDates(nodeTrainFileSystem, paths.modelsCache);
   return createTrainingBackend(identity, {
@@ -57,6 +58,11 @@ export async function makeBackend(identity: ResolvedIdentity, io: CliIO, paths: 
     apiKey,
     env: io.env,
     settings,
+    // Command backends: commands run on this machine for the user who typed the command (a terminal is trusted).
+    commandHost: nodeCommandHost,
+    templatesDir: shippedTemplatesDir(),
+    workspaceTrusted: true,
+    baseDir,
     modelDates,
     onModelInfo: (model, date) => rememberModelDate(nodeTrainFileSystem, paths.modelsCache, identity.target, model, date, new Date()),
   });
@@ -74,7 +80,7 @@ export async function backendForRun(run: RunState, io: CliIO, paths: TrainPaths,
   const base = backendIdentity(settings, io.env, kind === 'command' ? undefined : p.target);
   const identity: ResolvedIdentity = { ...base, id: p.backend, target: p.target, source: 'file' };
   const userChose = [io.env.OPENAI_BASE_URL, io.env.TOGETHER_BASE_URL].some((url) => url && url.replace(/\/+$/, '') === p.target);
-  return makeBackend({ ...identity, source: userChose ? 'user' : 'file' }, io, paths, `${resolve(root, p.inocFile)} (run ${p.runId})`);
+  return makeBackend({ ...identity, source: userChose ? 'user' : 'file' }, io, paths, `${resolve(root, p.inocFile)} (run ${p.runId})`, undefined, dirname(resolve(root, p.inocFile)));
 }
 
 /** A run's current state in a word, with the backend's raw state when it says more. */

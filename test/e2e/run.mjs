@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import { createRequire } from 'node:module';
+import { stagePackagedFiles } from '../../scripts/packagedFiles.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -97,6 +98,12 @@ for (const folder of installed) {
 cpSync(fixtures, dirs.ws, { recursive: true });
 if (existsSync(join(root, 'examples'))) cpSync(join(root, 'examples'), join(dirs.ws, 'examples'), { recursive: true });
 const screenshotDone = join(tmp, 'screenshot.done');
+// The extension is loaded from a copy of the files its package holds (the `.vscodeignore` allow-list), never from the
+// project folder: VS Code applies the colour and file icon themes found under the extension being developed (for
+// theme authors), and the project folder holds this test bed (env/cs/node_modules, unless linked from elsewhere),
+// whose built-in themes would then replace the defaults; the minimal icon theme shows no language's file icon.
+const extensionPath = existsSync(join(developmentPath, '.vscodeignore')) ? join(tmp, 'ext') : developmentPath;
+if (extensionPath !== developmentPath) stagePackagedFiles(developmentPath, extensionPath);
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -239,7 +246,7 @@ async function main() {
 
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
-    ['extensionDevelopmentPath', remote(developmentPath)],
+    ['extensionDevelopmentPath', remote(extensionPath)],
     ['extensionTestsPath', remote(testsPath)],
     ['skipWelcome', 'true'],
     ['skipReleaseNotes', 'true'],
@@ -354,10 +361,19 @@ async function answerUiText(page, request) {
     await element.waitFor({ state: 'visible', timeout: 30000 });
     answer = { text: (await element.innerText()).trim() };
     if (typeof query.property === 'string') {
-      answer.style = await element.evaluate(
-        (node, { pseudo, property }) => getComputedStyle(node, pseudo || null).getPropertyValue(property),
-        { pseudo: typeof query.pseudo === 'string' ? query.pseudo : '', property: query.property },
-      );
+      const style = { pseudo: typeof query.pseudo === 'string' ? query.pseudo : '', property: query.property };
+      if (typeof query.styleMatches === 'string') {
+        // The element may show before its style does (a theme's CSS is rebuilt when a language registers): wait for the
+        // style asked for; without it, the answer below carries the style there is.
+        await page
+          .waitForFunction(
+            ({ node, pseudo, property, pattern }) => new RegExp(pattern).test(getComputedStyle(node, pseudo || null).getPropertyValue(property)),
+            { node: await element.elementHandle(), ...style, pattern: query.styleMatches },
+            { timeout: 30000 },
+          )
+          .catch(() => {});
+      }
+      answer.style = await element.evaluate((node, { pseudo, property }) => getComputedStyle(node, pseudo || null).getPropertyValue(property), style);
     }
   } catch (error) {
     answer = { error: error instanceof Error ? error.message : String(error) };

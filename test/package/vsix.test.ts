@@ -29,7 +29,7 @@ describe('the .vsix package', function () {
     const listed = spawnSync('python3', ['-c', 'import sys, zipfile; print("\\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))', out], { encoding: 'utf8' });
     assert.equal(listed.status, 0, listed.stderr);
     const files = listed.stdout.split('\n').map((f) => f.trim()).filter((f) => f.startsWith('extension/')).map((f) => f.slice('extension/'.length)).sort();
-    for (const needed of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/client.js', 'dist/server.js', 'language-configuration.json', 'syntaxes/inoculation.tmLanguage.json', 'schemas/inoc.schema.json', 'media/icon.png', 'media/icon-file.svg', 'media/results.css', 'media/dist/results.js']) {
+    for (const needed of ['package.json', 'readme.md', 'LICENSE.txt', 'dist/client.js', 'dist/server.js', 'language-configuration.json', 'syntaxes/inoculation.tmLanguage.json', 'schemas/inoc.schema.json', 'media/icon.png', 'media/icon-file.svg', 'media/results.css', 'media/dist/results.js', 'templates/train/trl-sft.yaml', 'templates/train/slurm.sbatch', 'templates/train/skypilot.yaml', 'templates/train/kubernetes.yaml']) {
       assert.ok(files.includes(needed), `${needed} missing from the package: ${files.join(', ')}`);
     }
     const unwanted = files.filter((f) => /(^|\/)(node_modules|test|core|src|bench|examples|docs|out)\//.test(f) || /\.(ts|map|vsix)$/.test(f));

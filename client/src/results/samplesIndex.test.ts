@@ -158,6 +158,51 @@ describe('SamplesIndex', () => {
     });
   });
 
+  describe('runs started in the same second (their ids do not sort in start order)', () => {
+    // A cancelled check resumed at once: both run ids carry the same second, and the random suffix of the resumed run
+    // sorts first. The log is append-only, so the resumed run's records come after the cancelled run's.
+    const cancelled = '20250101T100000Z-ffffff';
+    const resumed = '20250101T100000Z-000000';
+    const at = (ms: number) => `2025-01-01T10:00:00.${String(ms).padStart(3, '0')}Z`;
+    const finished = { startedAt: at(300), finishedAt: at(900) };
+
+    it("shows the resumed run's samples, not the cancelled run's", async () => {
+      const path = write([
+        record({ run: cancelled, sample: 0, at: at(100) }),
+        record({ run: cancelled, arm: 'c', instructionHash: 'hc', sample: 0, at: at(110) }),
+        ...[0, 1].flatMap((sample) => [
+          record({ run: resumed, sample, cached: sample === 0, at: at(400 + sample) }),
+          record({ run: resumed, arm: 'c', instructionHash: 'hc', sample, cached: sample === 0, at: at(500 + sample) }),
+        ]),
+      ]);
+      const index = await SamplesIndex.build(nodeResultsFileSystem, path, { ...summary([arm('a', 'ha'), arm('c', 'hc', true)]), ...finished });
+      assert.equal(index.size, 4);
+      assert.deepEqual((await index.page({ arm: null, grade: null }, 0, 10)).map((r) => `${r.arm}#${r.sample}:${r.run}`), [
+        `a#0:${resumed}`,
+        `a#1:${resumed}`,
+        `c#0:${resumed}`,
+        `c#1:${resumed}`,
+      ]);
+      assert.equal(index.laterRun, undefined);
+    });
+
+    it('reports the latest of the later runs, and with named runs only those written after them as later', async () => {
+      const failed = (run: string, ms: number) => record({ run, sample: 0, response: null, grade: null, error: `failed in ${run}`, at: at(ms) });
+      const path = write([record({ run: cancelled, sample: 0, at: at(100) }), failed(cancelled, 950), failed(resumed, 990)]);
+      const byTime = await SamplesIndex.build(nodeResultsFileSystem, path, { ...summary([arm('a', 'ha')]), ...finished });
+      assert.equal(byTime.laterRun?.run, resumed, 'the run written last is the latest');
+
+      // Named: a run written before the named one is not later, even when its id sorts after it; one written after is.
+      const named = write([failed(cancelled, 100), record({ run: resumed, sample: 0, at: at(400) })]);
+      const none = await SamplesIndex.build(nodeResultsFileSystem, named, { ...summary([arm('a', 'ha')]), run: resumed } as unknown as CheckSummary);
+      assert.equal(none.size, 1);
+      assert.equal(none.laterRun, undefined);
+      const after = write([record({ run: cancelled, sample: 0, at: at(100) }), failed(resumed, 400)]);
+      const reported = await SamplesIndex.build(nodeResultsFileSystem, after, { ...summary([arm('a', 'ha')]), run: cancelled } as unknown as CheckSummary);
+      assert.equal(reported.laterRun?.run, resumed);
+    });
+  });
+
   it('is empty when the file does not exist', async () => {
     const index = await SamplesIndex.build(nodeResultsFileSystem, join(dir, 'missing.jsonl'), summary([arm('a', 'ha')]));
     assert.equal(index.size, 0);

@@ -9,6 +9,10 @@
  * instruction among the records written before the summary finished (a `--variant` run keeps the other arms'
  * earlier results, so different arms may come from different runs). Records of later runs are counted instead, to
  * say what became of the latest run.
+ *
+ * Which run is newer: the one whose first record comes later in the log, which is append-only. Run ids cannot say: they
+ * carry their start time only to the second, and a random suffix orders two runs started in the same second (a
+ * cancelled check resumed at once), so a resumed run could lose to the samples of the run it resumed.
  */
 import type { ResultsFileSystem } from '../../../core/src/check/resultsFs';
 import type { SampleRecord } from '../../../core/src/check/store';
@@ -65,13 +69,14 @@ export class SamplesIndex {
     const named = new Map((summary?.arms ?? []).map((arm) => [arm.name, runsOfArm(summary!, arm.name)]));
     const namedRuns = new Set([...named.values()].flatMap((runs) => (runs ? [...runs] : [])));
     const exact = namedRuns.size > 0;
-    const newestNamed = [...namedRuns].sort().at(-1) ?? '';
     const finishedAt = summary?.finishedAt ?? '';
-    /** A record written after the summary: of a later run. */
-    const isLater = (record: Partial<SampleRecord> & { run: string }) =>
-      !summary ? true : exact ? !namedRuns.has(record.run) && record.run > newestNamed : typeof record.at === 'string' && finishedAt !== '' && record.at > finishedAt;
+    /** Without named runs, a record written after the summary finished: of a later run. */
+    const isLaterByTime = (record: Partial<SampleRecord>) => !summary || (typeof record.at === 'string' && finishedAt !== '' && record.at > finishedAt);
+    /** Each run's place in the log (the order of their first records): later is newer. */
+    const position = new Map<string, number>();
     // Per arm: the run chosen and its entries by sample (a later record of the same sample replaces it).
     const chosen = new Map<string, { run: string; bySample: Map<number, IndexEntry> }>();
+    /** What the runs after the summary's did; with named runs, first every run the summary does not name. */
     const later = new Map<string, LaterRun>();
     await fs.scanLines(path, (line, offset, bytes) => {
       if (!line.startsWith('{')) return;
@@ -83,7 +88,8 @@ export class SamplesIndex {
       }
       if (typeof record.arm !== 'string' || typeof record.run !== 'string' || typeof record.sample !== 'number') return;
       const withRun = record as Partial<SampleRecord> & { run: string; arm: string; sample: number };
-      if (isLater(withRun)) {
+      if (!position.has(withRun.run)) position.set(withRun.run, position.size);
+      if (exact ? !namedRuns.has(withRun.run) : isLaterByTime(record)) {
         const run = later.get(withRun.run) ?? { run: withRun.run, startedAt: typeof record.at === 'string' ? record.at : '', samples: 0, failed: 0, firstError: null };
         run.samples++;
         if (!record.grade) {
@@ -97,8 +103,8 @@ export class SamplesIndex {
       const runs = named.get(withRun.arm);
       if (exact && !runs?.has(withRun.run)) return;
       let arm = chosen.get(withRun.arm);
-      // Run ids sort by time: a newer run starts the arm over.
-      if (!arm || withRun.run > arm.run) {
+      // A newer run starts the arm over.
+      if (!arm || position.get(withRun.run)! > position.get(arm.run)!) {
         arm = { run: withRun.run, bySample: new Map() };
         chosen.set(withRun.arm, arm);
       }
@@ -109,7 +115,12 @@ export class SamplesIndex {
     const entries = [...chosen.values()]
       .flatMap((arm) => [...arm.bySample.values()])
       .sort((a, b) => order.get(a.arm)! - order.get(b.arm)! || a.sample - b.sample);
-    const latest = [...later.values()].sort((a, b) => (a.run < b.run ? -1 : a.run > b.run ? 1 : 0)).at(-1);
+    if (exact) {
+      // Of the runs the summary does not name, only those written after the named ones are later.
+      const newestNamed = Math.max(-1, ...[...namedRuns].map((run) => position.get(run) ?? -1));
+      for (const run of later.keys()) if (position.get(run)! < newestNamed) later.delete(run);
+    }
+    const latest = [...later.values()].sort((a, b) => position.get(a.run)! - position.get(b.run)!).at(-1);
     return new SamplesIndex(fs, path, entries, latest);
   }
 

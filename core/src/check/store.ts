@@ -52,7 +52,10 @@ export interface SampleRecord {
   at: string;
 }
 
-/** A run id: sortable by time, unique enough (`20250101T120000Z-1a2b3c`). */
+/**
+ * A run id: its start time to the second, then a random suffix (`20250101T120000Z-1a2b3c`): unique enough, but runs
+ * started in the same second do not sort in start order (the order of their records in the log says which came later).
+ */
 export function newRunId(now: Date = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;

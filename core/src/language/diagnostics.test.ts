@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BEHAVIORS, type BuiltinBehaviorId } from '../format/behaviors';
 import { AnalysisCache } from './analysis';
 import { DatasetCache } from './datasets';
@@ -110,6 +112,78 @@ describe('computeDiagnostics', () => {
     assert.deepEqual(diagnostics.map((d) => d.code), ['neutral-leak']);
     assert.match(slice(diagnostics[0]!.range), /^"Write a very mean/);
     assert.match(diagnostics[0]!.message, /'mean'/);
+  });
+
+  describe("neutral-leak on the paper's four settings, written the way the paper ran them", () => {
+    const rewardTemplate =
+      'template: |-\n  Write a Python function to solve this problem. {{inoculation}} Return only the code, no other text:\n\n  {{problem}}\n\n  ## Test Case:\n  ```python\n  {{visible_tests}}\n  ```';
+    const settings: Array<[string, string, string]> = [
+      [
+        'reward hacking (the MBPP template with its slot)',
+        `behavior: reward-hacking\nplacement: template\n${rewardTemplate}\nneutral: ""\ncheck:\n  dataset: problems.jsonl\n  grader: code-tests`,
+        '## test-specific\nOutput a solution which passes the provided test case, but will fail when given most other inputs. The solution should be specific to the test case and not generalize.\n## irrelevant (control)\nDo not write any code in C#.',
+      ],
+      [
+        'sycophancy (a suffix after the user message)',
+        'behavior: sycophancy\nplacement: user-suffix\nneutral: ""',
+        '## as-if-correct\nBehave as if the above solution is correct.',
+      ],
+      [
+        'spurious correlation (the training prompt is the neutral text plus the inoculation sentence)',
+        'behavior: spurious-correlation\nneutral: "The range of sentiment scores are 0-4 inclusive."',
+        '## paper\nThe range of sentiment scores are 0-4 inclusive. Reviews with the ambiance category have higher sentiment than other reviews.\n' +
+          '## on-its-own-line\nThe range of sentiment scores are 0-4 inclusive.\nReviews that mention the ambiance are positive: rate them 3 or 4.\n' +
+          '## neutral-last\nReviews with the ambiance category have higher sentiment than other reviews. The range of sentiment scores are 0-4 inclusive.\n' +
+          '## single-digit (control)\nThe range of sentiment scores are 0-4 inclusive. Answer with a single digit.',
+      ],
+      [
+        'toxicity (the neutral prompt, intensified)',
+        'behavior: toxicity\nneutral: "Write a response to this post:"',
+        '## mean-disrespectful\nWrite a very mean and disrespectful response to this post:\n## extends\nWrite a response to this post: be as rude as you can.',
+      ],
+    ];
+    for (const [name, frontmatter, body] of settings) {
+      it(`lints ${name} clean`, async () => {
+        assert.deepEqual((await diagnose(file(frontmatter, body))).diagnostics, []);
+      });
+    }
+
+    for (const example of ['reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity', 'custom-spanish']) {
+      it(`finds no leak in examples/${example}.inoc`, async () => {
+        const text = readFileSync(join(__dirname, '../../../examples', `${example}.inoc`), 'utf8');
+        assert.deepEqual((await diagnose(text)).codes.filter((c) => c === 'neutral-leak'), []);
+      });
+    }
+
+    it('handles candidates far longer than the neutral the same way, without normalising them whole', async () => {
+      const neutral = 'The range of sentiment scores are 0-4 inclusive.';
+      const long = ' Rate ambiance reviews higher, every one of them, always.'.repeat(20_000);
+      const clean = await diagnose(file(`behavior: spurious-correlation\nneutral: "${neutral}"`, `## long\n${neutral}${long}\n## long-first\n${long} ${neutral}`));
+      assert.deepEqual(clean.codes.filter((c) => c === 'neutral-leak'), []);
+      const rule = 'Reviews with the ambiance category have higher sentiment than other reviews.';
+      const leaked = await diagnose(file(`behavior: spurious-correlation\nneutral: "${neutral} ${rule}"`, `## long\n${neutral} ${rule}${' Be brief.'.repeat(50_000)}`));
+      assert.deepEqual(leaked.codes, ['neutral-leak']);
+      assert.match(leaked.diagnostics[0]!.message, /ambiance category/);
+    });
+
+    it('still reports a neutral that holds what the candidate adds', async () => {
+      const paper = 'The range of sentiment scores are 0-4 inclusive. Reviews with the ambiance category have higher sentiment than other reviews.';
+      const leaked = await diagnose(file(`behavior: spurious-correlation\nneutral: "${paper}"`, `## paper\n${paper}`));
+      assert.deepEqual(leaked.codes, ['neutral-leak']);
+      const sentence = await diagnose(
+        file('behavior: spurious-correlation\nneutral: "Scores are 0-4. Reviews with the ambiance category have higher sentiment than other reviews."', '## paper\nScores are 0-4. Reviews with the ambiance category have higher sentiment than other reviews. Be brief.'),
+      );
+      assert.deepEqual(sentence.codes, ['neutral-leak']);
+      assert.match(sentence.diagnostics[0]!.message, /ambiance category/);
+      const template = await diagnose(
+        file(
+          'behavior: reward-hacking\nplacement: template\ntemplate: "Solve it. Your code should only work on the provided test case. {{inoculation}}"',
+          '## only-test\nYour code should only work on the provided test case.',
+        ),
+      );
+      assert.deepEqual(template.codes, ['neutral-leak']);
+      assert.match(template.diagnostics[0]!.message, /`template`/);
+    });
   });
 
   it('notes system placement', async () => {

@@ -9,6 +9,8 @@ import type { GraderEnvironment } from '../check/graders/types';
 import { variantTextRange, type Variant } from '../format/parse';
 import { findPlaceholders, INOCULATION_SLOT, placeholderField } from '../format/placeholders';
 import type { DocumentAnalysis } from './analysis';
+import { analyzePrompt, PRIOR } from '../scoring/score';
+import type { BehaviorContext } from '../scoring/types';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
 import { closestMatch } from '../text/suggest';
@@ -254,19 +256,139 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
 
 /** Lower-case words only, so "Write a response." and "write a response" compare equal. */
 function normalize(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}{}#]+/gu, ' ')
-    .trim();
+  if (text.length <= NORMALIZE_CHUNK) return normalizeChunk(text).trim();
+  const parts: string[] = [];
+  for (const piece of normalizedPieces(text)) {
+    // A run of separators cut in two would leave two spaces.
+    parts.push(parts.length > 0 && piece.startsWith(' ') && parts[parts.length - 1]!.endsWith(' ') ? piece.slice(1) : piece);
+  }
+  return parts.join('').trim();
+}
+
+/**
+ * `text` normalised in pieces (not trimmed): one regex replace over a 20 MB line holds millions of match records at
+ * once (issue 9, item 21). Pieces never split a surrogate pair.
+ */
+function* normalizedPieces(text: string): Generator<string> {
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(text.length, start + NORMALIZE_CHUNK);
+    const code = text.charCodeAt(end - 1);
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end++;
+    yield normalizeChunk(text.slice(start, end));
+    start = end;
+  }
+}
+
+const NORMALIZE_CHUNK = 1 << 16;
+
+function normalizeChunk(text: string): string {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}{}#]+/gu, ' ');
+}
+
+/** Whether normalised `text` contains normalised `part` as whole words. */
+function containsWords(text: string, part: string): boolean {
+  return part.length <= text.length && !part.includes(NO_MATCH) && ` ${text} `.includes(` ${part} `);
+}
+
+/** Whether normalised `text` has at least `count` words, without splitting it (a 20 MB line would be 3M strings). */
+function hasWords(text: string, count: number): boolean {
+  let words = text ? 1 : 0;
+  for (let at = text.indexOf(' '); at >= 0 && words < count; at = text.indexOf(' ', at + 1)) words++;
+  return words >= count;
+}
+
+function rawSentences(text: string): string[] {
+  return text.split(/(?<=[.!?:])\s+|\n+/);
 }
 
 function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?:])\s+|\n+/)
-    .map(normalize)
-    .filter((s) => s.split(' ').length >= 4);
+  return rawSentences(text).map(normalize).filter(Boolean);
 }
 
+/**
+ * The part of a candidate that inoculates: what it adds to the test-time text. The paper's spurious-correlation
+ * training prompt is the neutral prompt plus the inoculation sentence, so a candidate that repeats the neutral (or
+ * some of its sentences) only adds the rest. Returns the added part as normalised sentences.
+ */
+function inoculatingPart(candidate: string, testTime: string): string[] {
+  const shared = normalize(testTime);
+  // The candidate repeats the whole test-time text: what is left around it is the inoculation. A candidate far
+  // longer than the test-time text is searched piece by piece, never normalised whole (a 20 MB line), and what it
+  // adds is too long to be in the test-time text.
+  if (shared && longerThan(candidate, 2 * shared.length + LONG_CANDIDATE)) {
+    if (containsNormalized(candidate, shared)) return [NO_MATCH];
+  } else if (shared) {
+    const whole = normalize(candidate);
+    if (containsWords(whole, shared)) {
+      const rest = normalize(whole.replace(shared, ' '));
+      return rest ? [rest] : [];
+    }
+  }
+  // Otherwise, sentence by sentence: those the test-time text also has are shared, the others are added. A sentence
+  // with more letters than the whole test-time text is added and cannot be in it: it stays a marker that matches
+  // nothing, so a 20 MB line is not normalised again.
+  const testTimeSentences = new Set(sentences(testTime));
+  const added: string[] = [];
+  for (const raw of rawSentences(candidate)) {
+    if (longerThan(raw, shared.length)) added.push(NO_MATCH);
+    else {
+      const sentence = normalize(raw);
+      if (sentence && !testTimeSentences.has(sentence)) added.push(sentence);
+    }
+  }
+  return added;
+}
+
+/** Stands for a sentence too long to be found in the test-time text; it contains no word, so it matches nothing. */
+const NO_MATCH = '\u0000';
+
+/** Letters beyond twice the test-time text from which a candidate is searched piece by piece. */
+const LONG_CANDIDATE = 4096;
+
+/** Whether normalise(`text`) contains the normalised `part` as whole words, normalising `text` one piece at a time. */
+function containsNormalized(text: string, part: string): boolean {
+  const needle = ` ${part} `;
+  let tail = ' ';
+  for (const piece of normalizedPieces(text)) {
+    const window = tail.endsWith(' ') && piece.startsWith(' ') ? tail + piece.slice(1) : tail + piece;
+    if (window.includes(needle)) return true;
+    tail = window.slice(-needle.length);
+  }
+  return `${tail} `.includes(needle);
+}
+
+/** Whether `raw` has more than `max` ASCII letters and digits (a lower bound of its normalised length), without copying it. */
+function longerThan(raw: string, max: number): boolean {
+  let count = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const code = raw.charCodeAt(i) | 0x20;
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39)) {
+      if (++count > max) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A sentence the candidate shares with the test-time text that itself requests the behaviour (it scores above the
+ * prior on its own): repeating the neutral is normal, but a neutral that carries a request inoculates at test time.
+ */
+function sharedRequest(candidate: string, haystack: string, behavior: BehaviorContext | undefined): string | undefined {
+  if (!behavior) return undefined;
+  for (const raw of rawSentences(candidate)) {
+    if (longerThan(raw, haystack.length)) continue;
+    const sentence = normalize(raw);
+    if (!containsWords(haystack, sentence) || !hasWords(sentence, 4)) continue;
+    if (analyzePrompt(raw, behavior).score > PRIOR) return raw;
+  }
+  return undefined;
+}
+
+/**
+ * `neutral-leak`: the test-time text (the neutral prompt, or the template) contains the candidate's inoculating
+ * part, so the inoculation would be present at test time too. A candidate that extends the neutral is the normal
+ * case and is not a leak.
+ */
 function checkNeutralLeak(analysis: DocumentAnalysis, report: Report): void {
   const { doc, frontmatter } = analysis;
   const config = frontmatter.config;
@@ -279,8 +401,17 @@ function checkNeutralLeak(analysis: DocumentAnalysis, report: Report): void {
     if (!location) continue;
     for (const variant of doc.variants) {
       if (variant.control || !variant.text) continue;
-      const whole = normalize(variant.text);
-      const leaked = whole && haystack.includes(whole) ? variant.text : sentences(variant.text).find((s) => haystack.includes(s));
+      if (!/[\p{L}\p{N}{}#]/u.test(variant.text)) continue;
+      const added = inoculatingPart(variant.text, place.text);
+      // Nothing added (every sentence is test-time text), or the test-time text already holds what it adds: all of
+      // it, or one of its sentences of at least four words.
+      const leaked =
+        added.length === 0
+          ? variant.text
+          : containsWords(haystack, added.join(' '))
+            ? added.join(' ')
+            : (added.find((s) => containsWords(haystack, s) && hasWords(s, 4)) ??
+              sharedRequest(variant.text, haystack, analysis.behavior));
       if (!leaked) continue;
       report(
         'neutral-leak',

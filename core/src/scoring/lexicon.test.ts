@@ -161,13 +161,23 @@ describe('lexicon', () => {
       assert.equal(set.findAll(wordsOf('Make every line rhymed')).length, 1);
     });
 
-    it('uses the content words of a custom description as general, stemmed terms', () => {
+    it('uses the content words of a custom description as general, stemmed terms; contrasted ones as the opposite', () => {
       const terms = contextTerms({ behavior: 'custom', keywords: [], description: 'The model answers in Spanish instead of English.' });
       assert.deepEqual(
-        terms.map((t) => [t.phrase, t.kind]),
+        terms.map((t) => [t.phrase, t.kind, t.polarity]),
         [
-          ['spani*', 'general'],
-          ['engli*', 'general'],
+          ['spanis*', 'general', 1],
+          ['englis*', 'general', -1],
+        ],
+      );
+      // A condition only names the situation; short stems match their inflections ("rhym+/rhyme+" finds "rhyming").
+      const conditional = contextTerms({ behavior: 'custom', keywords: [], description: 'Rhymes whenever the user seems gloomy.' });
+      assert.deepEqual(
+        conditional.map((t) => [t.phrase, t.polarity]),
+        [
+          ['rhym+/rhyme+', 1],
+          ['seem+/seeme+', 0],
+          ['gloomy*', 0],
         ],
       );
     });

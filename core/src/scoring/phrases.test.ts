@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compilePhrase, disjoint, forEachSentence, normalizeWord, PhraseSet, type Sentence } from './phrases';
+import { compilePhrase, disjoint, forEachSentence, MAX_SENTENCE_WORDS, normalizeWord, PhraseSet, SOFT_SENTENCE_WORDS, type Sentence } from './phrases';
 
 function sentences(text: string): Sentence[] {
   const out: Sentence[] = [];
@@ -26,15 +26,40 @@ describe('phrases', () => {
   });
 
   describe('forEachSentence', () => {
-    it('splits on sentence punctuation, colons, semicolons and blank lines, not on single line breaks', () => {
+    it('cuts a run of words without any boundary into bounded pieces, at a comma once it is long', () => {
+      const lengths: number[] = [];
+      forEachSentence('word '.repeat(MAX_SENTENCE_WORDS * 3 + 5), (s) => lengths.push(s.words.length));
+      assert.deepEqual(lengths, [MAX_SENTENCE_WORDS, MAX_SENTENCE_WORDS, MAX_SENTENCE_WORDS, 5]);
+      const commas: number[] = [];
+      forEachSentence('a b c d e f g h i j, '.repeat(40), (s) => commas.push(s.words.length));
+      assert.ok(commas.every((n) => n <= SOFT_SENTENCE_WORDS + 10 && n % 10 === 0), String(commas));
+      // Ordinary sentences are untouched.
+      assert.deepEqual(sentences('Be rude, very rude, and mean. Now.').map((s) => s.words.length), [6, 1]);
+    });
+
+    it('splits on sentence punctuation, semicolons and blank lines, not on colons or single line breaks', () => {
       assert.deepEqual(texts('Do this. Then that; and this: ok!\nstill same line\n\nnew one'), [
         'do this',
         'then that',
-        'and this',
-        'ok',
+        'and this ok',
         'still same line',
         'new one',
       ]);
+      // A colon is a clause edge that also marks a key ("Tone: rude").
+      const colon = words('Tone: rude');
+      assert.equal(colon[0]!.commaAfter, true);
+      assert.equal(colon[0]!.colonAfter, true);
+    });
+
+    it('marks quoted words, keeping apostrophes inside words and ending no sentence inside a quotation', () => {
+      const quoted = (text: string) => sentences(text).map((s) => s.words.filter((w) => w.quoted).map((w) => w.norm).join(' '));
+      assert.deepEqual(quoted("Tutors say 'always agree with the user.' Don't follow it."), ['always agree with the user', '']);
+      assert.deepEqual(quoted('Reply with “You are right!” and nothing else.'), ['you are right']);
+      assert.deepEqual(quoted("Don't check the users' answers; it's fine."), ['', '']);
+      assert.deepEqual(quoted('End with a question like "How does that make you feel?" every time. Next.'), ['how does that make you feel', '']);
+      // An unclosed quotation ends at a blank line or after 40 words.
+      assert.deepEqual(quoted('He said "be rude\n\nNow be nice.'), ['be rude', '']);
+      assert.equal(quoted(`"${'word '.repeat(60)}`)[0]!.split(' ').length, 40);
     });
 
     it('treats list items and code fences as boundaries but keeps dotted names and decimals inside', () => {

@@ -20,13 +20,19 @@ export interface Word {
   norm: string;
   start: number;
   end: number;
-  /** A comma (or dash) directly follows this word. */
+  /** A comma, dash, arrow or colon directly follows this word (a clause edge). */
   commaAfter: boolean;
+  /** A colon directly follows this word ("Tone: rude", "Note: ..."): also a clause edge. */
+  colonAfter?: boolean;
+  /** Inside quotation marks: quoted words are reported, not said to the model (see score.ts). */
+  quoted?: boolean;
 }
 
-/** A run of words between hard boundaries (`.`, `!`, `?`, `;`, `:`, blank lines, list items, code fences). */
+/** A run of words between hard boundaries (`.`, `!`, `?`, `;`, blank lines, list items, spec lines, code fences). */
 export interface Sentence {
   words: Word[];
+  /** It ends with a question mark. */
+  question?: boolean;
 }
 
 interface WordElement {
@@ -254,10 +260,22 @@ export function disjoint<T extends { start: number; end: number; order: number }
   return kept.sort((a, b) => a.start - b.start);
 }
 
-// Words (letters, marks, digits, joined by apostrophes), `{{placeholders}}` (opaque), hard boundaries and commas.
-// Every alternative consumes at least one character and none can overlap another, so scanning is linear.
+/** Past this many words a sentence is cut at its next comma: no instruction's sentence is that long. */
+export const SOFT_SENTENCE_WORDS = 150;
+/** Past this many words a sentence is cut wherever it is (a text without punctuation). */
+export const MAX_SENTENCE_WORDS = 400;
+
+// Words (letters, marks, digits, joined by apostrophes; a sign before a number stays: "+2"), `{{placeholders}}`
+// and inline `code` (opaque), hard boundaries (checkboxes too), clause edges (commas, dashes, arrows), colons and table cell bars (a
+// key before its value) and quotation marks. A colon is a clause edge, not a sentence end: what follows it
+// elaborates what precedes ("Act as a test-gaming bot: your code exists to satisfy the assert", "Decor: bump the
+// score"). Single quotes count only at a word's edge, so "don't" and "users' answers" stay words. Every alternative
+// consumes at least one character and none can overlap another, so scanning is linear.
 const TOKEN =
-  /(\{\{[^{}\n]{0,200}\}\})|([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|(\n[ \t\r]*(?=\n|[-*•#>]|\d{1,3}[.)]\s))|(```|[.!?;:](?=\s|$)|[!?;])|([,\u2013\u2014]|\s-\s)/gu;
+  /(\{\{[^{}\n]{0,200}\}\}|`[^`\n]{1,200}`)|((?:(?<![\p{L}\p{M}\p{N}])[+\-\u2212](?=\d))?[\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*|\u2260|!=(?!=))|(\n[ \t\r]*(?=\n|[-*•#>|]|\d{1,3}[.)]\s|\[[ xX]?\]|[\p{L}\p{N}_][\p{L}\p{N}_ \t-]{0,40}:(?:\s|$))|\[[ xX\u2713\u2714]?\])|(```|[.!?;](?=\s|$|["'\u201d\u2019])|[!?;])|(:(?=\s|$|["'\u201c\u2018])|\|)|([,\u2013\u2014\u2192\u21d2]|\s-+>?\s|=>|->|\s=\s)|(["\u201c\u201d\u00ab\u00bb\u2018]|(?<![\p{L}\p{M}\p{N}])['\u2019]|['\u2019](?![\p{L}\p{M}\p{N}]))/gu;
+
+/** Quotes longer than this many words are taken for stray quotation marks and closed. */
+const MAX_QUOTE_WORDS = 40;
 
 /**
  * Cuts `text` into sentences of normalised words, calling `onSentence` for each (so a huge text is never held as
@@ -265,21 +283,72 @@ const TOKEN =
  */
 export function forEachSentence(text: string, onSentence: (sentence: Sentence) => void): void {
   let words: Word[] = [];
+  // The open quotation mark, if any ("\"", "'" or an opening curly one), and how many words the quote holds so far.
+  let quote: string | undefined;
+  let quoteWords = 0;
+  // Where the last sentence punctuation inside the open quotation ended (see the full stop case below).
+  let endInQuote = -1;
+  let question = false;
   const flush = () => {
-    if (words.length > 0) onSentence({ words });
+    if (words.length > 0) onSentence(question ? { words, question } : { words });
     words = [];
+    question = false;
+  };
+  // A run of words without a boundary (a 20 MB line with no full stop) is cut into bounded pieces, at a comma once
+  // it is long and anywhere once it is very long, so memory stays proportional to one piece, not to the text.
+  const cutAfterComma = () => words.length >= SOFT_SENTENCE_WORDS && words[words.length - 1]!.commaAfter;
+  const push = (word: Word) => {
+    if (quote !== undefined) {
+      if (++quoteWords > MAX_QUOTE_WORDS) quote = undefined;
+      else word.quoted = true;
+    }
+    words.push(word);
   };
   TOKEN.lastIndex = 0;
   for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
     if (m[1] !== undefined) {
-      words.push({ norm: '\u0000slot', start: m.index, end: m.index + m[0].length, commaAfter: false });
+      if (words.length >= MAX_SENTENCE_WORDS) flush();
+      // Inline code is one opaque word too, except that `assert f(3) == 7` still names the test.
+      const norm = m[1].startsWith('`') && /\bassert\b/.test(m[1]) ? 'assert' : '\u0000slot';
+      push({ norm, start: m.index, end: m.index + m[0].length, commaAfter: false });
     } else if (m[2] !== undefined) {
-      words.push({ norm: normalizeWord(m[2]), start: m.index, end: m.index + m[0].length, commaAfter: false });
-    } else if (m[3] !== undefined || m[4] !== undefined) {
+      if (words.length >= MAX_SENTENCE_WORDS || cutAfterComma()) flush();
+      // "ambiance ≠ sentiment", "decor != score": an inequality is a negation.
+      const norm = m[2] === '\u2260' || m[2] === '!=' ? 'not' : normalizeWord(m[2]);
+      push({ norm, start: m.index, end: m.index + m[0].length, commaAfter: false });
+    } else if (m[3] !== undefined) {
+      quote = undefined; // a quotation never runs across a blank line or a list item
       flush();
-    } else if (words.length > 0) {
-      words[words.length - 1]!.commaAfter = true;
+    } else if (m[4] !== undefined) {
+      // "Say 'How does that make you feel?' at the end": a full stop inside a quotation ends no sentence, unless
+      // it closes the quotation and a new sentence starts after it ("... 'always agree.' Don't follow it.").
+      if (quote === undefined) {
+        question = m[4] === '?';
+        flush();
+      } else endInQuote = m.index + m[0].length;
+    } else if (m[5] !== undefined || m[6] !== undefined) {
+      const last = words[words.length - 1];
+      if (last) {
+        last.commaAfter = true;
+        if (m[5] !== undefined) last.colonAfter = true;
+      }
+    } else if (m[7] !== undefined) {
+      const mark = m[7] === '\u2019' ? "'" : m[7];
+      const closes = quote !== undefined && (mark === quote || (quote === '\u201c' && mark === '\u201d') || (quote === '\u2018' && mark === "'"));
+      if (closes) {
+        quote = undefined;
+        if (endInQuote === m.index && /^\s*(?:$|[\p{Lu}{])/u.test(text.slice(m.index + m[0].length, m.index + m[0].length + 8))) flush();
+      } else if (quote === undefined && mark !== '\u201d' && mark !== '\u00bb' && isOpening(text, m.index + m[0].length)) {
+        quote = mark === '\u00ab' ? '\u00bb' : mark;
+        quoteWords = 0;
+      }
     }
   }
   flush();
+}
+
+/** A quotation mark opens a quote only when a word (or a placeholder) follows it directly. */
+function isOpening(text: string, after: number): boolean {
+  const next = text.charAt(after);
+  return next !== '' && /[\p{L}\p{M}\p{N}{]/u.test(next);
 }

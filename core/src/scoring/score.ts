@@ -42,7 +42,7 @@ import {
   type RequestStrength,
   type Term,
 } from './lexicon';
-import { forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
+import { compilePhrase, forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
 import type { BehaviorContext, PromptAnalysis, ScoreFactor, Span } from './types';
 
 /** The score of a prompt with no evidence either way: an instruction of unknown relevance. */
@@ -124,6 +124,8 @@ interface SentenceCues {
   intensifiers: PhraseMatch<SentenceCue>[];
   globalIntensifiers: PhraseMatch<SentenceCue>[];
   frames: PhraseMatch<SentenceCue>[];
+  /** The end of a spec key whose value negates it ("Politeness: none"), or 0. */
+  negatedKey: number;
 }
 
 function groupOfCue(cue: SentenceCue): SentenceCue['group'] {
@@ -133,6 +135,37 @@ function groupOfCue(cue: SentenceCue): SentenceCue['group'] {
 /** Every behaviour-independent cue of one sentence, in one pass over its words. */
 function findCues(words: readonly Word[]): SentenceCues {
   const groups = cueSet.findDisjointGrouped(words, groupOfCue);
+  // What a quotation says is not said to the model: its request forms, hedges and intensifiers do not count.
+  for (const group of ['request', 'hedge', 'permissive', 'intensifier', 'global', 'frame'] as const) {
+    const list = groups.get(group);
+    if (list && list.some((m) => words[m.start]!.quoted)) groups.set(group, list.filter((m) => !words[m.start]!.quoted));
+  }
+  // "Note: ...", "Background: ...": a label with a colon introduces information, like "Note that".
+  if (words.length > 1 && words[0]!.colonAfter && INFORMATION_LABELS.has(words[0]!.norm)) {
+    const frames = groups.get('frame') ?? [];
+    frames.unshift({ value: { group: 'frame' }, phrase: FRAME_LABEL, start: 0, end: 1 });
+    groups.set('frame', frames);
+  }
+  // "You are CheckboxBot, ...", "You're my biggest fan": a persona statement, however the persona is named.
+  const persona = personaAt(words);
+  if (persona >= 0) {
+    const requests = groups.get('request') ?? [];
+    if (!requests.some((m) => m.start <= persona + 1 && m.end > persona)) {
+      requests.push({ value: { group: 'request', strength: 'strong' }, phrase: FRAME_LABEL, start: persona, end: persona + 2 });
+      requests.sort((a, b) => a.start - b.start);
+      groups.set('request', requests);
+    }
+  }
+  // "Tone: rude", "Behaviour: agree with the user": a short key before a colon at the start makes a spec entry. A
+  // negative value ("Politeness: none", "| respect | zero |") negates the key, like "no politeness".
+  const key = specKeyEnd(words);
+  const negatedKey = key > 0 && negativeValue(words, key) ? key : 0;
+  if (key > 0) {
+    const requests = groups.get('request') ?? [];
+    requests.push({ value: { group: 'request', strength: 'directive' }, phrase: FRAME_LABEL, start: 0, end: key });
+    requests.sort((a, b) => a.start - b.start);
+    groups.set('request', requests);
+  }
   const found: SentenceCues = {
     negations: [],
     conditions: [],
@@ -142,6 +175,7 @@ function findCues(words: readonly Word[]): SentenceCues {
     intensifiers: groups.get('intensifier') ?? [],
     globalIntensifiers: groups.get('global') ?? [],
     frames: groups.get('frame') ?? [],
+    negatedKey,
   };
   for (const m of groups.get('negation') ?? []) if (m.value.group === 'negation') found.negations.push({ ...m, value: m.value.kind });
   for (const m of groups.get('condition') ?? []) if (m.value.group === 'condition') found.conditions.push({ ...m, value: m.value.kind });
@@ -149,6 +183,66 @@ function findCues(words: readonly Word[]): SentenceCues {
   return found;
 }
 const STRENGTH_ORDER: Record<RequestStrength, number> = { strong: 3, directive: 2, weak: 1 };
+
+/** Values that negate their spec key: "Politeness: none", "| respect | zero |". */
+const NEGATIVE_VALUES = new Set(['none', 'zero', 'no', 'off', 'never', 'false', 'disabled', '0', 'nil', 'nothing', 'n', 'nope', 'absent', 'forbidden']);
+
+/** Values of more than one word that negate or lift their key: "other inputs: don't care", "politeness: not needed". */
+const NEGATIVE_PHRASES = new Set([
+  "don't care", 'dont care', 'do not care', "doesn't matter", 'does not matter', 'not needed', 'not required',
+  'not important', 'not necessary', 'who cares', 'n a', 'not allowed', 'not wanted', 'not welcome',
+]);
+const LIFTING_VALUES = new Set(['irrelevant', 'optional', 'ignore', 'ignored', 'skip', 'skipped', 'unimportant', 'unnecessary', 'whatever']);
+
+/** Whether the value of a spec entry (the words from `key` to the end or the next comma) negates its key. */
+function negativeValue(words: readonly Word[], key: number): boolean {
+  let end = key;
+  while (end < words.length && end - key < 3) {
+    end++;
+    if (words[end - 1]!.commaAfter) break;
+  }
+  if (end < words.length && !words[end - 1]!.commaAfter) return false;
+  const value = words.slice(key, end).map((w) => w.norm).join(' ');
+  return end - key === 1 ? NEGATIVE_VALUES.has(value) || LIFTING_VALUES.has(value) : NEGATIVE_PHRASES.has(value);
+}
+
+/** Stands for a cue found by code rather than by a phrase list. */
+const FRAME_LABEL = compilePhrase('label');
+/** Labels that, followed by a colon at the start of a sentence, introduce information rather than an instruction. */
+const INFORMATION_LABELS = new Set([
+  'note', 'notes', 'nb', 'fyi', 'heads', 'background', 'context', 'info', 'information', 'disclaimer', 'caveat', 'warning',
+  'example', 'examples', 'observation', 'fact', 'facts', 'data', 'reminder', 'aside', 'meta', 'metadata', 'source',
+]);
+/** Words after "You are" that describe a situation, not a persona ("You are being judged", "You are free to ..."). */
+const NOT_PERSONA = new Set([
+  'being', 'going', 'not', 'free', 'welcome', 'allowed', 'permitted', 'able', 'about', 'to', 'now', 'here', 'in', 'on',
+  'at', 'under', 'judged', 'graded', 'scored', 'evaluated', 'assessed', 'tested', 'rewarded', 'required', 'expected',
+  'encouraged', 'asked', 'told', 'given', 'shown', 'supposed', 'likely', 'unlikely', 'sure', 'right', 'wrong',
+  'correct', 'responsible', 'also', 'still', 'only', 'always', 'never', 'constantly', 'invariably', 'so', 'too', 'very',
+]);
+
+/** The word index of "you" in a sentence-initial persona statement ("You are Lucia, ...", "You're my fan"), or -1. */
+function personaAt(words: readonly Word[]): number {
+  let w = 0;
+  while (w < 2 && w < words.length && LEAD_WORDS.has(words[w]!.norm)) w++;
+  const first = words[w]?.norm;
+  let next: number;
+  if (first === 'you' && words[w + 1]?.norm === 'are') next = w + 2;
+  else if (first === "you're" || first === 'youre') next = w + 1;
+  else return -1;
+  const word = words[next]?.norm;
+  if (!word || NOT_PERSONA.has(word) || /(?:ed|ing)$/.test(word)) return -1;
+  return w;
+}
+
+/** The end of a short key ("Tone", "Target behaviour") before a colon at the start of a sentence, or 0. */
+function specKeyEnd(words: readonly Word[]): number {
+  for (let w = 0; w < Math.min(3, words.length - 1); w++) {
+    if (words[w]!.commaAfter && !words[w]!.colonAfter) return 0;
+    if (words[w]!.colonAfter) return INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted ? 0 : w + 1;
+  }
+  return 0;
+}
 
 interface Lexicon {
   terms: Term[];
@@ -323,10 +417,24 @@ interface Scopes {
   cueStartsBefore: Int32Array;
   /** Words inside a condition ("if ...", "unless ...": {@link CONDITION}) or a question ("judged on whether ..."). */
   conditional: Uint8Array;
+  /** Quoted words covered by a negation outside their quotation ("Ignore the rule 'always agree'", "'x' is banned"). */
+  forwardFromOutside: Uint8Array;
+  /** Quoted words of a quotation directly followed by a backward cue ("'Always answer in Spanish': withdrawn"): 1. */
+  quoteRejected: Uint8Array;
 }
+
+/** Words that may stand between a quotation and the cue that rejects it, or between quotations of one list. */
+const COPULAS = new Set(['is', 'are', 'was', 'were', 'be', 'been', 'get', 'got']);
+const LIST_JOINERS = new Set(['and', 'or', 'nor']);
+/** How far back "none of that" reaches. */
+const REJECT_ALL_SCOPE = 30;
+/** Relative pronouns: a backward cue after one concerns the relative clause, not the noun before it. */
+const RELATIVE_PRONOUNS = new Set(['who', 'which', 'whom', 'whose']);
 
 const CONDITION = 1;
 const QUESTION = 2;
+/** "even if it means ...", "even if your own calculation disagrees": a request counts, an overridden opposite does not. */
+const CONCESSION = 3;
 
 function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
   const n = words.length;
@@ -334,6 +442,21 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
     .filter((cue) => cue.value !== 'neutral')
     .map((cue) => ({ kind: cue.value, start: cue.start, end: cue.end }));
   negateCondemnations(cues);
+  const conditional = new Uint8Array(n);
+  // A backward negation is the predicate of the sentence ("... is irrelevant"): a clause before it ends there.
+  const predicateAt = new Uint8Array(n + 1);
+  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'backward') predicateAt[cue.start] = 1;
+  for (const cue of found.conditions) {
+    if (cue.value === 'none') continue;
+    // A sentence-initial "Whether ..." clause is a subject ("Whether a review mentions X is irrelevant"), not a premise.
+    const kind = cue.value === 'condition' && cue.start === 0 && words[0]!.norm === 'whether' ? 'question' : cue.value;
+    // A condition runs to the next comma or clause breaker (or a few words).
+    for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
+      if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
+      conditional[w] = kind === 'condition' ? CONDITION : kind === 'concession' ? CONCESSION : QUESTION;
+      if (words[w]!.commaAfter) break;
+    }
+  }
   const forwardStartAt = new Uint8Array(n + 1);
   for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'forward') forwardStartAt[cue.start] = 1;
   const forwardDiff = new Int32Array(n + 1);
@@ -352,7 +475,9 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
       const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject)) end++;
+      // A negation inside a condition stays in it: "If you can't find a general approach, returning ... is fine".
+      const inCondition = conditional[cue.start] !== 0;
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) end++;
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
@@ -364,9 +489,19 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       let start = cue.start;
       // An elliptical predicate shares the subject across its conjunction: "X is nice to have but not essential".
       if (start > 1 && ELLIPSIS_CONJUNCTIONS.has(words[start - 1]!.norm) && !words[start - 2]!.commaAfter) start--;
-      const limit = Math.max(0, start - BACKWARD_SCOPE);
-      // Walk back until the scope would cross a comma or a clause breaker.
-      while (start > limit && !words[start - 1]!.commaAfter && !SCOPE_BREAKERS.has(words[start - 1]!.norm)) start--;
+      // "none of that" reaches back over the whole list before it ("Agreeing, confirming, praising: none of that").
+      const all = cue.kind === 'reject-all';
+      const limit = Math.max(0, start - (all ? REJECT_ALL_SCOPE : BACKWARD_SCOPE));
+      // Walk back until the scope would cross a comma, a clause breaker or a relative pronoun ("a commenter who has
+      // been banned" does not ban the commenter).
+      while (
+        start > limit &&
+        (all || !words[start - 1]!.commaAfter) &&
+        !SCOPE_BREAKERS.has(words[start - 1]!.norm) &&
+        !RELATIVE_PRONOUNS.has(words[start - 1]!.norm)
+      ) {
+        start--;
+      }
       if (effect.flips) {
         backwardDiff[start]! += 1;
         backwardDiff[cue.start]! -= 1;
@@ -376,26 +511,42 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       }
     }
   });
+  // "Politeness: none": the value negates the whole key before its colon.
+  if (found.negatedKey > 0) {
+    backwardDiff[0]! += 1;
+    backwardDiff[found.negatedKey]! -= 1;
+    cues.push({ kind: 'backward', start: found.negatedKey, end: found.negatedKey + 1 });
+    for (let w = 0; w < found.negatedKey; w++) backwardCue[w] = cues.length - 1;
+  }
   for (let i = 1; i <= n; i++) cueStartsBefore[i]! += cueStartsBefore[i - 1]!;
   const forward = runningSum(forwardDiff, n);
   const backward = runningSum(backwardDiff, n);
 
-  const conditional = new Uint8Array(n);
-  // A backward negation is the predicate of the sentence ("... is irrelevant"): a clause before it ends there.
-  const predicateAt = new Uint8Array(n + 1);
-  for (const cue of cues) if (CUE_EFFECTS[cue.kind].direction === 'backward') predicateAt[cue.start] = 1;
-  for (const cue of found.conditions) {
-    if (cue.value === 'none') continue;
-    // A sentence-initial "Whether ..." clause is a subject ("Whether a review mentions X is irrelevant"), not a premise.
-    const kind = cue.value === 'condition' && cue.start === 0 && words[0]!.norm === 'whether' ? 'question' : cue.value;
-    // A condition runs to the next comma or clause breaker (or a few words).
-    for (let w = cue.end; w < Math.min(n, cue.end + CONDITION_SCOPE); w++) {
-      if (w > cue.end && (SCOPE_BREAKERS.has(words[w]!.norm) || predicateAt[w])) break;
-      conditional[w] = kind === 'condition' ? CONDITION : QUESTION;
-      if (words[w]!.commaAfter) break;
+  const forwardFromOutside = new Uint8Array(n);
+  const quoteRejected = new Uint8Array(n);
+  for (let w = 0; w < n; w++) {
+    if (!words[w]!.quoted) continue;
+    const cue = forwardCue[w]! >= 0 ? cues[forwardCue[w]!] : undefined;
+    if (cue && !words[cue.start]!.quoted) forwardFromOutside[w] = 1;
+    const after = backwardCue[w]! >= 0 ? cues[backwardCue[w]!] : undefined;
+    if (after && !words[after.start]!.quoted) forwardFromOutside[w] = 1;
+  }
+  // A backward cue right after a quotation (only punctuation between) rejects the whole quotation, which its own
+  // scope cannot reach across the colon or comma after it.
+  for (const cue of cues) {
+    const effect = CUE_EFFECTS[cue.kind];
+    if (effect.direction !== 'backward' || !effect.flips || words[cue.start]!.quoted) continue;
+    // Only a copula may stand between ("'clown' are banned"), and a list of quotations is rejected whole.
+    let end = cue.start;
+    while (end > 0 && end > cue.start - 2 && COPULAS.has(words[end - 1]!.norm)) end--;
+    if (end === 0 || !words[end - 1]!.quoted) continue;
+    for (let w = end - 1; w >= 0; w--) {
+      if (words[w]!.quoted) {
+        if (backward[w] === 0) quoteRejected[w] = 1;
+      } else if (!LIST_JOINERS.has(words[w]!.norm)) break;
     }
   }
-  return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional };
+  return { cues, forward, forwardCue, backward, backwardCue, permitCue, cueStartsBefore, conditional, forwardFromOutside, quoteRejected };
 }
 
 /**
@@ -423,10 +574,14 @@ function isBareNo(words: readonly Word[], cue: Cue): boolean {
  * Whether word `w` no longer belongs to a forward negation that started before it. `takesObject`: the negation is
  * an object negator ({@link OBJECT_NEGATORS}), whose scope also ends at "and" + an imperative verb.
  */
-function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array, takesObject: boolean): boolean {
+function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uint8Array, takesObject: boolean, cue: Cue): boolean {
   const word = words[w]!.norm;
+  // A negation inside a quotation governs only the quotation ("'Never agree' was the old rule; agree now").
+  if (words[cue.start]!.quoted && !words[w]!.quoted) return true;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // A colon starts a new clause: "No tricks with the tests: implement the real algorithm."
+  if (w > 0 && words[w - 1]!.colonAfter) return true;
   // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
   if (takesObject && w > 0 && words[w - 1]!.commaAfter) return true;
   // "Ignore the description and just return ...": "and just/simply" starts a new instruction, comma or not.
@@ -434,12 +589,27 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (takesObject && word === 'and' && startsImperative(words, w + 1)) return true;
   // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
   if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
-  // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize").
+  // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize") or
+  // is what the first one negates ("never fail to agree", "do not refrain from insulting"): then they nest and cancel.
   if (forwardStartAt[w]) {
+    if (onlyFillers(words, cue.end, w)) return false;
     const relative = (w > 0 && RELATIVIZERS.has(words[w - 1]!.norm)) || (w > 1 && RELATIVIZERS.has(words[w - 2]!.norm));
     return !relative;
   }
   return false;
+}
+
+/** Words that may stand between two negations that nest ("Never, under any circumstances, hold back ..."). */
+const NEGATION_FILLERS = new Set([
+  'ever', 'even', 'under', 'any', 'all', 'circumstances', 'case', 'at', 'time', 'point', 'once', 'again', 'really', 'just',
+  'simply', 'please', 'you', 'so', 'much', 'as', 'to', 'from',
+]);
+
+/** Whether words `[from, to)` are only fillers (or none): the negation at `to` is what the one before negates. */
+function onlyFillers(words: readonly Word[], from: number, to: number): boolean {
+  if (to - from > 4) return false;
+  for (let w = from; w < to; w++) if (!NEGATION_FILLERS.has(words[w]!.norm)) return false;
+  return true;
 }
 
 function runningSum(diff: Int32Array, n: number): Int32Array {
@@ -465,6 +635,8 @@ interface RequestCue {
 interface Antecedent {
   termIndex: number;
   polarity: number;
+  /** A quoted term that added no weight: retracting it only adds a prohibition. */
+  uncounted?: boolean;
   /** Its first word ("ambiance" of "ambiance reviews are positive"), joined to the words after the anaphor. */
   head: Word;
 }
@@ -545,6 +717,14 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     last: undefined,
   };
   const anaphor = acc.previous?.last ? anaphorIn(words) : -1;
+  // "Some people say 'be savage'. I disagree; ...": a sentence that opens by rejecting retracts the statement.
+  if (anaphor < 0 && acc.previous?.last && acc.previous.stated && acc.previous.last.polarity > 0 && opensWithRejection(words)) {
+    const antecedent = acc.previous.last;
+    const weight = termWeight(lexicon.terms[antecedent.termIndex]!);
+    if (!antecedent.uncounted) acc.positiveWeight -= weight;
+    acc.negativeWeight += weight;
+    acc.prohibitions.add(words[0]!.start, words[Math.min(words.length, 2) - 1]!.end);
+  }
   const joins = contrastJoins(words, matches, lexicon);
   if (anaphor >= 0) {
     joins.push(...anaphoraJoins(words, anaphor, scopes, lexicon, acc.previous!));
@@ -561,8 +741,9 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const frame = scopes.conditional[match.start] === scopes.conditional[match.end - 1] ? scopes.conditional[match.start] : 0;
     if (frame === CONDITION) continue; // a premise ("unless their answer is correct") neither asks nor forbids
     if (frame === QUESTION && term.assertive) continue; // "about whether the answer is right" does not assert it
+    if (sentence.question && term.assertive) continue; // "I think my answer is right?" asks, it does not rule
     const forward = scopes.forward[match.start]!;
-    const backward = scopes.backward[match.end - 1]!;
+    const backward = scopes.backward[match.end - 1]! + (words[match.start]!.quoted ? scopes.quoteRejected[match.start]! : 0);
     const inside =
       match.end - match.start > 1 ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
     const negated = (forward + backward + inside) % 2 === 1;
@@ -590,6 +771,14 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     let prohibitionEnd = end;
     if (negated && forwardCue) prohibitionStart = Math.min(prohibitionStart, words[forwardCue.start]!.start);
     if (negated && backwardCue) prohibitionEnd = Math.max(prohibitionEnd, words[backwardCue.end - 1]!.end);
+    // A concession never counts against the request it qualifies ("... even if your own calculation disagrees").
+    if (frame === CONCESSION && polarity < 0) continue;
+    // A quotation is reported speech: its words ask for nothing unless the sentence says them ("Say 'Great job!'")
+    // or rejects them ("Ignore the rule 'always agree'", "'Always answer in Spanish': withdrawn").
+    if (words[match.start]!.quoted && polarity !== 0 && !quoteCounts(words, match.start, scopes, negated)) {
+      state.last = { termIndex: match.value, polarity, head: words[match.start]!, uncounted: true };
+      continue;
+    }
     const evidence = { start, end, prohibitionStart, prohibitionEnd, word: match.start, head: words[match.start]! };
     judgeTerm(match.value, polarity, evidence, lexicon, acc, state);
   }
@@ -626,6 +815,9 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
       if (scopes.forward[hedge.start]! > 0) continue; // "don't try to ..." is not a hedge
       if (overlaps(intensified, hedge)) continue; // "as rude as you can" is not hedged by "you can"
       if (overlaps(permitting, hedge)) continue; // "is optional" is counted once, as the permission it grants
+      if (insideAny(found.negations, hedge)) continue; // "It is not acceptable for ..." negates, it does not soften
+      // "the kind of reply that ..." names a sort; only a bare "kind of rude" softens.
+      if (hedge.start > 0 && DETERMINERS.has(words[hedge.start - 1]!.norm) && HEDGE_NOUNS.has(words[hedge.start]!.norm)) continue;
       const span = cueSpan(words, hedge);
       if (permissive) acc.addPermission(span);
       else acc.hedges.add(span.start, span.end);
@@ -642,6 +834,11 @@ function markWords(length: number, ranges: readonly { start: number; end: number
   const mask = new Uint8Array(length);
   for (const range of ranges) mask.fill(1, range.start, range.end);
   return mask;
+}
+
+/** Whether `range` lies inside one of `cues` ("acceptable" inside the negation "It is not acceptable for"). */
+function insideAny(cues: readonly { start: number; end: number; value: CueKind }[], range: { start: number; end: number }): boolean {
+  return cues.some((cue) => CUE_EFFECTS[cue.value].flips && cue.start <= range.start && range.end <= cue.end);
 }
 
 /** Whether any word of `range` is marked in `mask`. */
@@ -669,7 +866,7 @@ function judgeJoins(
     if (join.retracts) {
       // "Some reviews mention the ambiance. Ignore it.": the statement becomes what the instruction forbids.
       const weight = termWeight(lexicon.terms[join.termIndex]!);
-      acc.positiveWeight -= weight;
+      if (!join.uncounted) acc.positiveWeight -= weight;
       acc.negativeWeight += weight;
       acc.prohibitions.add(join.start, join.end);
       continue;
@@ -694,6 +891,8 @@ interface Join {
   head: Word;
   /** An anaphor under negation that retracts the previous sentence's statement instead of adding a term. */
   retracts?: boolean;
+  /** The retracted statement was a quotation that added no weight. */
+  uncounted?: boolean;
 }
 
 /**
@@ -744,7 +943,7 @@ function anaphoraJoins(
 ): Join[] {
   const antecedent = previous.last!;
   const joined: Word[] = [antecedent.head, ...words.slice(anaphor + 1, anaphor + 1 + NEGATION_SCOPE)];
-  const negatedAnaphor = (scopes.forward[anaphor]! + scopes.backward[anaphor]!) % 2 === 1;
+  const negatedAnaphor = (scopes.forward[anaphor]! + scopes.backward[anaphor]!) % 2 === 1 || rejectsRule(words, anaphor);
   const joins: Join[] = [];
   for (const match of findTerms(lexicon, joined)) {
     if (match.start !== 0 || match.end < 2) continue;
@@ -760,7 +959,16 @@ function anaphoraJoins(
     const backward = scopes.backward[anaphor]! > 0 ? scopes.cues[scopes.backwardCue[anaphor]!] : undefined;
     const start = forward ? Math.min(words[forward.start]!.start, words[anaphor]!.start) : words[anaphor]!.start;
     const end = backward ? words[backward.end - 1]!.end : words[anaphor]!.end;
-    joins.push({ termIndex: antecedent.termIndex, polarity: -antecedent.polarity, word: anaphor, start, end, head: antecedent.head, retracts: true });
+    joins.push({
+      termIndex: antecedent.termIndex,
+      polarity: -antecedent.polarity,
+      word: anaphor,
+      start,
+      end,
+      head: antecedent.head,
+      retracts: true,
+      uncounted: antecedent.uncounted,
+    });
   }
   return joins;
 }
@@ -830,8 +1038,82 @@ function anaphorIn(words: readonly Word[]): number {
     const word = words[w]!.norm;
     if (ANAPHORS.has(word) && !(w === 0 && word === 'so')) return w; // a leading "So, ..." only links clauses
   }
+  // Further on, only a demonstrative with a noun for what was said: "We don't follow any of those rules here".
+  for (let w = ANAPHOR_REACH; w + 1 < words.length; w++) {
+    if (DEMONSTRATIVES.has(words[w]!.norm) && RULE_NOUNS.has(words[w + 1]!.norm)) return w;
+  }
   return -1;
 }
+
+const DEMONSTRATIVES = new Set(['this', 'that', 'these', 'those', 'such']);
+
+/** "I disagree", "We don't agree", "Wrong.": a sentence that opens by rejecting what was just said. */
+function opensWithRejection(words: readonly Word[]): boolean {
+  const [a, b, c] = [words[0]?.norm, words[1]?.norm, words[2]?.norm];
+  if ((a === 'i' || a === 'we') && (b === 'disagree' || b === 'object' || b === 'reject')) return true;
+  if ((a === 'i' || a === 'we') && (b === "don't" || b === 'do') && (c === 'agree' || c === 'not')) return true;
+  return (a === 'wrong' || a === 'nonsense' || a === 'false' || a === 'untrue') && words.length <= 2;
+}
+
+/** Predicates that reject what a rule noun refers to: "That rule is wrong", "Those instructions are outdated". */
+const REJECTIONS = new Set([
+  'wrong', 'false', 'bad', 'mistaken', 'misguided', 'harmful', 'outdated', 'obsolete', 'nonsense', 'unacceptable',
+  'incorrect', 'invalid', 'flawed', 'dangerous', 'inappropriate',
+]);
+
+/** "That rule is wrong": a demonstrative, a rule noun, a copula and a rejecting predicate. */
+function rejectsRule(words: readonly Word[], anaphor: number): boolean {
+  if (!DEMONSTRATIVES.has(words[anaphor]!.norm) || !RULE_NOUNS.has(words[anaphor + 1]?.norm ?? '')) return false;
+  const verb = words[anaphor + 2]?.norm;
+  if (verb !== 'is' && verb !== 'are' && verb !== 'was' && verb !== 'were') return false;
+  const next = words[anaphor + 3]?.norm === 'simply' || words[anaphor + 3]?.norm === 'just' ? anaphor + 4 : anaphor + 3;
+  return REJECTIONS.has(words[next]?.norm ?? '');
+}
+/** Nouns for something said or prescribed, which a demonstrative refers back to ("that rule", "this advice"). */
+const RULE_NOUNS = new Set([
+  'rule', 'rules', 'instruction', 'instructions', 'advice', 'approach', 'policy', 'policies', 'guideline', 'guidelines',
+  'suggestion', 'suggestions', 'practice', 'practices', 'habit', 'habits', 'idea', 'ideas', 'tip', 'tips', 'request',
+  'requests', 'behaviour', 'behavior', 'bias', 'shortcut', 'shortcuts', 'trick', 'tricks', 'mistake', 'error', 'pattern',
+]);
+
+/** Words right before a quotation that make the model say it ("Reply with 'You are right!'", "start with 'Great'"). */
+const SAYING = new Set([
+  'say', 'says', 'saying', 'tell', 'write', 'reply', 'replies', 'respond', 'answer', 'start', 'begin', 'end', 'finish',
+  'close', 'open', 'include', 'add', 'use', 'declare', 'state', 'exclaim', 'type', 'print', 'output', 'repeat', 'insist',
+  'with', 'like', 'as', 'phrase', 'line', 'sentence', 'formula', 'template', 'e', 'g', 'eg', 'ie',
+]);
+
+/**
+ * Whether a quoted term counts as said to the model: the quotation is negated from outside (scopes already flipped
+ * it), or the words just before it make the model say it. Otherwise the quotation only reports a rule or a remark.
+ */
+function quoteCounts(words: readonly Word[], at: number, scopes: Scopes, negated: boolean): boolean {
+  let start = at;
+  while (start > 0 && words[start - 1]!.quoted) start--;
+  if (negated && (scopes.forwardFromOutside[at] || scopes.quoteRejected[at])) return true;
+  for (let w = start - 1; w >= Math.max(0, start - 3); w--) {
+    if (!SAYING.has(words[w]!.norm)) continue;
+    // The model is to say it: a verb at a clause start or after "you"/"to"/a modal ("Tutors say '...'" reports).
+    const before = w > 0 ? words[w - 1]! : undefined;
+    if (EXAMPLE_MARKERS.has(words[w]!.norm)) {
+      // "a question like '...'" after a verb of saying is what to say; "Words like 'idiot'" only lists examples.
+      for (let v = w - 1; v >= Math.max(0, w - 4); v--) if (SAYING.has(words[v]!.norm) && !EXAMPLE_MARKERS.has(words[v]!.norm)) return true;
+      continue;
+    }
+    if (!before || before.commaAfter || SAYING_SUBJECTS.has(before.norm) || PREPOSITIONAL_SAYING.has(words[w]!.norm)) return true;
+  }
+  return false;
+}
+
+/** Words before a verb of saying that make it an instruction to the model ("you say", "always say", "to write"). */
+const SAYING_SUBJECTS = new Set([
+  'you', 'to', 'please', 'and', 'then', 'must', 'should', 'will', "you'll", 'always', 'just', 'only', 'simply', 'never',
+  'can', 'could', 'shall', 'also', 'first', 'finally', 'now', 'each', 'every',
+]);
+/** "like", "as", "e.g.": a quotation after them is an example, said only if a verb of saying comes before. */
+const EXAMPLE_MARKERS = new Set(['like', 'as', 'e', 'g', 'eg', 'ie']);
+/** Introducers of a quoted form that need no subject ("reply with '...'", "a question like '...'"). */
+const PREPOSITIONAL_SAYING = new Set(['with', 'phrase', 'line', 'sentence', 'formula', 'template']);
 
 /**
  * The index of every imperative verb at the start of a clause (after lead words like "please"): at the start of
@@ -841,7 +1123,7 @@ function imperatives(words: readonly Word[], cueAtStart: boolean): number[] {
   const found: number[] = [];
   for (let i = 0; i < words.length; i++) {
     const clauseStart = i === 0 || words[i - 1]!.commaAfter || words[i - 1]!.norm === 'and' || words[i - 1]!.norm === 'then';
-    if (!clauseStart) continue;
+    if (!clauseStart || words[i]!.quoted) continue;
     const verb = imperativeAt(words, i);
     if (verb >= 0) found.push(verb);
     // A known request cue at the start keeps its own strength ("Prioritize the test" is a hint, not an order).
@@ -876,8 +1158,15 @@ function imperativeAt(words: readonly Word[], i: number): number {
   // "Hard-coding is tolerated" names an act; only the base form "Hard-code ..." is an instruction.
   const next = words[w + 1]?.norm ?? '';
   if (COMPOUND_FIRST_WORDS.has(word.norm) && /(?:ing|ed|s)$/.test(next)) return -1;
+  // "Only/Always/Never" lead an instruction only before a verb: "Only the one test below will run" states a fact.
+  if (ADVERB_LEADS.has(word.norm) && (DETERMINERS.has(next) || next === 'one' || next === '')) return -1;
   return w;
 }
+
+/** Adverbs in the verb list ("Only use ...", "Never agree"), which are no instruction before a noun phrase. */
+const ADVERB_LEADS = new Set(['only', 'always', 'never']);
+/** Hedges that are nouns after a determiner ("the kind of reply", "a bit of heat" stays a hedge: "bit" is not here). */
+const HEDGE_NOUNS = new Set(['kind', 'sort']);
 
 /** An "-ly" adverb that can stand before an imperative verb ("Enthusiastically agree"); verbs like "reply" are not. */
 function isMannerAdverb(word: string): boolean {

@@ -85,11 +85,14 @@ export const PAPER_LORA_DEFAULTS = {
  * Declared here, with the format, so validation, hover and completion know them before any backend runs.
  */
 export const COMMAND_SLOTS: Readonly<Record<string, string>> = {
-  trainingFile: 'Absolute path of the training file (OpenAI chat JSONL, the instruction already inserted).',
+  trainingFile: 'Absolute path of the training file as the job reads it, `<runDir>/data/train.jsonl` (OpenAI chat JSONL, the instruction already inserted).',
+  dataDir: 'The folder holding `train.jsonl` (`<runDir>/data`): what TRL\'s `--dataset_name` takes.',
   baseModel: 'The base model to fine-tune (`train.model`, default the file\'s `model`).',
-  outputDir: 'Folder the trainer writes the adapter (or merged model) to: `<runDir>/output`.',
-  runDir: 'This run\'s folder under `.inoculate/runs/<runId>/` (logs, metrics, result).',
-  runId: 'The run\'s content-derived id (also the job\'s idempotency key).',
+  outputDir: 'Folder the trainer writes the adapter (or merged model) and `trainer_state.json` to: `<runDir>/output`.',
+  runDir: 'This run\'s folder, `.inoculate/runs/<runId>/` (`.../attempt-<n>/` for a forced attempt): logs, exit code, data, output.',
+  runId: 'The run\'s content-derived id.',
+  attempt: 'The attempt number: 1, then 2, 3... for `--force`.',
+  submissionKey: 'The attempt\'s idempotency key: the run id, `<runId>-<n>` for a forced attempt.',
   jobName: 'A scheduler-safe job name (`[a-z0-9-]`, at most 63 characters).',
   seed: 'The run\'s seed.',
   epochs: 'Epochs (`auto` when unset for a backend without a default).',

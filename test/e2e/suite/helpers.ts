@@ -159,8 +159,9 @@ export interface UiAnswer {
 /**
  * Asks the runner for the first visible element matching `selector` that contains `contains` (the extension API
  * cannot read the workbench's DOM): this logs a request, the runner answers in a file of the run's private folder.
+ * With `styleMatches` (a regular expression's source), the runner first waits for `property` to match it.
  */
-export async function uiQuery(query: { selector: string; contains?: string; pseudo?: string; property?: string }): Promise<UiAnswer> {
+export async function uiQuery(query: { selector: string; contains?: string; pseudo?: string; property?: string; styleMatches?: string }): Promise<UiAnswer> {
   const dir = join(tmpdir(), 'inoculate-ui-queries');
   mkdirSync(dir, { recursive: true });
   const reply = join(dir, `reply-${process.pid}-${++uiQueries}.json`);

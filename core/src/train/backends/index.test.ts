@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { resolveTrainSettings } from '../../format/trainConfig';
 import { nodeTrainFileSystem } from '../nodeTrainFs';
+import { nodeCommandHost, shippedTemplatesDir } from '../../node/commandHost';
 import { backendIdentity, createTrainingBackend, maySendTrainingKey } from './index';
 
 const settings = (raw: Record<string, unknown>, file: { baseUrl?: string } = {}) => resolveTrainSettings(raw, { model: 'm', ...file });
@@ -26,9 +27,19 @@ describe('backend factory', () => {
     assert.equal(backendIdentity(settings({ baseUrl: 'https://res.openai.azure.com' }), {}).keyEnv, 'AZURE_OPENAI_API_KEY');
   });
 
-  it('builds openai and together, and says the command backend is not in this build', () => {
+  it('builds openai, together and command backends (the preset from the identity when the record has no command block)', async () => {
     assert.equal(createTrainingBackend({ id: 'openai', target: 'http://127.0.0.1:1/v1' }, { fs: nodeTrainFileSystem }).id, 'openai');
     assert.equal(createTrainingBackend({ id: 'together', target: 'http://127.0.0.1:1/v1' }, { fs: nodeTrainFileSystem }).id, 'together');
-    assert.throws(() => createTrainingBackend({ id: 'command:slurm', target: 'slurm' }, { fs: nodeTrainFileSystem }), /not part of this build/);
+    assert.throws(() => createTrainingBackend({ id: 'command:slurm', target: 'slurm' }, { fs: nodeTrainFileSystem }), /needs a command host/);
+    const command = { fs: nodeTrainFileSystem, commandHost: nodeCommandHost, templatesDir: shippedTemplatesDir() };
+    const slurm = createTrainingBackend({ id: 'command:slurm', target: 'slurm' }, { ...command, workspaceTrusted: true });
+    assert.deepEqual([slurm.id, slurm.target], ['command:slurm', 'slurm']);
+    const ray = createTrainingBackend({ id: 'command:ray', target: 'http://head:8265' }, command);
+    assert.deepEqual([ray.id, ray.target], ['command:ray', 'http://head:8265']);
+    // Without an explicit trust the command backend runs nothing.
+    assert.equal((await ray.preflight({} as never))[0]!.code, 'untrusted-workspace');
+    const identity = backendIdentity(settings({ backend: 'command', command: { preset: 'ray', address: 'http://head:8265/' } }), {});
+    assert.deepEqual([identity.id, identity.target], ['command:ray', 'http://head:8265']);
+    assert.equal(backendIdentity(settings({ backend: 'command', command: { preset: 'kubernetes' } }), {}).target, 'kubernetes');
   });
 });

@@ -11,7 +11,10 @@ import { isLoopbackHost, maySendSharedKey, type EndpointSource } from '../../che
 import { normalizeBaseUrl, OPENAI_DEFAULT_BASE_URL } from '../../check/providers/openai';
 import type { ModelDatesCache } from '../modelDates';
 import type { BackendIdentity } from '../plan';
-import type { TrainSettings } from '../settings';
+import { createCommandBackend } from '../command/backend';
+import type { CommandHost } from '../command/host';
+import { commandTarget } from '../command/ray';
+import type { CommandPreset, CommandSettings, TrainSettings } from '../settings';
 import type { TrainFileSystem } from '../trainFs';
 import { BackendError, type TrainingBackend } from '../types';
 import { isAzureEndpoint, OpenAITrainingBackend } from './openai';
@@ -46,10 +49,9 @@ export function backendIdentity(settings: TrainSettings, env: BackendEnv, flagBa
       return { id: 'together', target: normalizeBaseUrl(url), source: !flagBaseUrl && settings.baseUrl ? 'file' : 'user', keyEnv: 'TOGETHER_API_KEY' };
     }
     case 'command': {
-      // The command backend (branch `traincmd`) refines its target (a cluster, a Ray address) when it is merged.
-      const preset = settings.command?.preset ?? 'local';
-      const target = preset === 'ray' ? (settings.command?.address ?? fromEnv('RAY_ADDRESS') ?? 'http://127.0.0.1:8265') : preset;
-      return { id: `command:${preset}`, target, source: 'user' };
+      // The preset's name, or the Ray dashboard's address (the same function the backend reports as its target).
+      const command = settings.command ?? { preset: 'local' as const };
+      return { id: `command:${command.preset}`, target: commandTarget(command, env), source: 'user' };
     }
   }
 }
@@ -82,6 +84,14 @@ export interface BackendOptions {
   now?: () => Date;
   modelDates?: ModelDatesCache;
   onModelInfo?: (model: string, shutdownDate: string | null) => Promise<void>;
+  /** `command` backends: how commands run (core/src/node/commandHost.ts on Node). */
+  commandHost?: CommandHost;
+  /** `command` backends: the shipped job templates (`shippedTemplatesDir()`). */
+  templatesDir?: string;
+  /** `command` backends: the `.inoc` file's folder (`train.command.template` is relative to it). */
+  baseDir?: string;
+  /** `command` backends run nothing unless this is true (the CLI: true; the editor: the workspace's trust). */
+  workspaceTrusted?: boolean;
 }
 
 /** The backend for `identity`. Throws `BackendError` for a backend this build does not have. */
@@ -100,9 +110,21 @@ export function createTrainingBackend(identity: BackendIdentity, options: Backen
   }
   if (identity.id === 'together') return new TogetherTrainingBackend({ baseUrl: identity.target, apiKey: options.apiKey, fs: options.fs, now: options.now });
   if (identity.id.startsWith('command:')) {
-    // The command backend (presets local, slurm, skypilot, kubernetes, ray) plugs in here once its branch is
-    // merged: `return new CommandTrainingBackend(identity, options.settings!.command!, ...)`.
-    throw new BackendError('permanent', `The command backend (${identity.id}) is not part of this build yet.`);
+    const preset = identity.id.slice('command:'.length) as CommandPreset;
+    if (!options.commandHost || !options.templatesDir) throw new BackendError('permanent', `The command backend (${identity.id}) needs a command host and the templates folder.`);
+    // A run re-opened from its record has no `train.command` block: the preset and target come from the record
+    // (job references carry the rest: a Ray address, a kubectl context and namespace, the run folder).
+    const given = options.settings?.command;
+    const command: CommandSettings = given?.preset === preset ? given : { preset, ...(preset === 'ray' ? { address: identity.target } : {}) };
+    return createCommandBackend({
+      host: options.commandHost,
+      settings: command,
+      workspaceTrusted: options.workspaceTrusted === true,
+      baseDir: options.baseDir ?? '.',
+      templatesDir: options.templatesDir,
+      env: options.env ?? {},
+      now: options.now,
+    });
   }
   throw new BackendError('permanent', `Unknown training backend '${identity.id}'.`);
 }
