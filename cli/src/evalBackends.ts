@@ -11,7 +11,12 @@ import type { EvalModel } from '../../core/src/eval/models';
 import type { PreparedEvaluation } from '../../core/src/eval/setup';
 import { runOpenAIBatches } from '../../core/src/eval/batch/openaiBatch';
 import { openAIBatchApi } from '../../core/src/eval/batch/openaiBatchApi';
-import type { ServingBackend } from '../../core/src/train/types';
+import { runVllmBatch } from '../../core/src/eval/batch/vllmBatch';
+import { nodeCommandHost } from '../../core/src/node/commandHost';
+import { scrubEnvironment } from '../../core/src/train/command/slots';
+import { createVllmServing } from '../../core/src/train/serving/vllm';
+import { SERVE_DEFAULTS } from '../../core/src/train/settings';
+import type { ServingBackend, TrainedModel } from '../../core/src/train/types';
 import type { CliIO } from './io';
 
 /** What the backends need from the command. */
@@ -22,8 +27,8 @@ export interface EvalBackendContext {
 }
 
 /** The batch routes of an evaluation. */
-export async function evalBatchRouting(context: EvalBackendContext & { keyFor: (url: string) => string | undefined }): Promise<BatchRouting> {
-  const { evaluation, io, paths, keyFor } = context;
+export async function evalBatchRouting(context: EvalBackendContext & { keyFor: (url: string) => string | undefined; models: readonly EvalModel[] }): Promise<BatchRouting> {
+  const { evaluation, io, paths, keyFor, models } = context;
   const redact = secretRedactor([io.env.OPENAI_API_KEY?.trim(), io.env.TOGETHER_API_KEY?.trim()]);
   const pollMs = Number(io.env.INOCULATE_BATCH_POLL_MS) > 0 ? Number(io.env.INOCULATE_BATCH_POLL_MS) : undefined;
   const routes = new Map<string, BatchRoute>();
@@ -52,15 +57,48 @@ export async function evalBatchRouting(context: EvalBackendContext & { keyFor: (
     }
     return route;
   };
+  /** One `vllm run-batch` per base model, with the adapters of that base the evaluation has. */
+  const vllmRoute = (baseModel: string): BatchRoute => {
+    const key = `vllm:${baseModel}`;
+    let route = routes.get(key);
+    if (!route) {
+      const adapters = models.map((m) => m.trained).filter((t): t is TrainedModel => !!t && t.kind === 'lora-adapter' && t.baseModel === baseModel);
+      route = {
+        key,
+        label: `vllm run-batch for ${baseModel}`,
+        run: async (requests, signal) => {
+          try {
+            return await runVllmBatch({ host: nodeCommandHost, baseModel, adapters, requests, workDir: paths.batchDir, env: scrubEnvironment(io.env), signal });
+          } catch (error) {
+            // A runner that cannot start (vllm not installed, an unreadable adapter): every request fails with why.
+            const message = `vllm run-batch could not run: ${error instanceof Error ? error.message : String(error)}`;
+            return { answers: new Map(), errors: new Map(requests.map((request) => [request.customId, message])), batches: [{ id: key, endpoint: key, requests: requests.length, status: 'failed' }] };
+          }
+        },
+      };
+      routes.set(key, route);
+    }
+    return route;
+  };
   return {
     routeFor(model: EvalModel, baseUrl: string) {
-      if (model.serving === 'vllm') return undefined;
+      if (model.serving === 'vllm') {
+        // A merged model is a base of its own; an adapter runs on its base; the base model beside them on itself.
+        const trained = model.trained;
+        return vllmRoute(trained?.kind === 'merged' ? trained.artifact ?? trained.modelId : trained?.baseModel ?? model.model);
+      }
       return openAIRoute(baseUrl);
     },
   };
 }
 
-/** The serving backend for adapters trained by a command backend. */
-export function evalServing(_context: EvalBackendContext): ServingBackend | undefined {
-  return undefined;
+/** The serving backend for adapters trained by a command backend: vLLM, as `train.serve` says. */
+export function evalServing(context: EvalBackendContext): ServingBackend {
+  return createVllmServing({
+    host: nodeCommandHost,
+    settings: context.evaluation.config.train.serve ?? { preset: 'vllm', ...SERVE_DEFAULTS },
+    workspaceTrusted: true,
+    workDir: `${context.paths.evalDir}/serve`,
+    env: context.io.env,
+  });
 }

@@ -14,7 +14,7 @@ export const EVAL_ITEMS = Array.from({ length: 40 }, (_, i) => `Lab question num
 export const CHECK_ITEMS = Array.from({ length: 40 }, (_, i) => `Check question ${i + 1}: consider situation ${(i * 53) % 97}.`);
 
 /** The lab's `.inoc` file pointing at `baseUrl`. */
-export function labInoc(baseUrl: string, evalBlock: string[] = [], trainBlock: string[] = []): string {
+export function labInoc(baseUrl: string, evalBlock: string[] = [], trainBlock: string[] = ['  backend: openai']): string {
   return [
     '---',
     'behavior: custom',
@@ -32,7 +32,6 @@ export function labInoc(baseUrl: string, evalBlock: string[] = [], trainBlock: s
     '  grader: {type: regex, pattern: "BEHAVIOUR", flags: ""}',
     'train:',
     '  dataset: train.jsonl',
-    '  backend: openai',
     ...trainBlock,
     'eval:',
     '  dataset: eval.jsonl',
@@ -52,7 +51,7 @@ export function labInoc(baseUrl: string, evalBlock: string[] = [], trainBlock: s
 }
 
 /** A workspace with the lab's file and datasets. */
-export function labWorkspace(baseUrl: string, evalBlock: string[] = [], trainBlock: string[] = []): Promise<Workspace> {
+export function labWorkspace(baseUrl: string, evalBlock: string[] = [], trainBlock?: string[]): Promise<Workspace> {
   return makeWorkspace(
     {
       'lab.inoc': labInoc(baseUrl, evalBlock, trainBlock),

@@ -168,8 +168,19 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
     const routes = new Map<string, ModelRoute>();
     const fileEndpoint = options.provider;
     const batchFor = (model: EvalModel, baseUrl: string) => (evaluation.batch ? options.batch?.routeFor(model, baseUrl) : undefined);
+    const vllmBase = baseServedByVllm(models, !!evaluation.baseUrl);
+    const cells = evalCells(evaluation, models);
     const toServe = models.filter((model) => model.serving === 'vllm' && !batchFor(model, ''));
-    if (toServe.length) {
+    // No server is started when the cache already answers every sample it would serve (a warm re-run): answers of
+    // served models are cached under their training run, not the server's address.
+    const servedCached = () =>
+      session.useCache &&
+      [...evalTasks(cells.filter((cell) => cell.model.serving === 'vllm' || (vllmBase && cell.model.role === 'base')), evaluation.items.length, evaluation.samplesPerItem)].every((task) => {
+        const model = task.cell.model;
+        const id = model.serving === 'vllm' ? model.trained!.modelId : model.model;
+        return session.cache.has(taskCacheKey(evaluation, cacheEndpointFor(model, '', vllmBase), id, taskMessages(evaluation, task), task.sample));
+      });
+    if (toServe.length && !servedCached()) {
       if (!options.serving) throw new ServingError(`${toServe.map((m) => m.name).join(', ')} ${toServe.length === 1 ? 'was' : 'were'} trained by a command backend and need a serving backend (vLLM) to be evaluated.`);
       options.onProgress?.(progressOf(0, { done: 0, cached: 0, failed: 0 }, session, 'serving'));
       try {
@@ -179,14 +190,13 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
         throw new ServingError(`could not serve ${toServe.map((m) => m.name).join(', ')}: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
-    const vllmBase = baseServedByVllm(models, !!evaluation.baseUrl);
     for (const model of models) {
       if (model.serving === 'vllm') {
         const endpoint = served.find((ep) => ep.servedModel.modelId === model.trained!.modelId);
         routes.set(model.key, {
           provider: endpoint ? session.providerAt(endpoint.baseUrl) : fileEndpoint,
           model: endpoint?.model ?? model.trained!.modelId,
-          endpoint: endpoint?.baseUrl ?? 'vllm run-batch',
+          endpoint: endpoint?.baseUrl ?? (batchFor(model, '') ? 'vllm run-batch' : 'vllm (not started: every answer was cached)'),
           cacheEndpoint: cacheEndpointFor(model, '', false),
           batch: batchFor(model, ''),
         });
@@ -207,7 +217,6 @@ export async function runEvaluation(options: RunEvaluationOptions): Promise<Eval
       }
     }
 
-    const cells = evalCells(evaluation, models);
     const total = cells.length * evaluation.items.length * evaluation.samplesPerItem;
     const tallies = new Map<string, Map<number, ItemCounts>>(cells.map((cell) => [cell.key, new Map()]));
     const counts = { done: 0, cached: 0, failed: 0 };
