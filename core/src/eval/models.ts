@@ -207,6 +207,9 @@ export function findEvalModels(input: FindModelsInput): FoundModels {
       notes.push(`the fine-tunes were trained from ${differing.join(', ')}, not from the file's model ${input.config.model}, which is evaluated as the base model`);
     }
   }
+  if (!fineTunes.length && !unusable.length) {
+    notes.push('no fine-tune of this file was found under .inoculate/runs/ (`inoculate train` makes them): only the base and extra models are evaluated');
+  }
   models.push(...fineTunes);
   for (const extra of input.extraModels) {
     models.push({
