@@ -39,6 +39,15 @@ describe('check → train → eval → report on the simulated lab (CLI)', funct
     await workspace?.cleanup();
   });
 
+  it('prints the documented JSON (docs/cli.md)', () => {
+    assert.deepEqual(Object.keys(evalJson), [
+      'version', 'kind', 'runId', 'file', 'behavior', 'dataset', 'samplesPerItem', 'temperature', 'maxTokens', 'neutral', 'conditions', 'safetyPrompt',
+      'graders', 'models', 'unusable', 'notes', 'startedAt', 'finishedAt', 'requests', 'cacheHits', 'batches', 'failed', 'complete',
+      'comparisons', 'arms', 'figure', 'agreement', 'methods', 'cells', 'summaryPath', 'refused',
+    ]);
+    assert.equal((evalJson.cells[0] as unknown as Record<string, unknown>).items, undefined, 'per-item tallies stay in summary.json');
+  });
+
   it('finds every model from the run records and evaluates each under both conditions, paired by item', () => {
     assert.deepEqual(
       evalJson.models.map((m) => [m.name, m.role, m.seed]),
