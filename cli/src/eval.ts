@@ -266,6 +266,20 @@ export const evalCommand: Command = async (args: string[], cliIO: CliIO) => {
   const predict = (_arm: string, instruction: string) =>
     behavior && instruction ? analyzePrompt(instruction, { behavior, description: evaluation.config.description, keywords: evaluation.config.keywords }).score : null;
 
+  // The cost preview, on stderr before anything is sent (the full plan: --dry-run).
+  try {
+    const cache = options.noCache ? null : await ResponseCache.open(fs, paths.cache);
+    try {
+      const plan = planEvaluation(evaluation, found.models, provider.id, batched, cache);
+      const cost = plan.cost ? `, ~$${plan.cost.typical.toFixed(2)} typical (at most $${plan.cost.max.toFixed(2)}${plan.cost.complete ? '' : ', priced models only'})` : '';
+      io.stderr.write(`inoculate eval: ${found.models.length} models, ${plan.cells} cells, ${plan.samples} samples: ${plan.requests} requests (${plan.cachedSamples} from the cache), ~${plan.inputTokens} input tokens${cost}\n`);
+    } finally {
+      await cache?.close();
+    }
+  } catch (error) {
+    if (!(error instanceof ResultsFileError)) throw error;
+    // Said again, with exit 2, by the run itself.
+  }
   const progress = progressReporter(io.stderr, io.env);
   const started = Date.now();
   let outcome: EvalOutcome;

@@ -159,3 +159,27 @@ describe('inoculate eval (CLI)', function () {
     }
   });
 });
+
+describe('inoculate report (CLI)', function () {
+  this.timeout(60_000);
+  let workspace: Workspace;
+  before(() => ensureBuiltCli());
+  afterEach(() => workspace?.cleanup());
+
+  it('says there is nothing to report (exit 2), and refuses a malformed summary without a stack trace', async () => {
+    workspace = await labWorkspace('http://127.0.0.1:9/v1');
+    const none = await runCli(['report', 'lab.inoc'], { cwd: workspace.root });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /no evaluation results for lab\.inoc .*run `inoculate eval lab\.inoc` first/);
+    const paths = evalResultPaths(workspace.root, join(workspace.root, 'lab.inoc'));
+    await workspace.write(paths.summary.slice(workspace.root.length + 1), JSON.stringify({ version: 1, kind: 'evaluation', file: 'lab.inoc\u001b[2J', cells: [{ name: '<b>' }], models: [] }));
+    const bad = await runCli(['report', 'lab.inoc'], { cwd: workspace.root });
+    assert.equal(bad.status, 2, bad.stderr);
+    assert.match(bad.stderr, /is malformed/);
+    assert.ok(!bad.stderr.includes('\u001b'), 'escaped');
+    assert.ok(!/at \w+ \(/.test(bad.stderr), 'no stack trace');
+    const usage = await runCli(['report', 'lab.inoc', '--format', 'pdf'], { cwd: workspace.root });
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--format must be html, md or json/);
+  });
+});

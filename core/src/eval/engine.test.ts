@@ -221,4 +221,18 @@ describe('evaluation engine', () => {
     assert.equal(agreement.kappa.n, 12);
     assert.equal(agreement.judge, false);
   });
+
+  it('the safety condition inserts the safety prompt where the instruction goes, for every model', async () => {
+    await workspace.write('prompts.inoc', FILE.replace('  conditions: [neutral, inoculated]', '  conditions: [neutral, safety]\n  safetyPrompt: "Be careful."'));
+    const outcome = await runEvaluation(await evaluationOptions(workspace, server.baseUrl, models(), { samples: 1 }));
+    const safety = outcome.summary.cells.filter((c) => c.condition === 'safety');
+    assert.deepEqual(safety.map((c) => c.name), ['base', 'baseline', 'strong']);
+    const prompts = server.requests
+      .filter((r) => r.path === '/v1/chat/completions')
+      .map((r) => (r.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content)
+      .filter((content) => content.startsWith('Be careful.'));
+    assert.equal(prompts.length, 3 * 6, 'three models, six items, one sample');
+    assert.match(prompts[0]!, /^Be careful\.\n\nquestion \d+$/, 'placed exactly as the instruction: user-prefix with the separator');
+    assert.ok(outcome.summary.comparisons.some((c) => c.condition === 'safety' && c.name === 'strong'));
+  });
 });
