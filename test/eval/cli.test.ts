@@ -1,6 +1,7 @@
 // `inoculate eval` as a user runs it, against the simulated lab: the dry run, input errors, a SIGKILL mid-run and the
 // resume, Ctrl+C, batch mode through the lab's Batch API, shutdown dates, runs not finished yet, and keys.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureBuiltCli, runCli, startCli, waitFor } from '../support/checkCli';
@@ -125,6 +126,23 @@ describe('inoculate eval (CLI)', function () {
     const warm = await cli(['eval', 'lab.inoc', '--model', 'mild', '--condition', 'neutral', '--json']);
     assert.equal(JSON.parse(warm.stdout).requests, 0);
     assert.equal(lab.chatRequests(), before);
+  });
+
+  it('a run killed while its batch is pending resumes by the recorded batch id: the next run creates no second batch', async () => {
+    const batchesBefore = lab.batches.length;
+    const args = ['eval', 'lab.inoc', '--batch', '--no-cache', '--model', 'faint', '--condition', 'neutral', '--samples', '2'];
+    const run = startCli(args, { cwd: workspace.root, env: { OPENAI_API_KEY: KEY, INOCULATE_BATCH_POLL_MS: '60000' } });
+    await waitFor(() => lab.batches.length > batchesBefore, 60_000);
+    await waitFor(() => readFileSync(evalResultPaths(workspace.root, join(workspace.root, 'lab.inoc')).batches, 'utf8').includes(lab.batches.at(-1)!.id), 10_000);
+    run.child.kill('SIGKILL');
+    await run.done;
+    const pending = lab.batches.at(-1)!.id;
+    const again = await cli(['eval', 'lab.inoc', '--batch', '--model', 'faint', '--condition', 'neutral', '--samples', '2', '--json'], { INOCULATE_BATCH_POLL_MS: '20' });
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(lab.batches.length, batchesBefore + 1, 'no second batch');
+    const json = JSON.parse(again.stdout);
+    assert.deepEqual(json.batches.map((b: { id: string; status: string }) => [b.id, b.status]), [[pending, 'completed']]);
+    assert.ok((await records(json.runId)).every((r) => r.via === 'batch' && r.batch === pending));
   });
 
   it("checks an OpenAI fine-tune's shutdown date first: a warning before it, a refusal with the date after it", async () => {
