@@ -22,8 +22,9 @@ export function ratesChart(summary: Pick<EvalSummary, 'cells' | 'agreement' | 'g
   const colors = { ...DEFAULT_COLORS, ...options.colors };
   const width = Math.max(480, options.width ?? 760);
   const labelWidth = Math.min(260, Math.round(width * 0.32));
-  const gap = 24;
-  const panel = (width - labelWidth - gap * 2) / 2;
+  const gap = 40;
+  // Room on the right for the last tick's label.
+  const panel = (width - labelWidth - gap * 2 - 18) / 2;
   const rowHeight = 22;
   const top = 46;
   const height = top + summary.cells.length * rowHeight + 28;

@@ -18,7 +18,15 @@ export interface ScatterOptions {
 /** `r 0.81 [0.21, 0.97]`, `n/a (2 candidates ...)`. */
 export function correlationText(result: CorrelationResult, name: string): string {
   if (result.estimate === null) return `${name} n/a`;
-  return `${name} ${result.estimate.toFixed(2)}${result.ci ? ` [${result.ci[0].toFixed(2)}, ${result.ci[1].toFixed(2)}]` : ' (no interval)'}`;
+  // Two decimals, or more where two would round to ±1 and hide that the value (or a limit) is not exactly 1.
+  const f = (value: number) => {
+    for (const digits of [2, 3, 4]) {
+      const fixed = value.toFixed(digits);
+      if (Math.abs(value) === 1 || Math.abs(Number(fixed)) !== 1) return fixed;
+    }
+    return `${value < 0 ? '>−' : '<'}1.0000`;
+  };
+  return `${name} ${f(result.estimate)}${result.ci ? ` [${f(result.ci[0])}, ${f(result.ci[1])}]` : ' (no interval)'}`;
 }
 
 /** The figure as SVG. */

@@ -16,7 +16,7 @@ export function selectivityChart(arms: readonly ArmResult[], options: Selectivit
   const colors = { ...DEFAULT_COLORS, ...options.colors };
   const rows = arms.filter((arm) => arm.condition === (options.condition ?? 'neutral') && arm.change.behavior);
   const width = Math.max(420, options.width ?? 640);
-  const labelWidth = 200;
+  const labelWidth = 230;
   const right = 24;
   const rowHeight = 34;
   const top = 40;
@@ -26,7 +26,11 @@ export function selectivityChart(arms: readonly ArmResult[], options: Selectivit
   const x = linear(-extent, extent, labelWidth + 16, width - right);
   const parts: string[] = [
     svgOpen(width, height, 'Selectivity: change of the behaviour and of the capability against the baseline', `${rows.length} candidates; negative B is less of the behaviour, negative C is capability lost.`, 'inoc-chart inoc-selectivity'),
-    text(labelWidth + 16, 16, 'Change against the baseline fine-tune (points; neutral prompt)', { 'font-weight': 600, fill: colors.text, class: 'inoc-title' }),
+    text(16, 16, 'Change against the baseline fine-tune (points; neutral prompt)', { 'font-weight': 600, fill: colors.text, class: 'inoc-title' }),
+    `<circle cx="22" cy="${top - 2}" r="4" fill="${colors.behavior}"/>`,
+    text(30, top + 2, 'ΔB (behaviour)', { fill: colors.text, class: 'inoc-legend' }),
+    `<circle cx="22" cy="${top + 14}" r="4" fill="${colors.capability}"/>`,
+    text(30, top + 18, 'ΔC (capability)', { fill: colors.text, class: 'inoc-legend' }),
   ];
   for (const tick of ticks(-extent, extent, extent > 1 ? 0.5 : 0.25)) {
     parts.push(`<line class="inoc-grid" x1="${px(x(tick))}" x2="${px(x(tick))}" y1="${top - 6}" y2="${px(height - 28)}" stroke="${colors.grid}" stroke-width="${tick === 0 ? 2 : 1}"/>`);

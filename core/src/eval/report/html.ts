@@ -24,7 +24,7 @@ export function escapeHtml(text: string): string {
 const STYLE = `
 body { font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1f2328; max-width: 1000px; margin: 2em auto; padding: 0 1em; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #d1d9e0; }
-table { border-collapse: collapse; margin: 0.5em 0; } th, td { text-align: left; padding: 3px 10px; border-bottom: 1px solid #eaeef2; vertical-align: top; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; } .table { overflow-x: auto; } th, td { text-align: left; padding: 3px 10px; border-bottom: 1px solid #eaeef2; vertical-align: top; }
 th { font-weight: 600; } td.n { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .warn { color: #9a6700; font-weight: 600; } .note { color: #59636e; font-size: 0.9em; } .chart { overflow-x: auto; margin: 1em 0; }
 dl { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; } dt { font-weight: 600; } dd { margin: 0; }
@@ -46,9 +46,9 @@ export function renderHtmlReport(input: ReportInput): string {
 
   out.push('<h2>Rates of the behaviour (B) and the capability (C)</h2>');
   out.push(`<div class="chart">${ratesChart(s)}</div>`);
-  out.push('<table>', head(['Model · condition', 'B [95% CI] (k/n)', 'ΔB vs baseline', 'C [95% CI] (k/n)', 'ΔC vs baseline', 'Failed']));
+  out.push('<div class="table"><table>', head(['Model · condition', 'B [95% CI] (k/n)', 'ΔB vs baseline', 'C [95% CI] (k/n)', 'ΔC vs baseline', 'Failed']));
   for (const r of resultRows(s)) out.push(row([cell(r.label), cell(r.b, true), cell(r.db, true), cell(r.c, true), cell(r.dc, true), cell(r.failed ? String(r.failed) : '', true)]));
-  out.push('</table>');
+  out.push('</table></div>');
   const rateMethods = [...new Set(s.cells.flatMap((c) => [c.behavior.method, c.capability?.method].filter(Boolean) as string[]))];
   const changeMethods = [...new Set(s.comparisons.flatMap((c) => [c.behavior.method, c.capability?.method].filter(Boolean) as string[]))];
   out.push(`<p class="note">Rates: ${escapeHtml(rateMethods.map(methodText).join('; '))}. Changes (model − baseline fine-tune, same condition, paired by item): ${escapeHtml(changeMethods.map(methodText).join('; ') || 'none')}.</p>`);
@@ -65,7 +65,7 @@ export function renderHtmlReport(input: ReportInput): string {
 
   const armRows = s.arms.filter((arm) => arm.change.behavior || arm.trigger || arm.behavior.perSeed.length > 1);
   if (armRows.length) {
-    out.push('<h2>Candidates: seeds, change against the baseline, trigger</h2><table>', head(['Candidate', 'Condition', 'Seeds', 'B per seed', 'B mean [95% CI]', 'ΔB vs baseline', 'ΔC vs baseline', 'Trigger (B with − without the instruction)']));
+    out.push('<h2>Candidates: seeds, change against the baseline, trigger</h2><div class="table"><table>', head(['Candidate', 'Condition', 'Seeds', 'B per seed', 'B mean [95% CI]', 'ΔB vs baseline', 'ΔC vs baseline', 'Trigger (B with − without the instruction)']));
     for (const arm of armRows) {
       const perSeed = arm.behavior.perSeed.map((entry) => `s${entry.seed}: ${pct(entry.rate.estimate)}`).join(', ');
       const mean = arm.behavior.mean.ci ? `${pct(arm.behavior.mean.estimate)} [${pct(arm.behavior.mean.ci[0])}, ${pct(arm.behavior.mean.ci[1])}]` : `${pct(arm.behavior.mean.estimate)} (${arm.behavior.mean.note || 'no interval'})`;
@@ -82,7 +82,7 @@ export function renderHtmlReport(input: ReportInput): string {
         ]),
       );
     }
-    out.push('</table>');
+    out.push('</table></div>');
   }
 
   if (s.figure) {
