@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { HOSTILE_NAMES, hostileSummary } from '../../../../test/support/evalSummaryFixture';
 import { ratesChart } from './rates';
-import { effectScatter } from './scatter';
+import { correlationText, effectScatter } from './scatter';
 import { selectivityChart } from './selectivity';
 import { escapeXml } from './svg';
 
@@ -61,5 +61,14 @@ describe('evaluation charts (SVG)', () => {
     }
     assert.equal(escapeXml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
     assert.ok(ratesChart(summary).includes(escapeXml(HOSTILE_NAMES[0]!).slice(0, 20)));
+  });
+
+  it('never shows a correlation or a limit as exactly 1 unless it is', () => {
+    const result = (estimate: number | null, ci: [number, number] | null) => ({ kind: 'pearson' as const, estimate, ci, method: 'bootstrap-bca' as const, note: '', n: 4, resamples: 2000, skippedResamples: 0, seed: 1 });
+    assert.equal(correlationText(result(0.81234, [0.2, 0.97]), 'r'), 'r 0.81 [0.20, 0.97]');
+    assert.equal(correlationText(result(0.99992, [0.99989, 0.999972]), 'r'), 'r 0.9999 [0.9999, <1.0000]');
+    assert.equal(correlationText(result(1, null), 'ρ'), 'ρ 1.00 (no interval)');
+    assert.equal(correlationText(result(-0.9996, [-0.99999, -0.99]), 'r'), 'r -0.9996 [>−1.0000, -0.99]');
+    assert.equal(correlationText(result(null, null), 'r'), 'r n/a');
   });
 });
