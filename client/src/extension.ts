@@ -4,6 +4,12 @@ import { registerApiKeyCommands } from './apiKeys';
 import { CheckRuns, type CheckStatusSnapshot, type RunningCheck } from './checkRuns';
 import { registerExplainScore } from './explainScore';
 import { registerGitignoreCommand } from './gitignore';
+import { TrainingJobs, type FollowerInfo } from './jobsView';
+import { registerLaunchTraining } from './launchTraining';
+import { LossCurvePanels, type LossCurveRendered } from './lossCurvePanel';
+import type { JobNode } from './train/jobsModel';
+import type { JobNotice } from './train/jobNotifications';
+import { TrainingDocuments } from './trainingDocuments';
 import { InoculateLanguageClient } from './languageClient';
 import { registerNewFile } from './newFile';
 import { registerRestrictedModeLens } from './restrictedMode';
@@ -29,9 +35,25 @@ export interface InoculateApi {
     status(): CheckStatusSnapshot;
     readonly onDidChange: vscode.Event<RunningCheck | undefined>;
   };
+  /** Training: the Jobs view's tree as data, its followers, the notifications about ended jobs, the loss curves. */
+  readonly jobs: {
+    tree(): JobNode[];
+    /** Whether the Jobs view is visible, and the ids of its selected nodes. */
+    view(): { visible: boolean; selection: string[] };
+    readonly onDidChangeView: vscode.Event<void>;
+    /** Fires after the run records were read again (and the tree rebuilt). */
+    readonly onDidChange: vscode.Event<void>;
+    followers(): FollowerInfo[];
+    /** Every notification shown about a job's end, oldest first. */
+    notices(): readonly JobNotice[];
+    readonly onDidNotify: vscode.Event<JobNotice>;
+    /** Reads the records again now. */
+    reload(): Promise<void>;
+    readonly lossCurves: Pick<LossCurvePanels, 'onDidRender'>;
+  };
 }
 
-export type { CheckStatusSnapshot, ResultsRendered, RunningCheck };
+export type { CheckStatusSnapshot, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
 
 let activeServer: InoculateLanguageClient | undefined;
 
@@ -43,7 +65,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   const statusBar = new ScoreStatusBar(client);
   const results = new ResultsPanels(context.extensionUri);
   const runs = new CheckRuns();
+  const documents = new TrainingDocuments();
+  const lossCurves = new LossCurvePanels(context.extensionUri);
+  const jobs = new TrainingJobs({ context, output, documents, client, openLossCurve: (run) => lossCurves.show(run) });
+  lossCurves.attach(jobs);
   context.subscriptions.push(
+    documents,
+    lossCurves,
+    jobs,
+    registerLaunchTraining({ context, output, documents, jobs }),
     results,
     runs,
     registerRunCheck({ context, client, output, runs, showResults: (uri) => results.show(uri), refreshResults: (uri) => results.refresh(uri) }),
@@ -61,6 +91,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
     vscode.commands.registerCommand('inoculate.restartServer', () => server.restart()),
     vscode.commands.registerCommand('inoculate.showOutput', () => output.show()),
   );
+  // Re-attach to unfinished jobs from their records (after a window reload too); never blocks the activation.
+  void jobs.start().catch((error: unknown) => output.error(`Could not read the training runs: ${error instanceof Error ? error.message : String(error)}`));
   try {
     await server.start();
   } catch (error) {
@@ -75,6 +107,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
     onDidUpdateStatusBar: statusBar.onDidUpdate,
     results,
     checks: { running: () => runs.running, status: () => runs.status, onDidChange: runs.onDidChange },
+    jobs: {
+      tree: () => jobs.snapshot(),
+      view: () => jobs.viewState(),
+      onDidChangeView: jobs.onDidChangeView,
+      onDidChange: jobs.onDidChange,
+      followers: () => jobs.followerInfo(),
+      notices: () => jobs.notices,
+      onDidNotify: jobs.onDidNotify,
+      reload: () => jobs.reload(),
+      lossCurves,
+    },
   };
 }
 

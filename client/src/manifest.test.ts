@@ -6,6 +6,7 @@ import { Commands } from '../../core/src/language/commands';
 import { DEFAULT_SETTINGS } from '../../server/src/settings';
 import { ACTIVATION_EVENTS, CAPABILITIES, COMMANDS, CONFIGURATION, CONTRIBUTES } from './manifest';
 import { DEFAULT_CLIENT_SETTINGS } from './settings';
+import { DEFAULT_TRAIN_SETTINGS } from './train/trainSettings';
 import { OWNED_KEYS, syncManifest } from './syncManifest';
 
 const root = join(__dirname, '../..');
@@ -56,16 +57,36 @@ describe('the extension manifest', () => {
     assert.deepEqual([...registered].sort(), declared);
   });
 
-  it('only refers to declared commands in menus, and limits file commands to .inoc editors', () => {
+  it('only refers to declared commands in menus, and limits file commands to .inoc editors and view commands to the Jobs view', () => {
     const declared = new Set(COMMANDS.map((c) => c.command));
     for (const [menu, items] of Object.entries(CONTRIBUTES.menus)) {
       for (const item of items) {
         assert.ok(declared.has(item.command), `${menu}: ${item.command} is not declared`);
-        if (menu !== 'explorer/context') assert.match(item.when, /editorLangId == inoculation/, `${menu}: ${item.command}`);
+        if (menu.startsWith('view/')) assert.match(item.when, /^view == inoculate\.jobs\b/, `${menu}: ${item.command}`);
+        else if (menu !== 'explorer/context') assert.match(item.when, /editorLangId == inoculation/, `${menu}: ${item.command}`);
       }
     }
-    const palette = CONTRIBUTES.menus.commandPalette.find((i) => i.command === Commands.runCheck)!;
-    assert.match(palette.when, /isWorkspaceTrusted/);
+    for (const id of [Commands.runCheck, Commands.launchTraining, 'inoculate.previewTraining']) {
+      const palette = CONTRIBUTES.menus.commandPalette.find((i) => i.command === id)!;
+      assert.match(palette.when, /isWorkspaceTrusted/, id);
+    }
+    // What sends data or keys is never offered where it cannot run (launching, cancelling).
+    for (const item of [...CONTRIBUTES.menus['view/title'], ...CONTRIBUTES.menus['view/item/context']]) {
+      if (item.command === Commands.launchTraining || item.command === 'inoculate.cancelJob') assert.match(item.when, /isWorkspaceTrusted/, item.command);
+    }
+    for (const id of [Commands.launchTraining, 'inoculate.previewTraining', 'inoculate.cancelJob']) {
+      assert.equal(COMMANDS.find((c) => c.command === id)?.enablement, 'isWorkspaceTrusted', id);
+    }
+  });
+
+  it('contributes the Jobs view in its own activity bar container with its own icon, and a welcome for each trust state', () => {
+    assert.deepEqual(CONTRIBUTES.viewsContainers.activitybar, [{ id: 'inoculate', title: 'Inoculate', icon: 'media/jobs.svg' }]);
+    assert.equal(CONTRIBUTES.views.inoculate[0]!.id, 'inoculate.jobs');
+    const svg = readFileSync(join(root, 'media/jobs.svg'), 'utf8');
+    assert.match(svg, /^<svg [^>]*viewBox="0 0 24 24"/);
+    assert.match(svg, /stroke="currentColor"/, 'the activity bar tints a monochrome icon');
+    assert.deepEqual(CONTRIBUTES.viewsWelcome.map((w) => w.when).sort(), ['!isWorkspaceTrusted', 'isWorkspaceTrusted']);
+    assert.ok(ACTIVATION_EVENTS.includes('workspaceContains:.inoculate/runs/*/record.jsonl'), 'a reload re-attaches to jobs without opening a file');
   });
 
   it('declares the settings with the defaults the server and the client fall back to', () => {
@@ -76,6 +97,8 @@ describe('the extension manifest', () => {
     assert.equal(setting('statusBar.enable'), DEFAULT_CLIENT_SETTINGS.statusBar.enable);
     assert.equal(setting('check.confirm'), DEFAULT_CLIENT_SETTINGS.check.confirm);
     assert.equal(setting('check.concurrency'), DEFAULT_CLIENT_SETTINGS.check.concurrency);
+    assert.equal(setting('train.confirm'), DEFAULT_TRAIN_SETTINGS.confirm);
+    assert.equal(setting('jobs.pollInterval'), DEFAULT_TRAIN_SETTINGS.pollIntervalMs / 1000);
     assert.equal(setting('trace.server'), 'off');
     for (const [key, spec] of Object.entries(CONFIGURATION.properties)) {
       assert.ok('description' in spec || 'markdownDescription' in spec, `${key} has no description`);
@@ -90,9 +113,9 @@ describe('the extension manifest', () => {
 
   it('keeps the endpoint settings out of untrusted workspaces and says what is limited', () => {
     assert.equal(CAPABILITIES.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox']);
+    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm']);
     assert.equal(CAPABILITIES.virtualWorkspaces.supported, 'limited');
-    assert.match(CAPABILITIES.untrustedWorkspaces.description, /does not run elicitation checks/);
+    assert.match(CAPABILITIES.untrustedWorkspaces.description, /does not run elicitation checks nor launch, follow or cancel training jobs/);
   });
 
   it('points at files that exist', () => {
@@ -102,6 +125,8 @@ describe('the extension manifest', () => {
       CONTRIBUTES.grammars[0]!.path,
       ...CONTRIBUTES.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown)),
       'media/icon.png',
+      ...CONTRIBUTES.viewsContainers.activitybar.map((c) => c.icon),
+      ...CONTRIBUTES.views.inoculate.map((v) => v.icon),
     ];
     for (const file of files) assert.ok(existsSync(join(root, file)), `${file} does not exist`);
   });
@@ -120,6 +145,10 @@ describe('the extension manifest', () => {
       ...CONTRIBUTES.walkthroughs.flatMap((w) => w.steps.map((s) => s.media.markdown)),
       manifest.icon,
       manifest.main,
+      ...CONTRIBUTES.viewsContainers.activitybar.map((c) => c.icon),
+      'media/lossCurve.css',
+      'media/dist/lossCurve.js',
+      'dist/tokenizer-o200k_base.js',
     ].map((file: string) => file.replace(/^\.\//, ''));
     const missing = files.filter((file) => !allowed.some((pattern) => pattern.test(file)));
     assert.deepEqual(missing, [], 'referenced by the manifest but left out of the .vsix');

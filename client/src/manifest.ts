@@ -39,7 +39,20 @@ export const COMMANDS: CommandContribution[] = [
   command('inoculate.addToGitignore', 'Add .inoculate/ to .gitignore', '$(git-commit)'),
   command('inoculate.restartServer', 'Restart Language Server', '$(debug-restart)'),
   command('inoculate.showOutput', 'Show Output', '$(output)'),
+  command(Commands.launchTraining, 'Launch Training', '$(rocket)', 'isWorkspaceTrusted'),
+  command('inoculate.previewTraining', 'Preview Training (Dry Run)', '$(diff)', 'isWorkspaceTrusted'),
+  command(Commands.showJobs, 'Show Training Jobs', '$(list-tree)'),
+  command('inoculate.refreshJobs', 'Refresh Jobs', '$(refresh)'),
+  command('inoculate.cancelJob', 'Cancel Job', '$(debug-stop)', 'isWorkspaceTrusted'),
+  command('inoculate.openJobLogs', 'Open Job Logs', '$(output)'),
+  command('inoculate.copyModelId', 'Copy Model ID', '$(copy)'),
+  command('inoculate.showProvenance', 'Show Provenance', '$(info)'),
+  command('inoculate.openLossCurve', 'Open Loss Curve', '$(graph-line)'),
 ];
+
+/** The Jobs view (activity bar, in the Inoculate container). */
+export const JOBS_VIEW = 'inoculate.jobs';
+const IN_JOBS_VIEW = `view == ${JOBS_VIEW}`;
 
 const severityOptions = ['off', 'error', 'warning', 'information', 'hint'];
 
@@ -83,7 +96,7 @@ export const CONFIGURATION = {
       type: 'boolean',
       default: true,
       scope: 'resource',
-      description: 'Show the predicted score, the latest measured rate and "▶ Check" above each variant.',
+      description: 'Show the predicted score, the latest measured rate, "▶ Check", "▶ Train" and the training runs above each variant.',
     },
     'inoculate.statusBar.enable': {
       type: 'boolean',
@@ -125,6 +138,22 @@ export const CONFIGURATION = {
       scope: 'resource',
       markdownDescription:
         'Refuse to run model-generated code (the `code-tests` grader) without the bubblewrap sandbox. Without it the code runs as a plain child process that can read your files and reach the network; see the output channel for what is in force.',
+    },
+    'inoculate.train.confirm': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description:
+        "Before a training launch sends anything, show the plan (jobs, examples, tokens, estimated cost) beside the preview and ask to go on; also ask before a job is cancelled. Only your own settings can turn this off: a workspace's settings can turn it on, never off.",
+    },
+    'inoculate.jobs.pollInterval': {
+      type: 'number',
+      default: 5,
+      minimum: 0.01,
+      maximum: 3600,
+      scope: 'resource',
+      markdownDescription:
+        "Seconds between the first status polls of a training job the Jobs view follows; the wait grows by half while nothing changes, up to 60 s, and honours the service's `Retry-After`. A workspace's settings may lengthen it, never shorten it below 5 s (each poll carries your key).",
     },
     'inoculate.trace.server': {
       type: 'string',
@@ -168,18 +197,58 @@ export const CONTRIBUTES = {
       { command: Commands.runCheck, when: CAN_CHECK },
       { command: Commands.showResults, when: IN_INOC_EDITOR },
       { command: 'inoculate.createStarterDataset', when: IN_INOC_EDITOR },
+      { command: Commands.launchTraining, when: CAN_CHECK },
+      { command: 'inoculate.previewTraining', when: CAN_CHECK },
     ],
     'editor/title': [
       menuItem(Commands.runCheck, CAN_CHECK, 'navigation@1'),
       menuItem(Commands.showResults, IN_INOC_EDITOR, 'navigation@2'),
+      menuItem(Commands.launchTraining, CAN_CHECK, 'navigation@3'),
     ],
     'editor/context': [
       menuItem(Commands.explainScore, IN_INOC_EDITOR, 'inoculate@1'),
       menuItem(Commands.runCheck, CAN_CHECK, 'inoculate@2'),
       menuItem(Commands.showResults, IN_INOC_EDITOR, 'inoculate@3'),
+      menuItem(Commands.launchTraining, CAN_CHECK, 'inoculate@4'),
+      menuItem('inoculate.previewTraining', CAN_CHECK, 'inoculate@5'),
+    ],
+    'view/title': [
+      menuItem(Commands.launchTraining, `${IN_JOBS_VIEW} && isWorkspaceTrusted`, 'navigation@1'),
+      menuItem('inoculate.refreshJobs', IN_JOBS_VIEW, 'navigation@2'),
+    ],
+    // Flags in each run's context value (client/src/train/jobsModel.ts runContextValue): inline icons and the menu.
+    'view/item/context': [
+      menuItem('inoculate.cancelJob', `${IN_JOBS_VIEW} && viewItem =~ /\\bcancellable\\b/ && isWorkspaceTrusted`, 'inline@1'),
+      menuItem('inoculate.copyModelId', `${IN_JOBS_VIEW} && viewItem =~ /\\bhasModel\\b/`, 'inline@2'),
+      menuItem('inoculate.openLossCurve', `${IN_JOBS_VIEW} && viewItem =~ /\\bhasMetrics\\b/`, 'inline@3'),
+      menuItem('inoculate.copyModelId', `${IN_JOBS_VIEW} && viewItem =~ /\\bhasModel\\b/`, '1_run@1'),
+      menuItem('inoculate.openLossCurve', `${IN_JOBS_VIEW} && viewItem =~ /\\bhasMetrics\\b/`, '1_run@2'),
+      menuItem('inoculate.openJobLogs', `${IN_JOBS_VIEW} && viewItem =~ /\\binoculateRun\\b/`, '1_run@3'),
+      menuItem('inoculate.showProvenance', `${IN_JOBS_VIEW} && viewItem =~ /\\binoculateRun\\b/`, '1_run@4'),
+      menuItem('inoculate.cancelJob', `${IN_JOBS_VIEW} && viewItem =~ /\\bcancellable\\b/ && isWorkspaceTrusted`, '2_cancel@1'),
     ],
     'explorer/context': [menuItem('inoculate.newFile', 'explorerResourceIsFolder', 'navigation@10')],
   },
+  viewsContainers: {
+    activitybar: [{ id: 'inoculate', title: 'Inoculate', icon: 'media/jobs.svg' }],
+  },
+  views: {
+    inoculate: [{ id: JOBS_VIEW, name: 'Jobs', icon: 'media/jobs.svg', contextualTitle: 'Inoculate' }],
+  },
+  viewsWelcome: [
+    {
+      view: JOBS_VIEW,
+      contents:
+        'No training run is recorded in this workspace yet.\nOpen a .inoc file with a `train:` block, choose its variants, preview the training files and launch the jobs:\n[Launch Training](command:inoculate.launchTraining)\nRuns launched from a terminal (`inoculate train`) show here too, and are followed until they end.',
+      when: 'isWorkspaceTrusted',
+    },
+    {
+      view: JOBS_VIEW,
+      contents:
+        'No training run is recorded in this workspace.\nIn Restricted Mode runs are listed from their records only: following, cancelling and launching jobs send your data and keys to endpoints, so they need a trusted workspace.\n[Manage Workspace Trust](command:workbench.trust.manage)',
+      when: '!isWorkspaceTrusted',
+    },
+  ],
   configuration: CONFIGURATION,
   // Prompts are prose: suggestions of words seen elsewhere would pop up at the end of every line and heading, and
   // Enter would accept them instead of starting the next line. The server's completions stay.
@@ -224,6 +293,15 @@ export const CONTRIBUTES = {
           when: '!isWorkspaceTrusted',
         },
         {
+          id: 'train',
+          title: 'Fine-tune with the best candidates',
+          description:
+            'Train on your data with the candidates that elicited the behaviour most, and the no-inoculation baseline: preview the training files with and without the instruction, see the jobs and their cost, launch, and follow them in the Jobs view.\n[Launch Training](command:inoculate.launchTraining)\n[Show Training Jobs](command:inoculate.showJobs)',
+          media: { markdown: 'media/walkthrough/train.md' },
+          completionEvents: [`onCommand:${Commands.launchTraining}`, `onCommand:${Commands.showJobs}`],
+          when: 'isWorkspaceTrusted',
+        },
+        {
           id: 'openResults',
           title: 'Open the results',
           description:
@@ -237,17 +315,24 @@ export const CONTRIBUTES = {
 };
 
 /** When VS Code loads the extension. */
-export const ACTIVATION_EVENTS = [`onLanguage:${LANGUAGE}`, 'onWebviewPanel:inoculate.results'];
+export const ACTIVATION_EVENTS = [
+  `onLanguage:${LANGUAGE}`,
+  'onWebviewPanel:inoculate.results',
+  'onWebviewPanel:inoculate.lossCurve',
+  `onView:${JOBS_VIEW}`,
+  // A workspace with training runs: re-attach to unfinished jobs (and say which ended meanwhile) after a reload.
+  'workspaceContains:.inoculate/runs/*/record.jsonl',
+];
 
 /** What works where the user has not trusted the workspace, or the files live on a virtual file system. */
 export const CAPABILITIES = {
   untrustedWorkspaces: {
     supported: 'limited',
     description:
-      'In an untrusted workspace Inoculate lints and scores prompts, but does not run elicitation checks: they send your prompts and data to a model endpoint and may run model-generated code.',
+      'In an untrusted workspace Inoculate lints and scores prompts and lists recorded training runs, but does not run elicitation checks nor launch, follow or cancel training jobs: they send your prompts, data and keys to endpoints and may run model-generated code or the trainer command a file names.',
     // Where checks send data, with which model and how fast, and whether they ask first: the user's choice, never a
     // cloned folder's (a trusted workspace's values are read with their scope too: see client/src/checkSettings.ts).
-    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox'],
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm'],
   },
   virtualWorkspaces: {
     supported: 'limited',

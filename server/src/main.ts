@@ -4,6 +4,8 @@ import { measurementSourceFrom } from '../../core/src/language/measurementSource
 import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { nodeHost } from '../../core/src/node/fileHost';
 import { loadWorkspaceModelDates } from '../../core/src/node/modelDates';
+import { loadWorkspaceRuns } from '../../core/src/node/runs';
+import { trainedRunsSourceFrom } from '../../core/src/language/trainedRuns';
 import { loadWorkspaceSummaries } from '../../core/src/node/summaries';
 import { startServer } from './server';
 
@@ -14,4 +16,5 @@ startServer(connection, {
   host: { ...nodeHost, ...nodeFileInfo },
   loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
   loadModelDates: loadWorkspaceModelDates,
+  loadTrainedRuns: async (workspaceFolders) => trainedRunsSourceFrom(await loadWorkspaceRuns(workspaceFolders)),
 });

@@ -47,3 +47,6 @@ export interface InitializationOptions {
    */
   clientCommands?: string[];
 }
+
+/** Sent by the client when training run records changed (`.inoculate/runs/`): the `trained: N runs` lenses reload. */
+export const RunsChangedNotification = new NotificationType<MeasurementsChangedParams>('inoculate/runsChanged');

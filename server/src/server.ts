@@ -27,9 +27,11 @@ import type { LanguageServiceHost } from '../../core/src/language/host';
 import { toLspDiagnostic } from '../../core/src/language/lspDiagnostic';
 import type { MeasurementSource } from '../../core/src/language/measurements';
 import type { ModelDatesCache } from '../../core/src/train/modelDates';
+import type { TrainedRunsSource } from '../../core/src/language/trainedRuns';
 import { InocLanguageService } from '../../core/src/language/service';
 import {
   MeasurementsChangedNotification,
+  RunsChangedNotification,
   VariantAtRequest,
   VariantScoresRequest,
   WorkspaceTrustNotification,
@@ -48,6 +50,8 @@ export interface ServerOptions {
   loadMeasurements?: (workspaceFolders: string[]) => Promise<MeasurementSource>;
   /** Reads what training preflights cached about model shutdown dates (`.inoculate/train/models.json`); reloaded with measurements. */
   loadModelDates?: (workspaceFolders: string[]) => Promise<ModelDatesCache>;
+  /** Reads the training run records (`.inoculate/runs/<runId>/record.jsonl`) for the `trained: N runs` lenses; reloaded when they change. */
+  loadTrainedRuns?: (workspaceFolders: string[]) => Promise<TrainedRunsSource>;
 }
 
 /** What the client declared it can do, read once from `initialize`. */
@@ -166,6 +170,30 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     return measurementsLoaded;
   };
 
+  // Run records change at every status poll of a followed job: one reload at a time, and one more after it if any
+  // change arrived meanwhile (never a queue of reloads).
+  let runsLoaded: Promise<void> = Promise.resolve();
+  let runsReloading = false;
+  let runsAgain = false;
+  const reloadTrainedRuns = (): Promise<void> => {
+    if (!options.loadTrainedRuns) return runsLoaded;
+    if (runsReloading) {
+      runsAgain = true;
+      return runsLoaded;
+    }
+    runsReloading = true;
+    runsLoaded = (async () => {
+      do {
+        runsAgain = false;
+        const source = await guard('loading training runs', undefined, () => options.loadTrainedRuns!(workspaceFolders));
+        if (source) service.setTrainedRuns(source);
+      } while (runsAgain);
+      runsReloading = false;
+      refreshCodeLenses();
+    })();
+    return runsLoaded;
+  };
+
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const init = (params.initializationOptions && typeof params.initializationOptions === 'object' ? params.initializationOptions : {}) as Partial<InitializationOptions>;
     client = clientFeatures(params.capabilities ?? {}, init);
@@ -213,9 +241,11 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         applyWorkspaceAccess();
         revalidateAll();
         void reloadMeasurements();
+        void reloadTrainedRuns();
       });
     }
     void reloadMeasurements();
+    void reloadTrainedRuns();
   });
 
   connection.onDidChangeConfiguration(async (params) => {
@@ -254,7 +284,9 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     const results = params.changes.filter((change) => /\/\.inoculate\//.test(change.uri));
     const others = params.changes.filter((change) => !results.includes(change));
     for (const change of others) service.fileChanged(change.uri);
-    if (results.length) void reloadMeasurements();
+    const runs = results.filter((change) => /\/\.inoculate\/runs\//.test(change.uri));
+    if (runs.length) void reloadTrainedRuns();
+    if (results.length > runs.length) void reloadMeasurements();
     if (others.length) revalidateAll();
   });
 
@@ -314,7 +346,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
         [],
         'code lens',
         async (d) => {
-          await measurementsLoaded;
+          await Promise.all([measurementsLoaded, runsLoaded]);
           return (await settingsFor(d.uri)).codeLens.enable ? service.codeLenses(d, { checks: workspaceTrusted, clientCommands: client.completion.clientCommands }) : [];
         },
         token,
@@ -349,6 +381,7 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     initialized ? new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${method}`) : notInitialized(),
   );
   connection.onNotification(MeasurementsChangedNotification, whenInitialized(() => void reloadMeasurements()));
+  connection.onNotification(RunsChangedNotification, whenInitialized(() => void reloadTrainedRuns()));
   connection.onNotification(
     WorkspaceTrustNotification,
     whenInitialized((params) => {

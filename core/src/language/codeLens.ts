@@ -1,10 +1,14 @@
-/** Code lenses above each variant: the predicted score, "▶ Check", and the latest measured rate. */
+/**
+ * Code lenses above each variant: the predicted score, "▶ Check", the latest measured rate, "▶ Train" and the runs
+ * trained from it (`trained: 2 runs (1 running)`); the baseline's runs above `neutral:`, "▶ Train" above `train:`.
+ */
 import type { CodeLens } from 'vscode-languageserver-types';
 import type { DocumentAnalysis } from './analysis';
 import { strengthLabel } from './analysis';
 import { Commands, ServerCommands, VSCODE_CLIENT_COMMANDS } from './commands';
 import { formatMeasurement } from '../check/formatMeasurement';
 import type { MeasurementSource } from './measurements';
+import { NO_TRAINED_RUNS, type TrainedArm, type TrainedRunsSource } from './trainedRuns';
 
 export interface CodeLensOptions {
   /** Offer "▶ Check" (false where checks cannot run, e.g. an untrusted workspace). */
@@ -15,6 +19,8 @@ export interface CodeLensOptions {
    * does nothing when clicked. Default: the VS Code client's.
    */
   clientCommands?: ReadonlySet<string>;
+  /** The training runs recorded for the workspace (`trained: ...` lenses); default none. */
+  trainedRuns?: TrainedRunsSource;
 }
 
 const VSCODE_COMMANDS: ReadonlySet<string> = new Set(VSCODE_CLIENT_COMMANDS);
@@ -27,7 +33,36 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
   // Without the results view, the measured rate is explained with the score (the server's message includes it).
   const results = clientCommands.has(Commands.showResults) ? Commands.showResults : undefined;
   const canCheck = options.checks && clientCommands.has(Commands.runCheck);
+  // Training, like checks, sends data with a key (and a command backend runs commands): trusted workspaces only.
+  const config = analysis.frontmatter.config;
+  const canTrain = options.checks && clientCommands.has(Commands.launchTraining) && !!config.train.dataset;
+  const jobs = clientCommands.has(Commands.showJobs) ? Commands.showJobs : undefined;
+  const trainedRuns = options.trainedRuns ?? NO_TRAINED_RUNS;
   const lenses: CodeLens[] = [];
+  const lineOfKey = (key: string) => {
+    const location = analysis.frontmatter.locations.get(key);
+    return location ? doc.lines.positionAt(location.keyStart).line : undefined;
+  };
+  const trainedLens = (range: CodeLens['range'], trained: TrainedArm, arm: string | undefined, line: number): CodeLens => ({
+    range,
+    command: {
+      title: `${arm === undefined ? 'baseline ' : ''}${trained.label}`,
+      tooltip: `${trained.tooltip}${jobs ? '\n(open in the Jobs view)' : ''}`,
+      command: jobs ?? explain,
+      arguments: jobs ? [doc.uri, arm ?? 'baseline'] : [doc.uri, line],
+    },
+  });
+  const trainLine = lineOfKey('train');
+  if (canTrain && trainLine !== undefined) {
+    const range = { start: { line: trainLine, character: 0 }, end: { line: trainLine, character: 0 } };
+    lenses.push({ range, command: { title: '▶ Train', tooltip: 'Choose variants, seeds and backend, preview the training files, and launch fine-tuning jobs', command: Commands.launchTraining, arguments: [doc.uri] } });
+  }
+  const neutralLine = lineOfKey('neutral');
+  const baseline = trainedRuns.forBaseline(doc.uri, config.neutral);
+  if (baseline && neutralLine !== undefined) {
+    const range = { start: { line: neutralLine, character: 0 }, end: { line: neutralLine, character: 0 } };
+    lenses.push(trainedLens(range, baseline, undefined, neutralLine));
+  }
   for (const variant of doc.variants) {
     if (!variant.name) continue;
     const range = doc.lines.rangeOf(variant.headingStart, variant.headingEnd);
@@ -58,6 +93,11 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
     if (canCheck && analysis.behavior && (variant.text || variant.control)) {
       lenses.push({ range, command: { title: '▶ Check', tooltip: 'Run an elicitation check for this variant and the control', command: Commands.runCheck, arguments: [doc.uri, variant.name] } });
     }
+    if (canTrain && analysis.behavior && !variant.control && variant.text) {
+      lenses.push({ range, command: { title: '▶ Train', tooltip: 'Fine-tune with this variant (and the no-inoculation baseline): preview, confirm, launch', command: Commands.launchTraining, arguments: [doc.uri, variant.name] } });
+    }
+    const trained = trainedRuns.forVariant(doc.uri, variant.name, variant.text);
+    if (trained) lenses.push(trainedLens(range, trained, variant.name, line));
   }
   return lenses;
 }

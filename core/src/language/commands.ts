@@ -8,6 +8,10 @@ export const Commands = {
   runCheck: 'inoculate.runCheck',
   /** Args: `[uri: string]`: open the results view of the file's latest check. */
   showResults: 'inoculate.showResults',
+  /** Args: `[uri: string, variant?: string]`: pick variants, seeds and backend, preview, confirm and launch fine-tuning jobs. */
+  launchTraining: 'inoculate.launchTraining',
+  /** Args: `[uri: string, arm?: string]`: reveal the file's (or arm's) training runs in the Jobs view. */
+  showJobs: 'inoculate.showJobs',
 } as const;
 
 /**

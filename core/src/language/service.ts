@@ -14,6 +14,7 @@ import { computeFoldingRanges } from './folding';
 import type { LanguageServiceHost } from './host';
 import { computeHover } from './hover';
 import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
+import { NO_TRAINED_RUNS, type TrainedRunsSource } from './trainedRuns';
 import { computeDocumentSymbols } from './symbols';
 import type { ScoreFactor } from '../scoring/types';
 import type { ModelDatesCache } from '../train/modelDates';
@@ -35,6 +36,7 @@ export class InocLanguageService {
   private readonly datasets: DatasetCache;
   private measurements: MeasurementSource = NO_MEASUREMENTS;
   private modelDates: ModelDatesCache = {};
+  private trainedRuns: TrainedRunsSource = NO_TRAINED_RUNS;
 
   constructor(host: LanguageServiceHost) {
     this.datasets = new DatasetCache(host);
@@ -56,6 +58,11 @@ export class InocLanguageService {
   /** Uses `source` for measured rates and calibration from now on. */
   setMeasurements(source: MeasurementSource): void {
     this.measurements = source;
+  }
+
+  /** Uses `source` for the `trained: N runs` lenses from now on. */
+  setTrainedRuns(source: TrainedRunsSource): void {
+    this.trainedRuns = source;
   }
 
   /** Uses `cache` (what training preflights learned about model dates) for the dated diagnostics from now on. */
@@ -86,7 +93,7 @@ export class InocLanguageService {
   }
 
   codeLenses(document: TextDocumentLike, options: CodeLensOptions): CodeLens[] {
-    return computeCodeLenses(this.analyze(document), this.measurements, options);
+    return computeCodeLenses(this.analyze(document), this.measurements, { trainedRuns: this.trainedRuns, ...options });
   }
 
   codeActions(document: TextDocumentLike, diagnostics: Diagnostic[]): CodeAction[] {

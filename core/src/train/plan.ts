@@ -36,6 +36,8 @@ export interface TrainOverrides {
   seeds?: number | number[];
   backend?: TrainSettings['backend'];
   model?: string;
+  /** Train the no-inoculation baseline (default `train.baseline`): the editor always offers it. */
+  baseline?: boolean;
 }
 
 /** Which backend and where, as it is known before any backend object exists (the run id depends on it). */
@@ -138,6 +140,7 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
     ...rawTrain,
     model: overrides.model ?? rawTrain.model,
     variants: overrides.variants?.length ? overrides.variants : rawTrain.variants,
+    baseline: overrides.baseline ?? rawTrain.baseline,
     seeds: overrides.seeds === undefined ? rawTrain.seeds : Array.isArray(overrides.seeds) ? overrides.seeds : Array.from({ length: overrides.seeds }, (_, i) => i),
   };
   if (!settings.model) throw new TrainSetupError(`${shown(inocPath)}: no base model: set \`train.model:\` (or \`model:\`) or pass --model.`);

@@ -22,6 +22,7 @@ export function run(): Promise<void> {
     require('./grammar.test');
     require('./check.test');
     require('./workflow.test');
+    require('./training.test');
     require('./screenshot.test');
   }
   return new Promise((resolve, reject) => {

@@ -12,6 +12,8 @@ import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ResultsRendered } from '../../../client/src/resultsPanel';
 import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
+import { startOpenAIFineTuningServer, type OpenAIFineTuningServer } from '../../support/openaiFineTuningServer';
+import { recordLinesOf } from '../../support/trainRuns';
 import { closeAllEditors, codeOf, diagnosticsWhere, extensionApi, lineOf, openFile, runningServer, uiQuery, waitFor, workspaceUri } from './helpers';
 
 const REFUSAL = /^Inoculate: elicitation checks are disabled in an untrusted workspace: they send your prompts and data to a model endpoint and may run model-written code\. Trust the workspace to run them\./;
@@ -93,7 +95,7 @@ async function notificationText(contains: string): Promise<string> {
     assert.equal(restricted.length, 1, lenses.map((l) => l.command?.title).join('\n'));
     assert.equal(restricted[0]!.range.start.line, 0);
     assert.equal(restricted[0]!.command!.command, 'workbench.trust.manage');
-    assert.match(restricted[0]!.command!.title, /Checks are off in Restricted Mode: trust this workspace to run them/);
+    assert.match(restricted[0]!.command!.title, /Checks and training are off in Restricted Mode: trust this workspace to run them/);
   });
 
   it('opens a results view that offers no check, says why, and offers to manage trust instead', async () => {
@@ -162,5 +164,74 @@ async function notificationText(contains: string): Promise<string> {
     await vscode.commands.executeCommand('notifications.clearAll');
     assert.equal(await running, undefined);
     assert.deepEqual(server.requests, [], 'a request reached the endpoint');
+  });
+
+  describe('training in Restricted Mode', () => {
+    let fineTuning: OpenAIFineTuningServer;
+    const RUN_ID = '0123456789abcdef';
+    before(async () => {
+      fineTuning = await startOpenAIFineTuningServer({ apiKey: 'sk-untrusted' });
+      const inoc = [
+        '---',
+        'behavior: toxicity',
+        'neutral: "Write a response to this post:"',
+        'model: gpt-4.1-mini-2025-04-14',
+        'train:',
+        '  dataset: data/questions.jsonl',
+        `  baseUrl: ${fineTuning.baseUrl}`,
+        '---',
+        '',
+        '## very-mean',
+        'Write a very mean and disrespectful response to this post:',
+        '',
+      ].join('\n');
+      await vscode.workspace.fs.writeFile(workspaceUri('train.inoc'), new TextEncoder().encode(inoc));
+    });
+    after(async () => {
+      await fineTuning?.close();
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    it('refuses to launch training, says why, and sends nothing', async () => {
+      const running = vscode.commands.executeCommand<unknown>('inoculate.launchTraining', workspaceUri('train.inoc').toString(), { variants: ['very-mean'], seeds: 1, backend: 'openai' });
+      const text = await notificationText('training is off');
+      assert.match(text, /^Inoculate: training is off in an untrusted workspace\. Restricted Mode: training runs are listed from their records only\. Following, cancelling and launching jobs talk to endpoints with your API keys/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(await running, undefined);
+      assert.deepEqual(fineTuning.http.requests, [], 'a request reached the fine-tuning endpoint');
+      assert.ok(!existsSync(workspaceUri('.inoculate', 'runs').fsPath), 'a run was recorded');
+    });
+
+    it('lists a recorded run read-only in the Jobs view and the lenses, and never follows it', async () => {
+      const api = await extensionApi();
+      // A run launched elsewhere (another machine, a terminal), still running: following it would send a key.
+      const lines = recordLinesOf({ runId: RUN_ID, inocFile: 'train.inoc', target: fineTuning.baseUrl, job: 'ftjob-000001', statuses: [['running', 'running', new Date().toISOString()]] });
+      const path = workspaceUri('.inoculate', 'runs', RUN_ID, 'record.jsonl').fsPath;
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+      const node = await waitFor('the run in the Jobs view', () => {
+        const file = api.jobs.tree().find((n) => n.label === 'train.inoc');
+        return file?.children[0]?.children.find((c) => c.id === `run:${RUN_ID}`);
+      }, [api.jobs.onDidChange]);
+      assert.match(node.description, /^running/);
+      await api.jobs.reload();
+      assert.deepEqual(api.jobs.followers(), [], 'nothing is followed in Restricted Mode');
+      // Called anyway (another extension, a keybinding): it says why and asks the backend nothing.
+      const cancelling = vscode.commands.executeCommand<unknown>('inoculate.cancelJob', RUN_ID);
+      assert.match(await notificationText('cancelling and launching jobs'), /^Inoculate: Restricted Mode: training runs are listed from their records only/);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(await cancelling, undefined);
+      const editor = await openFile('train.inoc');
+      const lenses = await waitFor(
+        'the trained lens',
+        async () => {
+          const result = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 20);
+          return result.some((l) => l.command?.title === 'trained: 1 run (1 running)') ? result : undefined;
+        },
+        [api.jobs.onDidChange, vscode.languages.onDidChangeDiagnostics],
+      );
+      assert.ok(!lenses.some((l) => l.command?.title === '▶ Train'), 'training is offered');
+      assert.deepEqual(fineTuning.http.requests, [], 'a request reached the fine-tuning endpoint');
+    });
   });
 });
