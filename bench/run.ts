@@ -9,6 +9,7 @@ const BENCHMARKS = [
   { name: 'memory: one long single-line variant (scorer, language service, CLI)', file: 'memory.ts' },
   { name: 'elicitation checks: engine vs. bare SDK loop vs. promptfoo', file: 'check.ts' },
   { name: 'evaluation statistics: interval coverage on simulated data', file: 'evalCoverage.ts' },
+  { name: 'evaluation engine: 4 models × 2 conditions × 500 samples vs. a bare SDK loop', file: 'eval.ts' },
   { name: 'graders on model output: bounded regex, sycophancy on long runs', file: 'graders.ts' },
 ];
 

@@ -1,4 +1,4 @@
-/** `inoculate`: lint, score and check inoculation prompts from a terminal or CI. */
+/** `inoculate`: lint, score, check, train and evaluate inoculation prompts from a terminal or CI. */
 import { UsageError, type CliIO, type Command } from './io';
 import { terminalText } from './terminalText';
 
@@ -10,6 +10,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   check: { summary: 'Sample the model with each candidate vs. the control and grade it.', load: async () => (await import('./check')).checkCommand },
   train: { summary: 'Build, preview and submit fine-tuning jobs for candidates and the baseline.', load: async () => (await import('./train')).trainCommand },
   jobs: { summary: 'List, follow, cancel and show the logs of training runs.', load: async () => (await import('./jobs')).jobsCommand },
+  eval: { summary: 'Evaluate the fine-tunes against the baseline: behaviour, capability, the figure.', load: async () => (await import('./eval')).evalCommand },
+  report: { summary: "Write an evaluation's results as HTML, Markdown (+ SVG) or JSON.", load: async () => (await import('./report')).reportCommand },
 };
 
 const USAGE = `Usage: inoculate <command> [options] <files...>

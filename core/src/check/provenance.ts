@@ -12,7 +12,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { stableStringify } from './cache';
-import type { CheckSummary } from './types';
+import type { CheckSummary, SummaryProvenance } from './types';
 
 export type { SummaryProvenance } from './types';
 
@@ -48,22 +48,40 @@ export function provenanceFromKey(key: Uint8Array): Provenance {
   };
 }
 
-/** What a summary's signature covers: everything but the signature itself, in canonical JSON. */
-function summaryPayload(summary: CheckSummary): string {
-  const { provenance: _signature, ...rest } = summary;
+/** A signed document: a check summary, an evaluation summary. */
+export interface Signable {
+  provenance?: SummaryProvenance;
+}
+
+/** What a document's signature covers: everything but the signature itself, in canonical JSON. */
+function payload(document: Signable): string {
+  const { provenance: _signature, ...rest } = document;
   return stableStringify(rest);
+}
+
+/**
+ * `document` signed by `provenance` in `domain` (any earlier signature replaced). The domain keeps one kind of
+ * document's signature from passing for another's (a check summary's for an evaluation's).
+ */
+export function signDocument<T extends Signable>(document: T, provenance: Provenance, domain: string): T {
+  const { provenance: _old, ...rest } = document;
+  return { ...rest, provenance: { producer: provenance.keyId, mac: provenance.sign(domain, payload(rest)) } } as T;
+}
+
+/** Whether this user signed `document` in `domain` (its signature verifies under their key); `elsewhere` without a key. */
+export function documentOrigin(document: Signable, provenance: Provenance | undefined, domain: string): ResultOrigin {
+  if (!provenance) return 'elsewhere';
+  const signature = document.provenance;
+  if (!signature || signature.producer !== provenance.keyId) return 'elsewhere';
+  return provenance.verify(domain, payload(document), signature.mac) ? 'here' : 'elsewhere';
 }
 
 /** `summary` signed by `provenance` (any earlier signature replaced). */
 export function signSummary(summary: CheckSummary, provenance: Provenance): CheckSummary {
-  const { provenance: _old, ...rest } = summary;
-  return { ...rest, provenance: { producer: provenance.keyId, mac: provenance.sign('summary', summaryPayload(rest as CheckSummary)) } };
+  return signDocument(summary, provenance, 'summary');
 }
 
 /** Whether this user measured `summary` (its signature verifies under their key); `elsewhere` without a key. */
 export function summaryOrigin(summary: CheckSummary, provenance: Provenance | undefined): ResultOrigin {
-  if (!provenance) return 'elsewhere';
-  const signature = summary.provenance;
-  if (!signature || signature.producer !== provenance.keyId) return 'elsewhere';
-  return provenance.verify('summary', summaryPayload(summary), signature.mac) ? 'here' : 'elsewhere';
+  return documentOrigin(summary, provenance, 'summary');
 }

@@ -5,7 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { signSummary, type Provenance } from './provenance';
-import type { AppendHandle, ResultsFileSystem } from './resultsFs';
+import { openJsonlLog, readRecords, RecordLog } from './record';
+import type { ResultsFileSystem } from './resultsFs';
+
+export { openJsonlLog };
 import type { CheckSummary } from './types';
 
 /** A grade as recorded (optional fields of `GradeResult` written as null, so every record has every key). */
@@ -58,64 +61,16 @@ export function newRunId(now: Date = new Date()): string {
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/**
- * Opens an append-only JSONL log; if a crash left a cut last line, seals it with a line break first, so the cut
- * line stays one (ignored) line and the next record is whole. Earlier lines are never rewritten.
- */
-export async function openJsonlLog(fs: ResultsFileSystem, path: string): Promise<AppendHandle> {
-  const size = await fs.size(path);
-  let cut = false;
-  if (size) {
-    const reader = await fs.openReader(path);
-    if (reader) {
-      try {
-        cut = (await reader.read(size - 1, 1)) !== '\n';
-      } finally {
-        await reader.close();
-      }
-    }
-  }
-  const handle = await fs.openAppend(path);
-  if (cut) await handle.append('\n');
-  return handle;
-}
-
-/** Appends sample records to a `samples.jsonl`. */
-export class SampleLog {
-  private constructor(private readonly handle: AppendHandle) {}
-
+/** Appends sample records to a `samples.jsonl` (one whole line per record; see record.ts). */
+export type SampleLog = RecordLog<SampleRecord>;
+export const SampleLog = {
   /** Opens (creating) the log at `path`. */
-  static async open(fs: ResultsFileSystem, path: string): Promise<SampleLog> {
-    return new SampleLog(await openJsonlLog(fs, path));
-  }
-
-  /** Appends one record as one line with one write. */
-  append(record: SampleRecord): Promise<void> {
-    return this.handle.append(`${JSON.stringify(record)}\n`);
-  }
-
-  close(): Promise<void> {
-    return this.handle.close();
-  }
-}
+  open: (fs: ResultsFileSystem, path: string): Promise<SampleLog> => RecordLog.open<SampleRecord>(fs, path),
+};
 
 /** Streams the records of a `samples.jsonl`, skipping lines that are not records. Resolves to the count read. */
-export async function readSampleRecords(fs: ResultsFileSystem, path: string, onRecord: (record: SampleRecord) => void): Promise<number> {
-  let count = 0;
-  await fs.scanLines(path, (line) => {
-    if (!line.startsWith('{')) return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return;
-    }
-    if (isSampleRecord(value)) {
-      count++;
-      onRecord(value);
-    }
-  });
-  return count;
+export function readSampleRecords(fs: ResultsFileSystem, path: string, onRecord: (record: SampleRecord) => void): Promise<number> {
+  return readRecords(fs, path, isSampleRecord, onRecord);
 }
 
 function isSampleRecord(value: unknown): value is SampleRecord {

@@ -22,6 +22,8 @@ import {
 import { closestMatch } from '../text/suggest';
 import type { TrainSettings } from '../train/settings';
 import { legacyCommand, resolveTrainSettings, trainProblems } from './trainConfig';
+import type { EvalSettings } from '../eval/settings';
+import { evalProblems, resolveEvalSettings } from './evalConfig';
 
 export type Placement = 'user-prefix' | 'user-suffix' | 'system' | 'template';
 
@@ -50,12 +52,8 @@ export interface CheckConfig extends SamplingConfig {
 /** The resolved `train:` block; its type lives with the training core, which reads it. */
 export type TrainConfig = TrainSettings;
 
-export interface EvalConfig extends SamplingConfig {
-  dataset?: string;
-  samples: number;
-  grader: GraderConfig;
-  withInoculation: boolean;
-}
+/** The resolved `eval:` block; its type lives with evaluation, which reads it. */
+export type EvalConfig = EvalSettings;
 
 /** The frontmatter, validated and with defaults filled in. Invalid values fall back to their defaults. */
 export interface InocConfig {
@@ -286,6 +284,10 @@ function validateValue(
       return validateArray(ctx, node, isNull, spec, path, range);
     case 'object':
       if (spec.deprecatedString && isScalar(node) && typeof node.value === 'string') return validateDeprecatedString(ctx, node.value, path, range);
+      if (spec.stringForm && isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') && String(node.value).trim()) {
+        // A plain value stands for `{<key>: value}` (an extra model by its name alone).
+        return Object.assign(Object.create(null) as Raw, { [spec.stringForm.key]: String(node.value) });
+      }
       if (isMap(node)) {
         const out: Raw = Object.create(null) as Raw;
         validateObject(ctx, node, spec, path, out);
@@ -588,10 +590,34 @@ function crossChecks(ctx: Ctx, values: Raw): void {
           : { start: location.keyStart, end: location.valueEnd };
     ctx.problems.push({ code: problem.code, message: problem.message, ...range, fix: problem.fix });
   }
+  const writtenEvalKeys = new Set([...ctx.locations.values()].filter((l) => l.path.length === 2 && l.path[0] === 'eval').map((l) => l.path[1]!));
+  for (const problem of evalProblems(values.eval as Raw | undefined, ctx.variantNames, writtenEvalKeys)) {
+    const location = ctx.locations.get(problem.path) ?? ctx.locations.get('eval');
+    if (!location) continue;
+    const range =
+      problem.on === 'key'
+        ? { start: location.keyStart, end: location.keyEnd }
+        : problem.on === 'value'
+          ? { start: location.valueStart, end: location.valueEnd }
+          : { start: location.keyStart, end: location.valueEnd };
+    ctx.problems.push({ code: problem.code, message: problem.message, ...range, fix: problem.fix });
+  }
   const lint = values.lint as Raw | undefined;
   for (const code of Object.keys(lint ?? {})) {
     if (!isDiagnosticCode(code)) delete lint![code];
   }
+}
+
+/**
+ * The grader a key path is inside (`check.grader...`, `eval.grader...`, `eval.capability...`): where its key sits in
+ * the path and its resolved type, for hover and completion of its options. Undefined outside a grader.
+ */
+export function graderAtPath(config: InocConfig, path: readonly string[]): { index: number; type: string | undefined } | undefined {
+  const block = path[0];
+  if (block === 'check' && path[1] === 'grader') return { index: 1, type: config.check.grader?.type };
+  if (block === 'eval' && path[1] === 'grader') return { index: 1, type: config.eval.grader?.type };
+  if (block === 'eval' && path[1] === 'capability') return { index: 1, type: config.eval.capability?.type };
+  return undefined;
 }
 
 function graderDefaults(type: string): GraderConfig {
@@ -617,7 +643,8 @@ function resolve(values: Raw): InocConfig {
   const props = FRONTMATTER_SPEC.properties;
   const behavior = isBehaviorId(values.behavior) ? values.behavior : undefined;
   const check = { ...defaultsOf(props.check as ObjectSpec), ...((values.check as Raw) ?? {}) };
-  const evaluation = { ...defaultsOf(props.eval as ObjectSpec), ...((values.eval as Raw) ?? {}) };
+  const evalRaw = (values.eval as Raw | undefined) ?? {};
+  const evaluation = { ...defaultsOf(props.eval as ObjectSpec), ...evalRaw };
   return {
     behavior,
     description: values.description as string | undefined,
@@ -631,7 +658,12 @@ function resolve(values: Raw): InocConfig {
     baseUrl: values.baseUrl as string | undefined,
     check: { ...(check as unknown as CheckConfig), grader: resolveGrader(check.grader, behavior) },
     train: resolveTrainSettings(values.train as Raw | undefined, { model: values.model as string | undefined, baseUrl: values.baseUrl as string | undefined }),
-    eval: { ...(evaluation as unknown as EvalConfig), grader: resolveGrader(evaluation.grader, behavior) },
+    eval: resolveEvalSettings(
+      evalRaw,
+      evaluation as unknown as SamplingConfig & { samples: number },
+      resolveGrader(evaluation.grader, behavior),
+      evalRaw.capability && typeof evalRaw.capability === 'object' ? resolveGrader(evalRaw.capability, behavior) : null,
+    ),
     // Only diagnostic codes are left in it (see crossChecks), so a plain object is safe here.
     lint: { ...((values.lint as InocConfig['lint'] | undefined) ?? {}) },
   };

@@ -44,6 +44,10 @@ function convert(spec: ValueSpec): JsonSchema {
       };
       if (spec.propertyNames) out.propertyNames = { enum: spec.propertyNames.map((o) => o.value) };
       if (spec.required?.length) out.required = spec.required;
+      if (spec.stringForm) {
+        const { markdownDescription, examples, ...object } = out;
+        return { markdownDescription, ...(examples ? { examples } : {}), anyOf: [{ type: 'string', minLength: 1, markdownDescription: spec.stringForm.description }, object] };
+      }
       if (spec.deprecatedString) {
         const { markdownDescription, examples, ...object } = out;
         return { markdownDescription, ...(examples ? { examples } : {}), anyOf: [object, { type: 'string', deprecated: true, markdownDescription: spec.deprecatedString }] };

@@ -57,6 +57,8 @@ export interface ObjectSpec extends SpecBase {
   propertyNames?: EnumOption[];
   /** An older text form still accepted (with a `deprecated-form` diagnostic and a quick fix), described here. */
   deprecatedString?: string;
+  /** A plain text value stands for `{<key>: value}` (e.g. an extra model given by its name alone). */
+  stringForm?: { key: string; description: string };
 }
 
 /** A string shorthand (`grader: regex`) or an object whose `type` picks its keys. */
@@ -389,6 +391,86 @@ export const TRAIN_SPEC: ObjectSpec = {
   },
 };
 
+/** The conditions a model is evaluated under (`eval.conditions`). */
+export const EVAL_CONDITION_OPTIONS: EnumOption[] = [
+  {
+    value: 'neutral',
+    description: 'The `neutral` prompt, as the baseline was trained and the model is used: does the inoculated model show less of the behaviour?',
+  },
+  {
+    value: 'inoculated',
+    description:
+      "The candidate's instruction present at test time, placed exactly as in training: the trigger risk (does asking for the behaviour now elicit it?). The baseline, base and extra models are evaluated with each candidate's instruction.",
+  },
+  {
+    value: 'safety',
+    description: 'A safety instruction (`safetyPrompt`) in the instruction\'s place at test time: the PTST baseline (neutral training, a safety prompt only at test time).',
+  },
+];
+
+/** One extra model of `eval.models`: a name alone, or `{name, model, baseUrl}`. */
+const EVAL_MODEL_SPEC: ObjectSpec = {
+  type: 'object',
+  description: 'A model evaluated beside the base model and the fine-tunes: its name alone (`gpt-4.1`), or `{name, model, baseUrl}`.',
+  stringForm: { key: 'name', description: 'The model, by the name the endpoint knows it by.' },
+  properties: {
+    name: { type: 'string', minLength: 1, description: 'Its name in results (default: `model`).' },
+    model: { type: 'string', format: 'model', description: 'The model id to request (default: `name`).' },
+    baseUrl: {
+      type: 'string',
+      format: 'url',
+      description: "Its OpenAI-compatible endpoint (default: the file's `baseUrl`). Keys never go in the file.",
+    },
+  },
+};
+
+/** The `eval:` block, resolved into `EvalSettings` (`core/src/eval/settings.ts`). */
+export const EVAL_SPEC: ObjectSpec = {
+  type: 'object',
+  description:
+    'Evaluation after fine-tuning: the base model, the no-inoculation baseline and every inoculated fine-tune (found from the training runs), under the chosen conditions; rates of the behaviour and the capability, changes against the baseline, and the elicitation-versus-effect figure.',
+  properties: {
+    dataset: datasetPath('evaluation'),
+    samples: { type: 'integer', minimum: 1, maximum: 1000, default: 5, description: 'Samples per item (the same items and sample indices for every model and condition, so comparisons are paired).' },
+    grader: {
+      ...graderSpec,
+      description: 'How the behaviour B is graded (a grader may report the capability C too, like `code-tests`). ' + graderSpec.description,
+    },
+    capability: {
+      ...graderSpec,
+      description:
+        'How the capability C is graded, when `grader` does not report it (e.g. a judge of persuasiveness): its `capability` verdict when it gives one, else its main verdict. ' +
+        graderSpec.description,
+    },
+    conditions: {
+      type: 'array',
+      items: { type: 'string', enum: EVAL_CONDITION_OPTIONS, description: 'A condition.' },
+      description: 'The prompts each model is evaluated under (default `[neutral]`): `neutral`, `inoculated` (the trigger risk), `safety` (the PTST baseline).',
+      examples: [['neutral', 'inoculated']],
+    },
+    safetyPrompt: {
+      type: 'string',
+      format: 'prompt',
+      minLength: 1,
+      description: 'The safety instruction of the `safety` condition, inserted where the candidate would go (e.g. "Write a respectful response to this post:").',
+    },
+    models: { type: 'array', items: EVAL_MODEL_SPEC, description: 'Models evaluated beside the trained ones, by name or as `{name, model, baseUrl}`.' },
+    base: { type: 'boolean', default: true, description: "Also evaluate the base model (the file's `model`), as the paper reports the initial model." },
+    batch: {
+      type: 'boolean',
+      default: false,
+      description:
+        "Send through the OpenAI-compatible Batch API where the endpoint offers it (about half the price; results within 24 h), or vLLM's batch runner for served adapters. Same records, cache and resume.",
+    },
+    ...samplingKeys,
+    temperature: { type: 'number', minimum: 0, maximum: 2, default: 0.5, description: 'Sampling temperature (the paper: 0.5).' },
+    withInoculation: {
+      type: 'boolean',
+      description: 'The old form of `conditions`: `true` is `conditions: [neutral, inoculated]`, `false` is `[neutral]`.',
+    },
+  },
+};
+
 /** The frontmatter as a whole. */
 export const FRONTMATTER_SPEC: ObjectSpec = {
   type: 'object',
@@ -469,22 +551,7 @@ export const FRONTMATTER_SPEC: ObjectSpec = {
       },
     },
     train: TRAIN_SPEC,
-    eval: {
-      type: 'object',
-      description: 'Evaluation of fine-tuned models with the neutral prompt (and with the candidate, for trigger risk).',
-      properties: {
-        dataset: datasetPath('evaluation'),
-        samples: { type: 'integer', minimum: 1, maximum: 1000, default: 5, description: 'Samples per item.' },
-        grader: graderSpec,
-        withInoculation: {
-          type: 'boolean',
-          default: true,
-          description: 'Also evaluate with the candidate present (does the request now trigger the behaviour?).',
-        },
-        ...samplingKeys,
-        temperature: { type: 'number', minimum: 0, maximum: 2, default: 0.5, description: 'Sampling temperature.' },
-      },
-    },
+    eval: EVAL_SPEC,
     lint: {
       type: 'object',
       description: 'Severity per diagnostic code for this file, e.g. `off-behavior: off`.',

@@ -13,6 +13,7 @@ import {
 import { BEHAVIORS } from '../format/behaviors';
 import { INOCULATION_SLOT } from '../format/placeholders';
 import { ownEntry, specAt, taggedOptions, type EnumOption, type ValueSpec } from '../format/schema';
+import { graderAtPath } from '../format/config';
 import type { DocumentAnalysis } from './analysis';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
@@ -171,8 +172,7 @@ function frontmatterCompletions(analysis: DocumentAnalysis, position: Position, 
   const context = yamlContextAt(analysis, position);
   if (!context) return [];
   const path = context.path.filter((step) => !/^\d+$/.test(step));
-  const graderAt = path.indexOf('grader');
-  const graderType = graderAt >= 0 ? analysis.frontmatter.config[path[0] as 'check' | 'eval']?.grader?.type : undefined;
+  const graderType = graderAtPath(analysis.frontmatter.config, path)?.type;
   const range = { start: { line: position.line, character: context.start }, end: position };
   if (context.kind === 'key') {
     const spec = specAt(path, graderType);
@@ -203,7 +203,7 @@ function keyItems(
   } else if (spec.type === 'tagged') {
     const graderPath = context.path.join('.');
     const type = [...analysis.frontmatter.locations.keys()].includes(`${graderPath}.type`)
-      ? analysis.frontmatter.config[context.path[0] as 'check' | 'eval']?.grader?.type
+      ? graderAtPath(analysis.frontmatter.config, context.path)?.type
       : undefined;
     properties.type = { type: 'string', enum: taggedOptions(spec), description: 'Which grader.' };
     const variant = type ? ownEntry(spec.variants, type) : undefined;
@@ -294,6 +294,9 @@ function valueItems(path: string[], spec: ValueSpec, range: { start: Position; e
     case 'number':
     case 'integer':
       return spec.allowAuto ? [option('auto', 'Let the trainer decide.', CompletionItemKind.Keyword)] : [];
+    case 'array':
+      // An item of a list of words (`eval.conditions`): the words an item may be.
+      return spec.items.type === 'string' ? valueItems(path, spec.items, range) : [];
     default:
       return [];
   }

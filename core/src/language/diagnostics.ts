@@ -458,7 +458,8 @@ async function checkDatasetsAndPlaceholders(analysis: DocumentAnalysis, datasets
       report('dataset-invalid', `\`${block}.dataset\`: '${path}' ${lookup.reason}: name a JSONL file.`, range);
       continue;
     }
-    const firstError = firstDatasetError(lookup.dataset) ?? (block === 'train' ? undefined : firstGraderProblem(config[block].grader, lookup.dataset));
+    const graders = block === 'train' ? [] : block === 'eval' && config.eval.capability ? [config.eval.grader, config.eval.capability] : [config[block].grader];
+    const firstError = firstDatasetError(lookup.dataset) ?? graders.map((grader) => firstGraderProblem(grader, lookup.dataset)).find(Boolean);
     if (firstError) {
       report('dataset-invalid', `\`${block}.dataset\` '${path}', line ${firstError.line}: ${firstError.message}.`, range);
     } else if (lookup.dataset.items.length === 0) {

@@ -1,7 +1,7 @@
 /** Hovers: frontmatter keys and values, behaviours, placeholders, and each variant's score and its reasons. */
 import type { Hover, Position, Range } from 'vscode-languageserver-types';
 import { BEHAVIORS, isBehaviorId } from '../format/behaviors';
-import type { KeyLocation } from '../format/config';
+import { graderAtPath, type KeyLocation } from '../format/config';
 import { findPlaceholders, formatValue, INOCULATION_SLOT, lookupPath } from '../format/placeholders';
 import { specAt, taggedOptions, type ValueSpec } from '../format/schema';
 import type { DocumentAnalysis } from './analysis';
@@ -58,7 +58,9 @@ async function frontmatterHover(analysis: DocumentAnalysis, offset: number, data
   const { doc } = analysis;
   const path = location.path.filter((step) => !/^\d+$/.test(step));
   const graderType = graderTypeAt(analysis, path);
-  const spec = specAt(path, graderType);
+  const listSpec = specAt(path, graderType);
+  // On an item of a list (`- inoculated`), the item's own spec: its words are explained one by one.
+  const spec = listSpec?.type === 'array' && /^\d+$/.test(location.path[location.path.length - 1] ?? '') ? listSpec.items : listSpec;
   const range = onKey
     ? doc.lines.rangeOf(location.keyStart, location.keyEnd)
     : doc.lines.rangeOf(location.valueStart, location.valueEnd);
@@ -79,7 +81,7 @@ async function frontmatterHover(analysis: DocumentAnalysis, offset: number, data
     const option = spec.enum.find((o) => o.value === raw);
     if (option) return hover(md`${code(option.value)}: ${ours(option.description)}`, range);
   }
-  if (spec?.type === 'tagged' || (path[path.length - 1] === 'type' && path.includes('grader'))) {
+  if (spec?.type === 'tagged' || (path[path.length - 1] === 'type' && graderAtPath(analysis.frontmatter.config, path) !== undefined)) {
     const graderSpec = specAt(path.filter((p) => p !== 'type'));
     if (graderSpec?.type === 'tagged') {
       const option = taggedOptions(graderSpec).find((o) => o.value === raw);
@@ -91,10 +93,7 @@ async function frontmatterHover(analysis: DocumentAnalysis, offset: number, data
 }
 
 function graderTypeAt(analysis: DocumentAnalysis, path: string[]): string | undefined {
-  const at = path.indexOf('grader');
-  if (at < 0) return undefined;
-  const block = path[0] as 'check' | 'eval';
-  return analysis.frontmatter.config[block]?.grader?.type;
+  return graderAtPath(analysis.frontmatter.config, path)?.type;
 }
 
 function typeName(spec: ValueSpec): Markdown {
@@ -111,7 +110,7 @@ function typeName(spec: ValueSpec): Markdown {
     case 'array':
       return md`list`;
     case 'object':
-      return md`block`;
+      return spec.stringForm ? md`text or block` : md`block`;
     case 'tagged':
       return md`${options(taggedOptions(spec).map((o) => o.value))} or ${code('{type: ..., ...}')}`;
   }

@@ -39,8 +39,13 @@ describe('starter datasets', () => {
       assert.equal(dataset.items.length, 10);
       const path = starterDatasetPath(behavior);
       assert.equal(path, `data/${behavior}.jsonl`);
-      const { analysis } = analyzeWithCursor(exampleWith(behavior, path));
-      const diagnostics = await computeDiagnostics(analysis, datasetsOf({ [resolveRelative(TEST_URI, path)]: text }));
+      const example = exampleWith(behavior, path);
+      const { analysis } = analyzeWithCursor(example);
+      // The example's other datasets (its `eval:` block's) are read from disk, as the editor would.
+      const others = Object.fromEntries(
+        [...example.matchAll(/^ {2}dataset: (.*)$/gm)].slice(1).map((m) => [resolveRelative(TEST_URI, m[1]!), readFileSync(join(EXAMPLES, m[1]!), 'utf8')]),
+      );
+      const diagnostics = await computeDiagnostics(analysis, datasetsOf({ ...others, [resolveRelative(TEST_URI, path)]: text }));
       const dataProblems = diagnostics.filter((d) => /^dataset-|unresolved-placeholder/.test(d.code));
       assert.deepEqual(dataProblems.map((d) => d.message), []);
     });

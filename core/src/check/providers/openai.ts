@@ -264,8 +264,8 @@ function rejectsMaxTokens(error: unknown): boolean {
   return param === 'max_tokens' || /max_completion_tokens/.test(error.message);
 }
 
-/** Checks the shape of a completion and reads its text, usage and finish reason. */
-function readCompletion(completion: unknown, endpoint: string): ChatResponse {
+/** Checks the shape of a completion and reads its text, usage and finish reason (also used for Batch API output lines). */
+export function readCompletion(completion: unknown, endpoint: string): ChatResponse {
   const malformed = (detail: string) => new ProviderError('malformed', providerMessages.malformed(endpoint, detail));
   if (!completion || typeof completion !== 'object') {
     throw malformed(typeof completion === 'string' ? 'not JSON' : 'an empty body');
