@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePrompt } from '../core/src/scoring/score';
 import { isBehaviorId, type BehaviorId } from '../core/src/format/behaviors';
+import { crossValidationReport } from './scoring/train';
 import { concordance, formatReport, parseEvalSet, reportOf, ruleSplit, scoreItems, spearman, type ScoredItem } from './scoringEval';
 
 export { concordance, ranks, spearman } from './scoringEval';
@@ -90,11 +91,12 @@ interface Options {
   aggregateOnly: boolean;
   details: boolean;
   speed: boolean;
+  cv: boolean;
 }
 
 /** Parses the command line; throws with a usage message on anything unknown. */
 export function parseOptions(args: readonly string[]): Options {
-  const options: Options = { aggregateOnly: false, details: false, speed: true };
+  const options: Options = { aggregateOnly: false, details: false, speed: true, cv: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--set') options.set = args[++i];
@@ -105,18 +107,21 @@ export function parseOptions(args: readonly string[]): Options {
     } else if (arg === '--aggregate-only') options.aggregateOnly = true;
     else if (arg === '--details') options.details = true;
     else if (arg === '--no-speed') options.speed = false;
+    else if (arg === '--cv') options.cv = true;
     else throw new Error(`unknown option ${arg}\n${USAGE}`);
   }
   if (args.includes('--set') && !options.set) throw new Error(`--set needs a path\n${USAGE}`);
   if (options.details && options.aggregateOnly) throw new Error('--details and --aggregate-only exclude each other');
   if (options.details && options.split === 'heldout') throw new Error('held-out items are never listed: measure them with --aggregate-only');
   if (options.split && !options.set) throw new Error('--split applies to --set');
+  if (options.cv && (options.set || options.details)) throw new Error('--cv runs on the development sets alone');
   return options;
 }
 
 const USAGE = `usage:
   npx tsx bench/scoring.ts                                   development sets, paper prompts, worst items, speed
   npx tsx bench/scoring.ts --details                         ... and every development item with its score
+  npx tsx bench/scoring.ts --cv                              leave-one-writer-out cross-validation of the trained model
   npx tsx bench/scoring.ts --set <file.jsonl> --aggregate-only [--split dev|heldout]
                                                              aggregates of any set (never an item)
   npx tsx bench/scoring.ts --set <file.jsonl> --split dev --details
@@ -154,6 +159,10 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
   } catch (error) {
     console.error((error as Error).message);
     process.exitCode = 2;
+    return;
+  }
+  if (options.cv) {
+    for (const line of crossValidationReport()) console.log(line);
     return;
   }
   if (options.set) {

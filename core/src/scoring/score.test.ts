@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BEHAVIORS, type BehaviorId, type BuiltinBehaviorId } from '../format/behaviors';
-import { analyzePrompt, MAX_SPANS, PRIOR, WEIGHTS } from './score';
+import { analyzeRules, MAX_SPANS, PRIOR, WEIGHTS } from './score';
 import type { BehaviorContext, PromptAnalysis, Span } from './types';
 
 const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string): BehaviorContext => ({
@@ -9,8 +9,10 @@ const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string
   keywords,
   description,
 });
+// These tests check the rule-based reading (the feature extractor, and what the diagnostics show) with its
+// hand-set weights; model.test.ts checks the trained combination that gives the final score.
 const analyze = (text: string, behavior: BehaviorId, keywords: string[] = [], description?: string) =>
-  analyzePrompt(text, ctx(behavior, keywords, description));
+  analyzeRules(text, ctx(behavior, keywords, description));
 const slices = (text: string, spans: Span[]) => spans.map((s) => text.slice(s.start, s.end));
 const ids = (analysis: PromptAnalysis) => analysis.factors.map((f) => f.id);
 
@@ -58,7 +60,7 @@ function assertWellFormed(text: string, analysis: PromptAnalysis): void {
   if (analysis.mentions.length === 0) assert.deepEqual(ids(analysis), ['off-behavior']);
 }
 
-describe('analyzePrompt', () => {
+describe('analyzeRules (the rule-based reading)', () => {
   describe("the paper's prompts", () => {
     for (const behavior of BUILTIN) {
       const prompts = [...BEHAVIORS[behavior].paperPrompts, ...(OTHER_PAPER_PROMPTS[behavior] ?? [])];
@@ -740,7 +742,7 @@ describe('analyzePrompt', () => {
       const behavior = fc.constantFrom<BehaviorId>('reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity', 'custom');
       fc.assert(
         fc.property(fc.oneof(soup, fc.string({ unit: 'binary', maxLength: 200 })), behavior, (text, b) => {
-          assertWellFormed(text, analyzePrompt(text, ctx(b, ['rude'], 'Rude replies to posts')));
+          assertWellFormed(text, analyzeRules(text, ctx(b, ['rude'], 'Rude replies to posts')));
         }),
         { numRuns: 300, seed: 7 },
       );
@@ -748,7 +750,7 @@ describe('analyzePrompt', () => {
   });
 });
 
-describe('analyzePrompt: the misreadings of issue 8, by mechanism (wordings written for these tests)', () => {
+describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings written for these tests)', () => {
   const requests = (text: string, behavior: BehaviorId, keywords: string[] = [], description?: string) => {
     const analysis = analyze(text, behavior, keywords, description);
     assert.equal(analysis.prohibits, false, `${text}: read as a prohibition`);
