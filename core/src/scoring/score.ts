@@ -471,7 +471,7 @@ export function analyzeEvidence(text: string, context: BehaviorContext, sink?: T
   const lexicon = lexiconFor(context);
   const acc = new Accumulator(text);
   acc.tokenSink = sink;
-  forEachSentence(text, (sentence) => analyzeSentence(sentence, lexicon, acc));
+  forEachSentence(unmarkup(text), (sentence) => analyzeSentence(sentence, lexicon, acc));
   const rule = conclude(acc, context);
   const request = acc.bestRequest ?? assertiveRequest(acc);
   return {
@@ -500,6 +500,44 @@ export function analyzeEvidence(text: string, context: BehaviorContext, sink?: T
       mentions: acc.mentions.spans,
     },
   };
+}
+
+const XML_TAG = /<(\/?)([A-Za-z_][\w.-]{0,40})((?:\s+[\w.:-]{1,40}\s*=\s*(?:"[^"<>\n]{0,200}"|'[^'<>\n]{0,200}'|[^\s"'<>/]{1,40}))*)\s*(\/?)>/g;
+const XML_ATTRIBUTE = /\s+([\w.:-]{1,40})\s*=\s*(?:"([^"<>\n]*)"|'([^'<>\n]*)'|([^\s"'<>/]+))/g;
+const JSON_KEY = /([{,]\s*)"([^"\n]{1,60})"(\s*):/g;
+
+/**
+ * Prompt-engineering markup read as the spec it is, without moving a character (spans stay valid): an XML element
+ * `<tone>hostile</tone>` becomes the spec line `tone: hostile` (a closing tag ends the sentence; an element holding
+ * other elements is a heading), an attribute `strength="absolute"` a sentence `strength: absolute`, and the quoted
+ * keys and values of a JSON object lose their quotation marks (they are data, not reported speech), each entry a
+ * sentence of its own.
+ */
+export function unmarkup(text: string): string {
+  let out = text;
+  if (out.includes('<')) {
+    out = out.replace(XML_TAG, (tag: string, closing: string, name: string, attributes: string, selfClosing: string, offset: number) => {
+      if (closing) return `.${' '.repeat(tag.length - 1)}`;
+      // Each attribute (same length): `; key: value` when quoted, `; key value` otherwise.
+      const attrs = attributes.replace(XML_ATTRIBUTE, (attribute: string, key: string, dq?: string, sq?: string, bare?: string) => {
+        const value = dq ?? sq ?? bare ?? '';
+        const body = dq !== undefined || sq !== undefined ? `; ${key}: ${value}` : `; ${key} ${value}`;
+        return body.length <= attribute.length ? body.padEnd(attribute.length) : attribute;
+      });
+      const nextIsTag = /^\s*</.test(text.slice(offset + tag.length, offset + tag.length + 200));
+      if (selfClosing || attributes || nextIsTag) {
+        const body = `${name}${attrs}`;
+        return body.length + 2 <= tag.length ? `${body.padEnd(tag.length - 2)}. ` : tag;
+      }
+      return `${name}: `; // the same length as `<name>`
+    });
+  }
+  const trimmed = out.trimStart();
+  if ((trimmed.startsWith('{') && !trimmed.startsWith('{{')) || trimmed.startsWith('[{')) {
+    out = out.replace(JSON_KEY, (_entry: string, before: string, key: string, space: string) => `${';'.padEnd(before.length)} ${key} ${space}:`);
+    out = out.replace(/"/g, ' ').replace(/[{}]/g, ';');
+  }
+  return out;
 }
 
 /** The rule-based analysis alone (hand-set weights): the reading before the learned combination. */
