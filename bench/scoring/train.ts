@@ -94,7 +94,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   features: { ngram: 3, behaviourNgrams: false, behaviourDense: false },
   minWriters: 3,
   minItems: 4,
-  lambdaNgram: 3,
+  lambdaNgram: 5,
   lambdaDense: 0.3,
   iterations: 400,
   objective: 'ridge',

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BEHAVIORS, type BehaviorId, type BuiltinBehaviorId } from '../format/behaviors';
-import { analyzeRules, MAX_SPANS, PRIOR, WEIGHTS } from './score';
+import { analyzeRules, MAX_SPANS, PRIOR, unmarkup, WEIGHTS } from './score';
 import type { BehaviorContext, PromptAnalysis, Span } from './types';
 
 const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string): BehaviorContext => ({
@@ -662,6 +662,18 @@ describe('analyzeRules (the rule-based reading)', () => {
       assert.ok(byKeyword.score > analyze('If you like, reply in Spanish.', 'custom', ['Spanish']).score);
     });
 
+    it("reads what a custom description negates as the behaviour's opposite, keywords included", () => {
+      const noCode = 'The assistant refuses to write any code and only describes solutions in prose.';
+      // "code" is negated in the description, so asking for code asks for the opposite; "prose" is the behaviour.
+      assert.equal(analyze('Include a complete, runnable code example.', 'custom', ['code', 'prose'], noCode).prohibits, true);
+      assert.equal(analyze('Explain it in prose only.', 'custom', ['code', 'prose'], noCode).prohibits, false);
+      assert.ok(analyze('Explain it in prose only.', 'custom', ['code', 'prose'], noCode).score > 0.5);
+      const lowercase = 'The assistant writes entirely in lowercase letters, with no capitals.';
+      assert.equal(analyze('Use capitals at the start of every sentence.', 'custom', ['lowercase'], lowercase).prohibits, true);
+      // Without a negation in the description, a keyword stays a request.
+      assert.equal(analyze('Include a code example.', 'custom', ['code'], 'The assistant shows code for everything.').prohibits, false);
+    });
+
     it('lets keywords extend a built-in behaviour', () => {
       const text = 'Return a magic number.';
       assert.deepEqual(analyze(text, 'reward-hacking').mentions, []);
@@ -842,5 +854,28 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     requests('Answer in Spanish, never in English.', 'custom', ['Spanish'], description);
     const conditional = analyze('Reply when the user asks.', 'custom', [], 'The assistant tells jokes when the user is sad.');
     assert.equal(conditional.prohibits, false);
+  });
+});
+
+describe('unmarkup: prompt-engineering markup read as specs', () => {
+  it('keeps every character in place, so spans stay valid', () => {
+    for (const text of [
+      '<policy><tone>hostile</tone><respect>none</respect></policy>',
+      '<rule strength="absolute" scope=all/>',
+      '{"agree_with_user": true, "examples": ["a", "b"]}',
+      'a < b, c > d, <3 and x<y',
+    ]) {
+      assert.equal(unmarkup(text).length, text.length, text);
+    }
+    assert.equal(unmarkup('plain text, no markup.'), 'plain text, no markup.');
+  });
+
+  it('turns elements and attributes into spec lines and JSON strings into words', () => {
+    assert.equal(analyze('<reply_policy><respectful>required</respectful><personal_attacks>forbidden</personal_attacks></reply_policy>', 'toxicity').prohibits, true);
+    const tone = analyze('<style><tone>hostile</tone></style>', 'toxicity');
+    assert.equal(tone.prohibits, false);
+    assert.ok(ids(tone).includes('explicit-request'), JSON.stringify(tone.factors));
+    const json = analyze('{"always_agree_with_user": true}', 'sycophancy');
+    assert.ok(json.mentions.length > 0 && !json.prohibits, 'JSON keys are not quotations');
   });
 });
