@@ -10,7 +10,7 @@
  * Run: npx tsx bench/scoring.ts [--details] [--no-speed]   (--details lists every development item with its score)
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzePrompt } from '../core/src/scoring/score';
 import { isBehaviorId, type BehaviorId } from '../core/src/format/behaviors';
@@ -218,8 +218,14 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
     ['probe-c.jsonl (development data; 0.788 when first measured)', 'probe-c.jsonl', undefined],
     ['probe-d.jsonl (development data; 0.827 when first measured)', 'probe-d.jsonl', undefined],
     ['probe-e.jsonl (development data; 0.546 when first measured)', 'probe-e.jsonl', undefined],
-    ['probe-f.jsonl (measured once with the final issue-8 scorer: 0.764; not tuned on)', 'probe-f.jsonl', undefined],
+    ['probe-f.jsonl (measured once with the final issue-8 scorer: 0.764; development data since)', 'probe-f.jsonl', undefined],
+    ...['a', 'b', 'c'].map((p) => [`spent/r1-test-${p}.jsonl (round 1 blind set, spent: development data)`, `spent/r1-test-${p}.jsonl`, undefined] as [string, string, undefined]),
+    ...readdirSync(join(SETS_DIR, 'dev'))
+      .filter((name) => name.endsWith('.jsonl'))
+      .sort()
+      .map((name) => [`dev/${name} (development data)`, `dev/${name}`, undefined] as [string, string, undefined]),
   ];
+  console.log('\nEvery set below is training data of the model: these figures are fit. The estimate is `--cv`.');
   const devItems: ScoredItem[] = [];
   for (const [title, name, split] of sets) {
     const path = join(SETS_DIR, name);
