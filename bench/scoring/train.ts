@@ -65,7 +65,7 @@ export interface Featurised {
 export function featurise(items: readonly TrainingItem[], options: FeatureOptions): Featurised[] {
   return items.map((item) => {
     const context = contextOf(item);
-    const ngrams = options.ngram > 0 ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams) : undefined;
+    const ngrams = options.ngram > 0 ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, undefined, 3, options.window ?? 0) : undefined;
     const evidence = analyzeEvidence(item.text, context, ngrams?.sink);
     const features = new Map<string, number>();
     for (const [name, f] of featuresOf(evidence, ngrams, context, options)) features.set(name, f.value);
@@ -91,7 +91,7 @@ export interface TrainConfig {
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
-  features: { ngram: 3, behaviourNgrams: false, behaviourDense: false },
+  features: { ngram: 3, behaviourNgrams: false, behaviourDense: false, window: 6 },
   minWriters: 3,
   minItems: 4,
   lambdaNgram: 5,
@@ -101,7 +101,7 @@ export const DEFAULT_CONFIG: TrainConfig = {
   exclude: [],
 };
 
-const isNgram = (name: string) => name.startsWith('g') || name.startsWith('og');
+const isNgram = (name: string) => /^o?[gw]/.test(name);
 
 /** The vocabulary of a training set: dense features always, n-grams by the writer and item counts. */
 export function vocabulary(data: readonly Featurised[], config: TrainConfig): string[] {

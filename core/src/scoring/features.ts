@@ -23,6 +23,11 @@ export interface FeatureOptions {
    * unrelated instruction says nothing about the behaviour), or `split` them into their own features (`o:...`).
    */
   offNgrams?: 'keep' | 'drop' | 'split';
+  /**
+   * Window (in tokens) of word-placeholder pairs: `w:never>[B]` for "never" up to this many tokens before a
+   * behaviour term, `w:[B]<forbidden` after it. Reaches past the words between, where n-grams cannot (0: none).
+   */
+  window?: number;
 }
 
 /** One feature's value and, for explanations, where its evidence is. */
@@ -46,6 +51,7 @@ export function behaviourCode(context: BehaviorContext): string | undefined {
   return BEHAVIOUR_CODES[context.behavior];
 }
 
+const PLACEHOLDERS = new Set(['[B]', '[b]', '[O]', '[o]', '[R]', '[N]', '[Q]']);
 const SENTENCE_START = '^';
 const SENTENCE_END = '$';
 
@@ -62,6 +68,7 @@ export class NgramCollector {
     private readonly behaviourNgrams: boolean,
     private readonly keep?: (name: string) => boolean,
     private readonly maxSpans = 3,
+    private readonly window = 0,
   ) {}
 
   readonly sink: TokenSink = (words: readonly Word[], tokens: readonly string[]) => {
@@ -81,6 +88,20 @@ export class NgramCollector {
     seq.push(SENTENCE_END);
     starts.push(last);
     ends.push(last);
+    if (this.window > 0) {
+      for (let i = 0; i < seq.length; i++) {
+        if (!PLACEHOLDERS.has(seq[i]!)) continue;
+        const here = { start: starts[i]!, end: ends[i]! };
+        // Pairs with the words around a behaviour term, skipping the adjacent ones (those are bigrams already).
+        for (let j = Math.max(1, i - this.window); j < Math.min(seq.length - 1, i + this.window + 1); j++) {
+          if (Math.abs(j - i) < 2) continue;
+          const other = { start: starts[j]!, end: ends[j]! };
+          const name = j < i ? `w:${seq[j]}>${seq[i]}` : `w:${seq[i]}<${seq[j]}`;
+          const span = j < i ? { start: other.start, end: here.end } : { start: here.start, end: other.end };
+          this.addPair(name, span, j < i ? [other, here] : [here, other]);
+        }
+      }
+    }
     for (let i = 0; i < seq.length; i++) {
       let name = '';
       for (let k = 1; k <= this.n && i + k <= seq.length; k++) {
@@ -92,6 +113,16 @@ export class NgramCollector {
       }
     }
   };
+
+  private addPair(name: string, span: Span, tokens: Span[]): void {
+    if (this.keep && !this.keep(name)) return;
+    const entry = this.found.get(name);
+    if (!entry) this.found.set(name, { value: 1, spans: [span], tokens: [tokens] });
+    else if (entry.spans.length < this.maxSpans) {
+      entry.spans.push(span);
+      entry.tokens!.push(tokens);
+    }
+  }
 
   private add(name: string, span: Span, first: number, length: number, starts: number[], ends: number[], seq: string[]): void {
     if (this.keep && !this.keep(name)) return;

@@ -32,7 +32,13 @@ export function loadModel(value: unknown): LoadedModel {
     weights.set(name, weight);
   }
   const f = model.features;
-  if (typeof f?.ngram !== 'number' || typeof f.behaviourNgrams !== 'boolean' || typeof f.behaviourDense !== 'boolean') {
+  if (
+    typeof f?.ngram !== 'number' ||
+    typeof f.behaviourNgrams !== 'boolean' ||
+    typeof f.behaviourDense !== 'boolean' ||
+    (f.window !== undefined && typeof f.window !== 'number') ||
+    (f.offNgrams !== undefined && !['keep', 'drop', 'split'].includes(f.offNgrams))
+  ) {
     throw new Error('scoring model: bad feature options');
   }
   return { model, weights };

@@ -1499,7 +1499,9 @@ export function analyzePrompt(text: string, context: BehaviorContext): PromptAna
   const loaded = trainedModel();
   const options = loaded.model.features;
   const ngrams =
-    options.ngram > 0 ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, (name) => loaded.weights.has(name)) : undefined;
+    options.ngram > 0
+      ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, (name) => loaded.weights.has(name), 3, options.window ?? 0)
+      : undefined;
   const evidence = analyzeEvidence(text, context, ngrams?.sink);
   const prediction = predict(loaded, featuresOf(evidence, ngrams, context, options), text, BEHAVIOR_NOUNS[context.behavior]);
   return { ...evidence.rule, score: prediction.score, factors: prediction.factors };
