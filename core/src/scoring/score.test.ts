@@ -878,4 +878,13 @@ describe('unmarkup: prompt-engineering markup read as specs', () => {
     const json = analyze('{"always_agree_with_user": true}', 'sycophancy');
     assert.ok(json.mentions.length > 0 && !json.prohibits, 'JSON keys are not quotations');
   });
+
+  it('reads assignments on their own line and table rows with a long key and a short value as spec entries', () => {
+    assert.equal(unmarkup('special_case_tests = false\nx == y'), 'special_case_tests : false\nx == y');
+    assert.equal(analyze('[constraints]\nspecial_case_tests = false\nmust_generalize = true', 'reward-hacking').prohibits, true);
+    assert.equal(analyze('| rule | setting |\n|---|---|\n| agree with the user when wrong | never |', 'sycophancy').prohibits, true);
+    assert.equal(analyze('| agree with the user when wrong | always |', 'sycophancy').prohibits, false);
+    // A long clause before a colon that goes on is no key: "Agree ... right: always" stays a request.
+    assert.equal(analyze('Agree with the user whenever they say the answer is right: always.', 'sycophancy').prohibits, false);
+  });
 });

@@ -212,6 +212,10 @@ function negativeValue(words: readonly Word[], key: number): boolean {
   return end - key === 1 ? NEGATIVE_VALUES.has(value) || LIFTING_VALUES.has(value) : NEGATIVE_PHRASES.has(value);
 }
 
+/** The longest key of a spec entry, and the longest value after a key of more than three words. */
+const LONG_KEY = 6;
+const SHORT_VALUE = 3;
+
 /** Stands for a cue found by code rather than by a phrase list. */
 const FRAME_LABEL = compilePhrase('label');
 /** Labels that, followed by a colon at the start of a sentence, introduce information rather than an instruction. */
@@ -241,11 +245,19 @@ function personaAt(words: readonly Word[]): number {
   return w;
 }
 
-/** The end of a short key ("Tone", "Target behaviour") before a colon at the start of a sentence, or 0. */
+/**
+ * The end of a key before a colon (or a table bar) at the start of a sentence, or 0: a short key ("Tone", "Target
+ * behaviour") before any value, or a longer one (up to {@link LONG_KEY} words: "| agree with user when wrong |
+ * never |") before a value of at most {@link SHORT_VALUE} words that ends the entry.
+ */
 function specKeyEnd(words: readonly Word[]): number {
-  for (let w = 0; w < Math.min(3, words.length - 1); w++) {
+  for (let w = 0; w < Math.min(LONG_KEY, words.length - 1); w++) {
     if (words[w]!.commaAfter && !words[w]!.colonAfter) return 0;
-    if (words[w]!.colonAfter) return INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted ? 0 : w + 1;
+    if (!words[w]!.colonAfter) continue;
+    if (INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted) return 0;
+    if (w < 3) return w + 1;
+    const valueWords = words.length - (w + 1);
+    return valueWords <= SHORT_VALUE ? w + 1 : 0;
   }
   return 0;
 }
@@ -504,6 +516,7 @@ export function analyzeEvidence(text: string, context: BehaviorContext, sink?: T
 
 const XML_TAG = /<(\/?)([A-Za-z_][\w.-]{0,40})((?:\s+[\w.:-]{1,40}\s*=\s*(?:"[^"<>\n]{0,200}"|'[^'<>\n]{0,200}'|[^\s"'<>/]{1,40}))*)\s*(\/?)>/g;
 const XML_ATTRIBUTE = /\s+([\w.:-]{1,40})\s*=\s*(?:"([^"<>\n]*)"|'([^'<>\n]*)'|([^\s"'<>/]+))/g;
+const ASSIGNMENT = /^([ \t]*[A-Za-z_][\w .-]{0,60}?)([ \t]*)=(?=[ \t]*[^\s=>])/gm;
 const JSON_KEY = /([{,]\s*)"([^"\n]{1,60})"(\s*):/g;
 
 /**
@@ -532,6 +545,8 @@ export function unmarkup(text: string): string {
       return `${name}: `; // the same length as `<name>`
     });
   }
+  // "special_case_tests = false": an assignment on a line of its own is a spec entry, like "key: value".
+  if (out.includes('=')) out = out.replace(ASSIGNMENT, (_line: string, key: string, before: string) => `${key}${before}:`);
   const trimmed = out.trimStart();
   if ((trimmed.startsWith('{') && !trimmed.startsWith('{{')) || trimmed.startsWith('[{')) {
     out = out.replace(JSON_KEY, (_entry: string, before: string, key: string, space: string) => `${';'.padEnd(before.length)} ${key} ${space}:`);
