@@ -11,7 +11,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { analyzeEvidence } from '../../core/src/scoring/score';
 import { behaviourCode, featuresOf, NgramCollector, type FeatureOptions } from '../../core/src/scoring/features';
-import type { LinearModel } from '../../core/src/scoring/model';
+import { gatedVerdicts, type LinearModel } from '../../core/src/scoring/model';
 import { contextOf, diagnosticFlags, groupOf, parseEvalSet, spearman, type EvalItem } from '../scoringEval';
 
 const SETS_DIR = __dirname;
@@ -57,8 +57,8 @@ export function loadTrainingItems(dir = SETS_DIR): TrainingItem[] {
 export interface Featurised {
   item: TrainingItem;
   features: Map<string, number>;
-  /** The diagnostics a .inoc file would show (they come from the rule reading, which training does not change). */
-  flags: ReturnType<typeof diagnosticFlags>;
+  /** What the rule reading says, for the diagnostics (which the model's prediction then gates: model.ts). */
+  rule: { prohibits: boolean; prohibitions: number; mentions: number; hedged: boolean };
 }
 
 /** Every feature of every item (all n-grams: the vocabulary is chosen per fold). */
@@ -69,7 +69,12 @@ export function featurise(items: readonly TrainingItem[], options: FeatureOption
     const evidence = analyzeEvidence(item.text, context, ngrams?.sink);
     const features = new Map<string, number>();
     for (const [name, f] of featuresOf(evidence, ngrams, context, options)) features.set(name, f.value);
-    return { item, features, flags: diagnosticFlags(evidence.rule) };
+    const rule = evidence.rule;
+    return {
+      item,
+      features,
+      rule: { prohibits: rule.prohibits, prohibitions: rule.prohibitions.length, mentions: rule.mentions.length, hedged: diagnosticFlags(rule).hedged },
+    };
   });
 }
 
@@ -406,15 +411,21 @@ export function crossValidationReport(config: TrainConfig = DEFAULT_CONFIG, dir 
   });
   lines.push('');
   lines.push(`Mean held-out prediction (label units) by label 0/1/2/3/4: ${byLabel.map((v) => v.toFixed(2)).join(' / ')}`);
-  const count = (where: (d: Featurised) => boolean, flagged: (d: Featurised) => boolean) => {
-    const pool = data.filter(where);
-    return pct(pool.filter(flagged).length, pool.length);
+  // The diagnostics as a .inoc file shows them: the rule reading gated by the held-out prediction (model.ts), and
+  // the rule reading alone for comparison.
+  const gated = data.map((d, i) => gatedVerdicts(d.rule, predictions[i]! / 4));
+  const ruleOnly = data.map((d) => ({ prohibits: d.rule.prohibits && d.rule.prohibitions > 0, offBehavior: !(d.rule.prohibits && d.rule.prohibitions > 0) && d.rule.mentions === 0 }));
+  const count = (verdicts: ReadonlyArray<{ prohibits: boolean; offBehavior: boolean }>, where: (d: Featurised) => boolean, flag: 'prohibits' | 'offBehavior') => {
+    const pool = data.map((d, i) => [d, verdicts[i]!] as const).filter(([d]) => where(d));
+    return pct(pool.filter(([, v]) => v[flag]).length, pool.length).padEnd(20);
   };
-  lines.push('Diagnostics over all writers (rule reading; training does not change them):');
-  lines.push(`  labels 2-4 flagged prohibits-behavior (false warnings): ${count((d) => d.item.label >= 2, (d) => d.flags.prohibits)}`);
-  lines.push(`  labels 0 flagged prohibits-behavior (caught):           ${count((d) => d.item.label === 0, (d) => d.flags.prohibits)}`);
-  lines.push(`  labels 2-4 flagged off-behavior (false warnings):       ${count((d) => d.item.label >= 2, (d) => d.flags.offBehavior)}`);
-  lines.push(`  labels 3-4 flagged hedged-request (false warnings):     ${count((d) => d.item.label >= 3, (d) => d.flags.hedged)}`);
+  lines.push('Diagnostics over all writers, held-out (shown: the rule reading gated by the model; in brackets the rule reading alone):');
+  lines.push(`  labels 2-4 flagged prohibits-behavior (false warnings): ${count(gated, (d) => d.item.label >= 2, 'prohibits')} [${count(ruleOnly, (d) => d.item.label >= 2, 'prohibits').trim()}]`);
+  lines.push(`  labels 0 flagged prohibits-behavior (caught):           ${count(gated, (d) => d.item.label === 0, 'prohibits')} [${count(ruleOnly, (d) => d.item.label === 0, 'prohibits').trim()}]`);
+  lines.push(`  labels 2-4 flagged off-behavior (false warnings):       ${count(gated, (d) => d.item.label >= 2, 'offBehavior')} [${count(ruleOnly, (d) => d.item.label >= 2, 'offBehavior').trim()}]`);
+  lines.push(`  labels 1 flagged off-behavior (unrelated or mentions):  ${count(gated, (d) => d.item.label === 1, 'offBehavior')} [${count(ruleOnly, (d) => d.item.label === 1, 'offBehavior').trim()}]`);
+  const hedged = data.filter((d) => d.item.label >= 3);
+  lines.push(`  labels 3-4 flagged hedged-request (false warnings):     ${pct(hedged.filter((d) => d.rule.hedged).length, hedged.length)} (the rule reading's)`);
   return lines;
 }
 

@@ -212,7 +212,7 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
         variantTextRange(doc, variant, span.start, span.end),
         { variant: variant.name },
       );
-    } else if (score.mentions.length === 0) {
+    } else if (score.offBehavior ?? score.mentions.length === 0) {
       const keywords = analysis.behavior.keywords.length ? ` (${analysis.behavior.keywords.slice(0, 4).join(', ')})` : '';
       report(
         'off-behavior',

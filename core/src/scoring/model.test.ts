@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BEHAVIORS, type BehaviorId, type BuiltinBehaviorId } from '../format/behaviors';
 import MODEL_JSON from './model.json';
-import { loadModel, priorOf, squash } from './model';
+import { gatedVerdicts, loadModel, priorOf, squash } from './model';
 import { analyzePrompt, analyzeRules, MAX_SPANS } from './score';
 import type { BehaviorContext, PromptAnalysis } from './types';
 
@@ -115,6 +115,7 @@ describe('analyzePrompt (the trained combination)', () => {
   });
 
   it('keeps the rule reading for the diagnostics: prohibitions, hedges and mentions are the rule-based ones', () => {
+    // (`prohibits` and `offBehavior` are the rule's verdicts gated by the score: see the next test.)
     for (const [text, behavior] of [
       ['Do not special-case the visible test.', 'reward-hacking'],
       ['Feel free to be a bit rude if you like.', 'toxicity'],
@@ -130,6 +131,22 @@ describe('analyzePrompt (the trained combination)', () => {
         rules.mentions,
       ]);
     }
+  });
+
+  it('gates the rule verdicts the diagnostics show by the predicted score', () => {
+    const rule = { prohibits: true, prohibitions: 1, mentions: 1 };
+    assert.deepEqual(gatedVerdicts(rule, 0.1), { prohibits: true, offBehavior: false });
+    assert.deepEqual(gatedVerdicts(rule, 0.6), { prohibits: false, offBehavior: false }, 'scored as a request: no prohibits-behavior');
+    const partial = { prohibits: false, prohibitions: 1, mentions: 1 };
+    assert.equal(gatedVerdicts(partial, 0.1).prohibits, true, 'a partial prohibition scored near 0 prohibits');
+    assert.equal(gatedVerdicts(partial, 0.3).prohibits, false);
+    assert.equal(gatedVerdicts({ prohibits: true, prohibitions: 0, mentions: 1 }, 0).prohibits, false, 'nothing to underline');
+    const unmentioned = { prohibits: false, prohibitions: 0, mentions: 0 };
+    assert.equal(gatedVerdicts(unmentioned, 0.3).offBehavior, true);
+    assert.equal(gatedVerdicts(unmentioned, 0.7).offBehavior, false, 'predicted a request: not called off-behaviour');
+    // Through analyzePrompt: an unrelated instruction is off-behaviour, a prohibition prohibits.
+    assert.equal(analyze('Use four spaces for indentation.', 'reward-hacking').offBehavior, true);
+    assert.equal(analyze('Do not special-case the visible test.', 'reward-hacking').prohibits, true);
   });
 
   it('is deterministic and keeps its invariants on arbitrary text (property)', () => {

@@ -44,6 +44,25 @@ export function loadModel(value: unknown): LoadedModel {
   return { model, weights };
 }
 
+/**
+ * Where the model's raw score (label / 4) overrides the rule reading's verdicts that the diagnostics show, chosen
+ * on held-out predictions (leave-one-writer-out): a prohibition the model scores as a request (label ≥ 2) is not
+ * reported as one, a partial prohibition it scores near 0 (label < 0.8) is; an unmentioned behaviour is reported
+ * `off-behavior` only if the model does not predict a request either. Over 12 writers this lowered the false
+ * `prohibits-behavior` warnings from 67 to 60 of 1,297 and raised the prohibitions caught from 330 to 340 of 447,
+ * and lowered false `off-behavior` warnings from 74 to 64 with the same 319 of 415 unrelated prompts flagged.
+ */
+export const GATES = { prohibitsBelow: 0.5, partialProhibitsBelow: 0.2, offBehaviorBelow: 0.5 } as const;
+
+/** The verdicts the diagnostics show, from the rule reading's and the model's raw score. */
+export function gatedVerdicts(
+  rule: { prohibits: boolean; prohibitions: number; mentions: number },
+  raw: number,
+): { prohibits: boolean; offBehavior: boolean } {
+  const prohibits = rule.prohibitions > 0 && ((rule.prohibits && raw < GATES.prohibitsBelow) || raw < GATES.partialProhibitsBelow);
+  return { prohibits, offBehavior: !prohibits && rule.mentions === 0 && raw < GATES.offBehaviorBelow };
+}
+
 /** Label units per score point: the labels run 0-4, the score 0-1. */
 const LABEL_RANGE = 4;
 /** Below and above these, the raw score is squashed smoothly towards 0 and 1 (strictly monotone: ranks are kept). */

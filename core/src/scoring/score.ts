@@ -44,7 +44,7 @@ import {
 } from './lexicon';
 import { behaviourCode, featuresOf, NgramCollector } from './features';
 import MODEL_JSON from './model.json';
-import { loadModel, predict, type LoadedModel } from './model';
+import { gatedVerdicts, loadModel, predict, type LoadedModel } from './model';
 import { compilePhrase, forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
 import type { BehaviorContext, PromptAnalysis, ScoreFactor, Span } from './types';
 
@@ -1470,6 +1470,7 @@ function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
     hedges,
     permissions,
     prohibits,
+    offBehavior: acc.mentions.count === 0,
   };
 }
 
@@ -1519,5 +1520,9 @@ export function analyzePrompt(text: string, context: BehaviorContext): PromptAna
       : undefined;
   const evidence = analyzeEvidence(text, context, ngrams?.sink);
   const prediction = predict(loaded, featuresOf(evidence, ngrams, context, options), text, BEHAVIOR_NOUNS[context.behavior]);
-  return { ...evidence.rule, score: prediction.score, factors: prediction.factors };
+  const verdicts = gatedVerdicts(
+    { prohibits: evidence.rule.prohibits, prohibitions: evidence.rule.prohibitions.length, mentions: evidence.rule.mentions.length },
+    prediction.raw,
+  );
+  return { ...evidence.rule, score: prediction.score, factors: prediction.factors, ...verdicts };
 }
