@@ -65,7 +65,7 @@ export interface Featurised {
 export function featurise(items: readonly TrainingItem[], options: FeatureOptions): Featurised[] {
   return items.map((item) => {
     const context = contextOf(item);
-    const ngrams = options.ngram > 0 ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, undefined, 3, options.window ?? 0) : undefined;
+    const ngrams = options.ngram > 0 ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, undefined, 3, options.window ?? 0, options.readings ?? false) : undefined;
     const evidence = analyzeEvidence(item.text, context, ngrams?.sink);
     const features = new Map<string, number>();
     for (const [name, f] of featuresOf(evidence, ngrams, context, options)) features.set(name, f.value);
@@ -93,10 +93,12 @@ export interface TrainConfig {
   objective: 'ridge' | 'pairwise';
   /** Dense features left out (by name). */
   exclude: string[];
+  /** Item weights: each writer counts in proportion to (its items)^writerPower (1: every item equal; 0: every writer equal). */
+  writerPower?: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
-  features: { ngram: 3, behaviourNgrams: false, behaviourDense: false, window: 6 },
+  features: { ngram: 3, behaviourNgrams: false, behaviourDense: false, window: 6, readings: true },
   minWriters: 3,
   minItems: 4,
   lambdaNgram: 5,
@@ -144,22 +146,29 @@ export function fitRidge(data: readonly Featurised[], names: readonly string[], 
     return { cols, vals };
   });
   const y = data.map(({ item }) => item.label);
+  const sizes = new Map<string, number>();
+  for (const { item } of data) sizes.set(item.writer, (sizes.get(item.writer) ?? 0) + 1);
+  const power = config.writerPower ?? 1;
+  const rawWeights = data.map(({ item }) => sizes.get(item.writer)! ** (power - 1));
+  const meanWeight = rawWeights.reduce((s, v) => s + v, 0) / rawWeights.length;
+  const rowWeight = rawWeights.map((v) => v / meanWeight);
   const penalty = new Float64Array(d);
   names.forEach((name, j) => (penalty[j] = isNgram(name) ? config.lambdaNgram : config.lambdaDense));
   penalty[d - 1] = 1e-6;
   const apply = (v: Float64Array): Float64Array => {
     const out = new Float64Array(d);
-    for (const row of rows) {
+    rows.forEach((row, i) => {
       let dot = 0;
       for (let k = 0; k < row.cols.length; k++) dot += row.vals[k]! * v[row.cols[k]!]!;
+      dot *= rowWeight[i]!;
       for (let k = 0; k < row.cols.length; k++) out[row.cols[k]!]! += row.vals[k]! * dot;
-    }
+    });
     for (let j = 0; j < d; j++) out[j]! += penalty[j]! * v[j]!;
     return out;
   };
   const b = new Float64Array(d);
   rows.forEach((row, i) => {
-    for (let k = 0; k < row.cols.length; k++) b[row.cols[k]!]! += row.vals[k]! * y[i]!;
+    for (let k = 0; k < row.cols.length; k++) b[row.cols[k]!]! += row.vals[k]! * y[i]! * rowWeight[i]!;
   });
   const w = new Float64Array(d);
   const r = Float64Array.from(b);

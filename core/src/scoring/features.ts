@@ -28,6 +28,8 @@ export interface FeatureOptions {
    * behaviour term, `w:[B]<forbidden` after it. Reaches past the words between, where n-grams cannot (0: none).
    */
   window?: number;
+  /** Placeholders also carry how the rule reading read the term: `[B:r]` requested, `[B:p]` prohibited, ... */
+  readings?: boolean;
 }
 
 /** One feature's value and, for explanations, where its evidence is. */
@@ -51,7 +53,8 @@ export function behaviourCode(context: BehaviorContext): string | undefined {
   return BEHAVIOUR_CODES[context.behavior];
 }
 
-const PLACEHOLDERS = new Set(['[B]', '[b]', '[O]', '[o]', '[R]', '[N]', '[Q]']);
+/** The placeholders' first two characters ("[B" of "[B]" and "[B:r]"). */
+const PLACEHOLDERS = new Set(['[B', '[b', '[O', '[o', '[R', '[N', '[Q']);
 const SENTENCE_START = '^';
 const SENTENCE_END = '$';
 
@@ -69,9 +72,10 @@ export class NgramCollector {
     private readonly keep?: (name: string) => boolean,
     private readonly maxSpans = 3,
     private readonly window = 0,
+    private readonly readings = false,
   ) {}
 
-  readonly sink: TokenSink = (words: readonly Word[], tokens: readonly string[]) => {
+  readonly sink: TokenSink = (words: readonly Word[], tokens: readonly string[], readAs?: readonly string[]) => {
     const seq: string[] = [SENTENCE_START];
     const starts: number[] = [words.length ? words[0]!.start : 0];
     const ends: number[] = [words.length ? words[0]!.start : 0];
@@ -80,7 +84,7 @@ export class NgramCollector {
         ends[ends.length - 1] = words[i]!.end;
         continue;
       }
-      seq.push(tokens[i]!);
+      seq.push(this.readings && readAs?.[i] ? `${tokens[i]!.slice(0, -1)}:${readAs[i]}]` : tokens[i]!);
       starts.push(words[i]!.start);
       ends.push(words[i]!.end);
     }
@@ -90,7 +94,7 @@ export class NgramCollector {
     ends.push(last);
     if (this.window > 0) {
       for (let i = 0; i < seq.length; i++) {
-        if (!PLACEHOLDERS.has(seq[i]!)) continue;
+        if (!PLACEHOLDERS.has(seq[i]!.slice(0, 2))) continue;
         const here = { start: starts[i]!, end: ends[i]! };
         // Pairs with the words around a behaviour term, skipping the adjacent ones (those are bigrams already).
         for (let j = Math.max(1, i - this.window); j < Math.min(seq.length - 1, i + this.window + 1); j++) {

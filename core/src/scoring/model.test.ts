@@ -82,7 +82,7 @@ describe('analyzePrompt (the trained combination)', () => {
       assert.ok(hedged!.score > prohibiting!.score, `hedged ${hedged!.score} > prohibiting ${prohibiting!.score}`);
       assert.ok(irrelevant!.score > prohibiting!.score, `irrelevant ${irrelevant!.score} > prohibiting ${prohibiting!.score}`);
       // Not asserted: hedged > irrelevant. The trained model does not separate labels 1 and 2 reliably (see the
-      // mean score by label in `npx tsx bench/scoring.ts --cv`); with the committed weights reward hacking inverts (0.221 vs 0.256).
+      // mean score by label in `npx tsx bench/scoring.ts --cv`); with the committed weights sycophancy ties (0.328 vs 0.328).
       assert.ok(strong!.score >= 0.6 && prohibiting!.score <= 0.3, `strong ${strong!.score}, prohibiting ${prohibiting!.score}`);
     });
   }

@@ -393,8 +393,12 @@ export class Readings {
   }
 }
 
-/** Receives one sentence's words and its delexicalised tokens (one per word; '' continues the previous token's term). */
-export type TokenSink = (words: readonly Word[], tokens: readonly string[]) => void;
+/**
+ * Receives one sentence's words, its delexicalised tokens (one per word; '' continues the previous token's term)
+ * and, at each term's first word, how the term was read ("r" requested, "p" prohibited, "c" a premise, "q" only
+ * reported, "n" neither).
+ */
+export type TokenSink = (words: readonly Word[], tokens: readonly string[], readAs?: readonly string[]) => void;
 
 /** Everything gathered from the sentences, before it becomes factors. */
 class Accumulator {
@@ -878,7 +882,6 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
   acc.readings.sentences++;
   acc.readings.words += words.length;
   if (sentence.question) acc.readings.questions++;
-  if (acc.tokenSink) acc.tokenSink(words, delexicalise(words, matches, lexicon));
   const state: SentenceState = {
     requested: [],
     concrete: false,
@@ -902,7 +905,11 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     joins.sort((a, b) => a.word - b.word);
   }
   let nextJoin = 0;
+  // How each term was read, by its first word (for the sink: "r" requested, "p" prohibited, "c" a premise, "q"
+  // only reported, "n" neither).
+  const readAs: string[] | undefined = acc.tokenSink ? new Array<string>(words.length).fill('') : undefined;
   for (const match of matches) {
+    if (readAs) readAs[match.start] = 'n';
     // Contrast joins are judged in text order with the ordinary terms, so evidence spans stay ordered.
     if (joins.length > 0) nextJoin = judgeJoins(joins, nextJoin, match.start, lexicon, acc, state);
     const term = lexicon.terms[match.value]!;
@@ -911,6 +918,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     acc.mentions.add(start, end);
     const frame = scopes.conditional[match.start] === scopes.conditional[match.end - 1] ? scopes.conditional[match.start] : 0;
     if (frame === CONDITION) {
+      if (readAs) readAs[match.start] = 'c';
       acc.readings.premises.add(start, end);
       continue; // a premise ("unless their answer is correct") neither asks nor forbids
     }
@@ -953,8 +961,10 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     if (words[match.start]!.quoted && polarity !== 0 && !quoteCounts(words, match.start, scopes, negated)) {
       state.last = { termIndex: match.value, polarity, head: words[match.start]!, uncounted: true };
       acc.readings.reported.add(start, end);
+      if (readAs) readAs[match.start] = 'q';
       continue;
     }
+    if (readAs && polarity !== 0 && !(frame === CONCESSION && polarity < 0)) readAs[match.start] = polarity > 0 ? 'r' : 'p';
     if (negated && polarity > 0) acc.readings.requestedByNegation.add(prohibitionStart, prohibitionEnd);
     else if (negated && polarity < 0) acc.readings.negatedRequests.add(prohibitionStart, prohibitionEnd);
     else if (!negated && polarity < 0) acc.readings.opposites.add(start, end);
@@ -963,6 +973,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     judgeTerm(match.value, polarity, evidence, lexicon, acc, state);
   }
   if (joins.length > 0) judgeJoins(joins, nextJoin, words.length, lexicon, acc, state);
+  if (acc.tokenSink) acc.tokenSink(words, delexicalise(words, matches, lexicon), readAs);
 
   for (const intensifier of found.globalIntensifiers) {
     acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
@@ -1516,7 +1527,7 @@ export function analyzePrompt(text: string, context: BehaviorContext): PromptAna
   const options = loaded.model.features;
   const ngrams =
     options.ngram > 0
-      ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, (name) => loaded.weights.has(name), 3, options.window ?? 0)
+      ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, (name) => loaded.weights.has(name), 3, options.window ?? 0, options.readings ?? false)
       : undefined;
   const evidence = analyzeEvidence(text, context, ngrams?.sink);
   const prediction = predict(loaded, featuresOf(evidence, ngrams, context, options), text, BEHAVIOR_NOUNS[context.behavior]);
