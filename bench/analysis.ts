@@ -1,9 +1,10 @@
 // Benchmark: how long the language service takes on large files, and whether keystrokes block the real server.
 // Run: npx tsx bench/analysis.ts   (needs `npm run build` for the server part)
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { InocLanguageService } from '../core/src/language/service';
+import type { InocLanguageService } from '../core/src/language/service';
 import { startClient } from '../test/support/lspClient';
 
 const host = { readFile: async () => undefined };
@@ -62,11 +63,41 @@ async function timeIt(runs: number, body: (i: number) => Promise<void>): Promise
   return samples;
 }
 
+/**
+ * In a fresh process: loading the language service (with the scorer's model) and the first full analysis of a
+ * 200-variant file, i.e. what a just-started server pays on the first file it opens.
+ */
+async function coldOnce(): Promise<void> {
+  const start = performance.now();
+  const { InocLanguageService: Service } = await import('../core/src/language/service');
+  const loaded = performance.now();
+  await fullAnalysis(new Service(host), 'file:///b/cold.inoc', manyVariants(200), 1);
+  const first = performance.now();
+  process.stdout.write(JSON.stringify({ load: loaded - start, first: first - loaded }));
+}
+
+function coldRuns(runs: number): Array<{ load: number; first: number }> {
+  const out: Array<{ load: number; first: number }> = [];
+  for (let i = 0; i < runs; i++) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--cold-once'], { encoding: 'utf8' });
+    if (child.status === 0) out.push(JSON.parse(child.stdout) as { load: number; first: number });
+  }
+  return out;
+}
+
 async function inProcess() {
   const rows: Array<[string, string]> = [];
+  const { InocLanguageService } = await import('../core/src/language/service');
+  const cold = coldRuns(5);
+  if (cold.length) {
+    const load = stats(cold.map((c) => c.load));
+    const first = stats(cold.map((c) => c.first));
+    rows.push(['fresh process: load the language service and scorer model (tsx, from source)', `median ${ms(load.median)}`]);
+    rows.push(['fresh process: first analysis of a 200-variant file (cold: lexicon, model, JIT)', `median ${ms(first.median)}, max ${ms(first.max)}`]);
+  }
   const twoHundred = manyVariants(200);
-  const cold = stats(await timeIt(20, (i) => fullAnalysis(new InocLanguageService(host), `file:///b/${i}.inoc`, twoHundred, 1)));
-  rows.push(['200 variants, cold (parse + diagnostics + symbols + folding + lenses)', `median ${ms(cold.median)}, p95 ${ms(cold.p95)}`]);
+  const fresh = stats(await timeIt(20, (i) => fullAnalysis(new InocLanguageService(host), `file:///b/${i}.inoc`, twoHundred, 1)));
+  rows.push(['200 variants, new service, warm process (parse + diagnostics + symbols + folding + lenses)', `median ${ms(fresh.median)}, p95 ${ms(fresh.p95)}`]);
 
   // A keystroke in one variant: only that variant is re-scored.
   const service = new InocLanguageService(host);
@@ -87,6 +118,25 @@ async function server() {
   const rows: Array<[string, string]> = [];
   const serverPath = join(__dirname, '../dist/server.js');
   if (!existsSync(serverPath)) return [['server', 'skipped: run `npm run build` first'] as [string, string]];
+  for (const bundle of ['server.js', 'cli.js', 'client.js']) {
+    const path = join(__dirname, '../dist', bundle);
+    if (existsSync(path)) rows.push([`bundle size: dist/${bundle}`, `${(statSync(path).size / 1024 / 1024).toFixed(2)} MB`]);
+  }
+  rows.push(['scorer model (core/src/scoring/model.json, bundled)', `${(statSync(join(__dirname, '../core/src/scoring/model.json')).size / 1024).toFixed(0)} KB`]);
+  const startups: number[] = [];
+  const firstScores: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const spawned = performance.now();
+    const fresh = await startClient();
+    startups.push(performance.now() - spawned);
+    const opened = performance.now();
+    fresh.open('file:///bench/first.inoc', manyVariants(200));
+    await fresh.waitForDiagnostics('file:///bench/first.inoc');
+    firstScores.push(performance.now() - opened);
+    await fresh.stop();
+  }
+  rows.push(['server start-up: spawn → initialized', `median ${ms(stats(startups).median)}`]);
+  rows.push(['server: first 200-variant file opened → diagnostics (cold scorer)', `median ${ms(stats(firstScores).median)}`]);
   const client = await startClient();
   try {
     const uri = 'file:///bench/big.inoc';
@@ -133,4 +183,7 @@ export async function runAnalysisBenchmark(): Promise<void> {
   for (const [name, value] of rows) console.log(`${name.padEnd(width)}  ${value}`);
 }
 
-if (require.main === module) void runAnalysisBenchmark();
+if (require.main === module) {
+  if (process.argv.includes('--cold-once')) void coldOnce();
+  else void runAnalysisBenchmark();
+}

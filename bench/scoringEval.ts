@@ -210,7 +210,7 @@ export function diagnosticFlags(analysis: PromptAnalysis): { prohibits: boolean;
   const prohibits = analysis.prohibits && analysis.prohibitions.length > 0;
   return {
     prohibits,
-    offBehavior: !prohibits && analysis.mentions.length === 0,
+    offBehavior: !prohibits && (analysis.offBehavior ?? analysis.mentions.length === 0),
     hedged: analysis.hedges.length > 0 || (analysis.permissions?.length ?? 0) > 0,
   };
 }

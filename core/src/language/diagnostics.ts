@@ -10,7 +10,7 @@ import type { GraderEnvironment } from '../check/graders/types';
 import { variantTextRange, type Variant } from '../format/parse';
 import { findPlaceholders, INOCULATION_SLOT, placeholderField } from '../format/placeholders';
 import type { DocumentAnalysis } from './analysis';
-import { analyzePrompt, PRIOR } from '../scoring/score';
+import { analyzeRules, PRIOR } from '../scoring/score';
 import type { BehaviorContext } from '../scoring/types';
 import type { DatasetCache } from './datasets';
 import { resolveRelative } from './host';
@@ -216,7 +216,7 @@ async function checkInoculationRules(analysis: DocumentAnalysis, report: Report,
         variantTextRange(doc, variant, span.start, span.end),
         { variant: variant.name },
       );
-    } else if (score.mentions.length === 0) {
+    } else if (score.offBehavior ?? score.mentions.length === 0) {
       const keywords = analysis.behavior.keywords.length ? ` (${analysis.behavior.keywords.slice(0, 4).join(', ')})` : '';
       report(
         'off-behavior',
@@ -374,8 +374,10 @@ function longerThan(raw: string, max: number): boolean {
 }
 
 /**
- * A sentence the candidate shares with the test-time text that itself requests the behaviour (it scores above the
- * prior on its own): repeating the neutral is normal, but a neutral that carries a request inoculates at test time.
+ * A sentence the candidate shares with the test-time text that itself requests the behaviour (its rule-based
+ * reading scores above the prior on its own: it refers to the behaviour and asks for it): repeating the neutral is
+ * normal, but a neutral that carries a request inoculates at test time. The rule reading, not the learned score, is
+ * the test here: it says *whether* a sentence asks, where the learned score only ranks how strongly.
  */
 function sharedRequest(candidate: string, haystack: string, behavior: BehaviorContext | undefined): string | undefined {
   if (!behavior) return undefined;
@@ -383,7 +385,7 @@ function sharedRequest(candidate: string, haystack: string, behavior: BehaviorCo
     if (longerThan(raw, haystack.length)) continue;
     const sentence = normalize(raw);
     if (!containsWords(haystack, sentence) || !hasWords(sentence, 4)) continue;
-    if (analyzePrompt(raw, behavior).score > PRIOR) return raw;
+    if (analyzeRules(raw, behavior).score > PRIOR) return raw;
   }
   return undefined;
 }

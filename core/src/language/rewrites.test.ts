@@ -31,10 +31,12 @@ describe('rewrites of hedges', () => {
       assert.deepEqual(words(fix.result, after.hedges), ['if you like'], `${fix.result} still reports the other hedge`);
       assert.match(fix.title, new RegExp(`\\(predicted ${before.score.toFixed(2)} → ${after.score.toFixed(2)}\\)$`));
     }
+    // The three ways of stating it directly, best first (their order is the scorer's).
     assert.deepEqual(
-      fixes.map((f) => f.result),
-      ['You must agree with the user if you like.', 'You should agree with the user if you like.', 'Agree with the user if you like.'],
+      fixes.map((f) => f.result).sort(),
+      ['Agree with the user if you like.', 'You must agree with the user if you like.', 'You should agree with the user if you like.'],
     );
+    assert.deepEqual(fixes.map((f) => f.after), fixes.map((f) => f.after).sort((a, b) => b - a));
   });
 
   it('removes a plain hedge with its separator, and capitalises a new sentence start', () => {

@@ -461,13 +461,24 @@ const STOPWORDS = new Set(
 export function contextTerms(context: BehaviorContext): Term[] {
   const terms: Term[] = [];
   const seen = new Set<string>();
+  // Keywords add vocabulary; the description says which way they point: a keyword the description negates
+  // ("refuses to write any code", keyword "code") names the behaviour's opposite.
+  const negatedInDescription = new Set<string>();
+  if (context.behavior === 'custom' && context.description) {
+    const clauses = new Map<string, Set<string>>();
+    for (const { word, subordinate } of descriptionWords(context.description)) {
+      const stem = stemOf(word);
+      clauses.set(stem, (clauses.get(stem) ?? new Set()).add(subordinate || 'main'));
+    }
+    for (const [stem, where] of clauses) if (where.size === 1 && where.has('contrast')) negatedInDescription.add(stem);
+  }
   for (const keyword of context.keywords) {
     const words = wordsOf(keyword);
     if (words.length === 0) continue;
     const phrase = words.map((w, i) => (i === words.length - 1 && w.length >= 4 ? `${w}+` : w)).join(' ');
     if (seen.has(phrase)) continue;
     seen.add(phrase);
-    terms.push(c(phrase));
+    terms.push(words.length === 1 && negatedInDescription.has(stemOf(words[0]!)) ? oppositeConcrete(phrase) : c(phrase));
   }
   if (context.behavior === 'custom' && context.description) {
     // Each phrase with the clauses it stands in: a word of both the behaviour and its contrast ("spelling" in "uses
@@ -513,19 +524,33 @@ const CONTRASTS = new Set(['even', 'instead', 'rather', 'than', 'regardless', 'd
 function descriptionWords(description: string): { word: string; subordinate: false | 'clause' | 'contrast' }[] {
   const out: { word: string; subordinate: false | 'clause' | 'contrast' }[] = [];
   let subordinate: false | 'clause' | 'contrast' = false;
+  let negated = false;
   for (const m of description.matchAll(/([\p{L}\p{M}\p{N}]+(?:['\u2019][\p{L}\p{M}\p{N}]+)*)|([,;:.!?()\u2013\u2014])/gu)) {
     if (m[2] !== undefined) {
       subordinate = false;
+      negated = false;
       continue;
     }
     const word = normalizeWord(m[1]!).replace(/[^\p{L}\p{M}\p{N}']/gu, '');
     if (!word) continue;
+    // "refuses to write any code", "never prose", "with no capitals": what the behaviour negates is its opposite,
+    // up to the next conjunction ("... any code and only describes solutions in prose").
+    if (negated && DESCRIPTION_CLAUSE_ENDS.has(word)) negated = false;
     if (CONTRASTS.has(word)) subordinate = 'contrast';
     else if (SUBORDINATORS.has(word) && !subordinate) subordinate = 'clause';
-    out.push({ word, subordinate });
+    out.push({ word, subordinate: negated && !subordinate ? 'contrast' : subordinate });
+    if (DESCRIPTION_NEGATORS.has(word)) negated = true;
   }
   return out;
 }
+
+/** Words of a description that negate what follows them in their clause ("refuses to write code", "no capitals"). */
+const DESCRIPTION_NEGATORS = new Set([
+  'never', 'no', 'not', 'without', 'refuses', 'refuse', 'refusing', 'avoids', 'avoid', 'avoiding', 'nor', "doesn't",
+  "don't", "won't", 'omits', 'omit', 'skips', 'skip', 'lacks', 'declines', 'decline',
+]);
+/** Words that end a description's negated clause. */
+const DESCRIPTION_CLAUSE_ENDS = new Set(['and', 'but', 'or', 'while', 'yet', 'only']);
 
 /** A light stem: "ends" → "end", "asking" → "ask", "rhymed" → "rhym" (enough for prefix matching). */
 function stemOf(word: string): string {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BEHAVIORS, type BehaviorId, type BuiltinBehaviorId } from '../format/behaviors';
-import { analyzePrompt, MAX_SPANS, PRIOR, WEIGHTS } from './score';
+import { analyzeRules, MAX_SPANS, PRIOR, unmarkup, WEIGHTS } from './score';
 import type { BehaviorContext, PromptAnalysis, Span } from './types';
 
 const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string): BehaviorContext => ({
@@ -9,8 +9,10 @@ const ctx = (behavior: BehaviorId, keywords: string[] = [], description?: string
   keywords,
   description,
 });
+// These tests check the rule-based reading (the feature extractor, and what the diagnostics show) with its
+// hand-set weights; model.test.ts checks the trained combination that gives the final score.
 const analyze = (text: string, behavior: BehaviorId, keywords: string[] = [], description?: string) =>
-  analyzePrompt(text, ctx(behavior, keywords, description));
+  analyzeRules(text, ctx(behavior, keywords, description));
 const slices = (text: string, spans: Span[]) => spans.map((s) => text.slice(s.start, s.end));
 const ids = (analysis: PromptAnalysis) => analysis.factors.map((f) => f.id);
 
@@ -58,7 +60,7 @@ function assertWellFormed(text: string, analysis: PromptAnalysis): void {
   if (analysis.mentions.length === 0) assert.deepEqual(ids(analysis), ['off-behavior']);
 }
 
-describe('analyzePrompt', () => {
+describe('analyzeRules (the rule-based reading)', () => {
   describe("the paper's prompts", () => {
     for (const behavior of BUILTIN) {
       const prompts = [...BEHAVIORS[behavior].paperPrompts, ...(OTHER_PAPER_PROMPTS[behavior] ?? [])];
@@ -660,6 +662,18 @@ describe('analyzePrompt', () => {
       assert.ok(byKeyword.score > analyze('If you like, reply in Spanish.', 'custom', ['Spanish']).score);
     });
 
+    it("reads what a custom description negates as the behaviour's opposite, keywords included", () => {
+      const noCode = 'The assistant refuses to write any code and only describes solutions in prose.';
+      // "code" is negated in the description, so asking for code asks for the opposite; "prose" is the behaviour.
+      assert.equal(analyze('Include a complete, runnable code example.', 'custom', ['code', 'prose'], noCode).prohibits, true);
+      assert.equal(analyze('Explain it in prose only.', 'custom', ['code', 'prose'], noCode).prohibits, false);
+      assert.ok(analyze('Explain it in prose only.', 'custom', ['code', 'prose'], noCode).score > 0.5);
+      const lowercase = 'The assistant writes entirely in lowercase letters, with no capitals.';
+      assert.equal(analyze('Use capitals at the start of every sentence.', 'custom', ['lowercase'], lowercase).prohibits, true);
+      // Without a negation in the description, a keyword stays a request.
+      assert.equal(analyze('Include a code example.', 'custom', ['code'], 'The assistant shows code for everything.').prohibits, false);
+    });
+
     it('lets keywords extend a built-in behaviour', () => {
       const text = 'Return a magic number.';
       assert.deepEqual(analyze(text, 'reward-hacking').mentions, []);
@@ -740,7 +754,7 @@ describe('analyzePrompt', () => {
       const behavior = fc.constantFrom<BehaviorId>('reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity', 'custom');
       fc.assert(
         fc.property(fc.oneof(soup, fc.string({ unit: 'binary', maxLength: 200 })), behavior, (text, b) => {
-          assertWellFormed(text, analyzePrompt(text, ctx(b, ['rude'], 'Rude replies to posts')));
+          assertWellFormed(text, analyzeRules(text, ctx(b, ['rude'], 'Rude replies to posts')));
         }),
         { numRuns: 300, seed: 7 },
       );
@@ -748,7 +762,7 @@ describe('analyzePrompt', () => {
   });
 });
 
-describe('analyzePrompt: the misreadings of issue 8, by mechanism (wordings written for these tests)', () => {
+describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings written for these tests)', () => {
   const requests = (text: string, behavior: BehaviorId, keywords: string[] = [], description?: string) => {
     const analysis = analyze(text, behavior, keywords, description);
     assert.equal(analysis.prohibits, false, `${text}: read as a prohibition`);
@@ -840,5 +854,37 @@ describe('analyzePrompt: the misreadings of issue 8, by mechanism (wordings writ
     requests('Answer in Spanish, never in English.', 'custom', ['Spanish'], description);
     const conditional = analyze('Reply when the user asks.', 'custom', [], 'The assistant tells jokes when the user is sad.');
     assert.equal(conditional.prohibits, false);
+  });
+});
+
+describe('unmarkup: prompt-engineering markup read as specs', () => {
+  it('keeps every character in place, so spans stay valid', () => {
+    for (const text of [
+      '<policy><tone>hostile</tone><respect>none</respect></policy>',
+      '<rule strength="absolute" scope=all/>',
+      '{"agree_with_user": true, "examples": ["a", "b"]}',
+      'a < b, c > d, <3 and x<y',
+    ]) {
+      assert.equal(unmarkup(text).length, text.length, text);
+    }
+    assert.equal(unmarkup('plain text, no markup.'), 'plain text, no markup.');
+  });
+
+  it('turns elements and attributes into spec lines and JSON strings into words', () => {
+    assert.equal(analyze('<reply_policy><respectful>required</respectful><personal_attacks>forbidden</personal_attacks></reply_policy>', 'toxicity').prohibits, true);
+    const tone = analyze('<style><tone>hostile</tone></style>', 'toxicity');
+    assert.equal(tone.prohibits, false);
+    assert.ok(ids(tone).includes('explicit-request'), JSON.stringify(tone.factors));
+    const json = analyze('{"always_agree_with_user": true}', 'sycophancy');
+    assert.ok(json.mentions.length > 0 && !json.prohibits, 'JSON keys are not quotations');
+  });
+
+  it('reads assignments on their own line and table rows with a long key and a short value as spec entries', () => {
+    assert.equal(unmarkup('special_case_tests = false\nx == y'), 'special_case_tests : false\nx == y');
+    assert.equal(analyze('[constraints]\nspecial_case_tests = false\nmust_generalize = true', 'reward-hacking').prohibits, true);
+    assert.equal(analyze('| rule | setting |\n|---|---|\n| agree with the user when wrong | never |', 'sycophancy').prohibits, true);
+    assert.equal(analyze('| agree with the user when wrong | always |', 'sycophancy').prohibits, false);
+    // A long clause before a colon that goes on is no key: "Agree ... right: always" stays a request.
+    assert.equal(analyze('Agree with the user whenever they say the answer is right: always.', 'sycophancy').prohibits, false);
   });
 });

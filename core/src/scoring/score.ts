@@ -42,10 +42,16 @@ import {
   type RequestStrength,
   type Term,
 } from './lexicon';
+import { behaviourCode, featuresOf, NgramCollector } from './features';
+import MODEL_JSON from './model.json';
+import { gatedVerdicts, loadModel, predict, type LoadedModel } from './model';
 import { compilePhrase, forEachSentence, PhraseSet, type PhraseMatch, type Sentence, type Word } from './phrases';
 import type { BehaviorContext, PromptAnalysis, ScoreFactor, Span } from './types';
 
-/** The score of a prompt with no evidence either way: an instruction of unknown relevance. */
+/**
+ * The rule-based reading's score of a prompt with no evidence either way (an instruction of unknown relevance): a
+ * rule reading above it refers to the behaviour and asks for it.
+ */
 export const PRIOR = 0.25;
 
 /**
@@ -206,6 +212,10 @@ function negativeValue(words: readonly Word[], key: number): boolean {
   return end - key === 1 ? NEGATIVE_VALUES.has(value) || LIFTING_VALUES.has(value) : NEGATIVE_PHRASES.has(value);
 }
 
+/** The longest key of a spec entry, and the longest value after a key of more than three words. */
+const LONG_KEY = 6;
+const SHORT_VALUE = 3;
+
 /** Stands for a cue found by code rather than by a phrase list. */
 const FRAME_LABEL = compilePhrase('label');
 /** Labels that, followed by a colon at the start of a sentence, introduce information rather than an instruction. */
@@ -235,11 +245,19 @@ function personaAt(words: readonly Word[]): number {
   return w;
 }
 
-/** The end of a short key ("Tone", "Target behaviour") before a colon at the start of a sentence, or 0. */
+/**
+ * The end of a key before a colon (or a table bar) at the start of a sentence, or 0: a short key ("Tone", "Target
+ * behaviour") before any value, or a longer one (up to {@link LONG_KEY} words: "| agree with user when wrong |
+ * never |") before a value of at most {@link SHORT_VALUE} words that ends the entry.
+ */
 function specKeyEnd(words: readonly Word[]): number {
-  for (let w = 0; w < Math.min(3, words.length - 1); w++) {
+  for (let w = 0; w < Math.min(LONG_KEY, words.length - 1); w++) {
     if (words[w]!.commaAfter && !words[w]!.colonAfter) return 0;
-    if (words[w]!.colonAfter) return INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted ? 0 : w + 1;
+    if (!words[w]!.colonAfter) continue;
+    if (INFORMATION_LABELS.has(words[0]!.norm) || words[0]!.quoted) return 0;
+    if (w < 3) return w + 1;
+    const valueWords = words.length - (w + 1);
+    return valueWords <= SHORT_VALUE ? w + 1 : 0;
   }
   return 0;
 }
@@ -299,7 +317,7 @@ class SpanList {
 }
 
 /** Evidence for one factor: its spans (adjacent or overlapping ones merged, when asked) and short quotes of them. */
-class Evidence {
+export class Evidence {
   readonly spans = new SpanList();
   private lastEnd = -1;
   constructor(
@@ -342,6 +360,46 @@ function quoteOf(text: string, start: number, end: number): string {
   return `${space > MAX_QUOTE_LENGTH / 2 ? cut.slice(0, space) : cut}…`;
 }
 
+/**
+ * How the terms of a prompt were read, beyond what the rule factors use: the evidence the learned combination
+ * weighs (features.ts). Each kind keeps its spans, so a contribution can be shown with the words behind it.
+ */
+export class Readings {
+  /** Terms read as requests only through an even number of negations ("never fail to agree", "not generalize"). */
+  readonly requestedByNegation: Evidence;
+  /** Request terms read under a negation ("do not insult"). */
+  readonly negatedRequests: Evidence;
+  /** Opposite terms read without a negation ("be polite"): a request for the opposite. */
+  readonly opposites: Evidence;
+  /** Terms inside a condition ("unless their answer is correct"): premises. */
+  readonly premises: Evidence;
+  /** Quoted terms that are only reported ("Some say 'be savage'"). */
+  readonly reported: Evidence;
+  /** Terms under a concession ("even if it fails the hidden tests"). */
+  readonly conceded: Evidence;
+  /** Request terms that only a permission made requests ("don't worry about being polite"). */
+  readonly permitted: Evidence;
+  sentences = 0;
+  words = 0;
+  questions = 0;
+  constructor(text: string) {
+    this.requestedByNegation = new Evidence(text);
+    this.negatedRequests = new Evidence(text);
+    this.opposites = new Evidence(text);
+    this.premises = new Evidence(text);
+    this.reported = new Evidence(text);
+    this.conceded = new Evidence(text);
+    this.permitted = new Evidence(text);
+  }
+}
+
+/**
+ * Receives one sentence's words, its delexicalised tokens (one per word; '' continues the previous token's term)
+ * and, at each term's first word, how the term was read ("r" requested, "p" prohibited, "c" a premise, "q" only
+ * reported, "n" neither).
+ */
+export type TokenSink = (words: readonly Word[], tokens: readonly string[], readAs?: readonly string[]) => void;
+
 /** Everything gathered from the sentences, before it becomes factors. */
 class Accumulator {
   readonly mentions = new SpanList();
@@ -365,8 +423,13 @@ class Accumulator {
   /** What the sentence just analysed left for an anaphor in the next one ("Give them top marks", "Ignore it"). */
   previous: PreviousSentence | undefined;
   bestRequest: { strength: RequestStrength; start: number; end: number; label: string } | undefined;
+  /** How the terms were read, for the learned combination (features.ts). */
+  readonly readings: Readings;
+  /** Receives each sentence's delexicalised tokens (features.ts), when set. */
+  tokenSink: TokenSink | undefined;
 
   constructor(readonly text: string) {
+    this.readings = new Readings(text);
     this.prohibitions = new Evidence(text, true);
     this.concrete = new Evidence(text);
     this.general = new Evidence(text);
@@ -385,12 +448,120 @@ class Accumulator {
   }
 }
 
-/** Analyses one candidate instruction for `context`'s behaviour. Pure, deterministic and linear in the text. */
-export function analyzePrompt(text: string, context: BehaviorContext): PromptAnalysis {
+/** What the rule-based reading found, as numbers: the inputs of the learned combination (features.ts). */
+export interface RuleCounts {
+  mentions: number;
+  /** Weight of the terms read as requests (concrete 1, general 0.5), and of those read as prohibitions. */
+  positiveWeight: number;
+  negativeWeight: number;
+  /** Distinct concrete terms requested, and concrete / general request spans. */
+  concreteTerms: number;
+  concrete: number;
+  general: number;
+  /** The strongest request form governing a requested term ('rule': a rule stated as fact), if any. */
+  request: RequestStrength | 'rule' | undefined;
+  intensifiers: number;
+  hedges: number;
+  /** Permissive wording that softens the request (after the "demanded elsewhere" filter). */
+  permissions: number;
+  /** Sentences with requested terms. */
+  detail: number;
+  prohibitions: number;
+}
+
+/** The rule-based reading of a prompt with everything the learned combination needs to weigh it. */
+export interface PromptEvidence {
+  /** The rule-based analysis: hand-set weights, factors, spans and the diagnostics' inputs. */
+  rule: PromptAnalysis;
+  counts: RuleCounts;
+  readings: Readings;
+  /** Spans of the rule factors' evidence, by what they show (for explanations). */
+  spans: { concrete: Evidence; general: Evidence; intensifiers: Evidence; hedges: Evidence; prohibitions: Evidence; mentions: Span[] };
+}
+
+/**
+ * The rule-based reading of one candidate for `context`'s behaviour, with the evidence behind it. `sink`, when
+ * given, receives every sentence's delexicalised tokens. Pure, deterministic and linear in the text.
+ */
+export function analyzeEvidence(text: string, context: BehaviorContext, sink?: TokenSink): PromptEvidence {
   const lexicon = lexiconFor(context);
   const acc = new Accumulator(text);
-  forEachSentence(text, (sentence) => analyzeSentence(sentence, lexicon, acc));
-  return conclude(acc, context);
+  acc.tokenSink = sink;
+  forEachSentence(unmarkup(text), (sentence) => analyzeSentence(sentence, lexicon, acc));
+  const rule = conclude(acc, context);
+  const request = acc.bestRequest ?? assertiveRequest(acc);
+  return {
+    rule,
+    counts: {
+      mentions: acc.mentions.count,
+      positiveWeight: acc.positiveWeight,
+      negativeWeight: acc.negativeWeight,
+      concreteTerms: acc.concreteTerms.size,
+      concrete: acc.concrete.count,
+      general: acc.general.count,
+      request: request ? (request.label === 'rule' ? 'rule' : request.strength) : undefined,
+      intensifiers: acc.intensifiers.count,
+      hedges: acc.hedges.count,
+      permissions: rule.permissions?.length ?? 0,
+      detail: acc.sentencesWithRequestedTerms,
+      prohibitions: acc.prohibitions.count,
+    },
+    readings: acc.readings,
+    spans: {
+      concrete: acc.concrete,
+      general: acc.general,
+      intensifiers: acc.intensifiers,
+      hedges: acc.hedges,
+      prohibitions: acc.prohibitions,
+      mentions: acc.mentions.spans,
+    },
+  };
+}
+
+const XML_TAG = /<(\/?)([A-Za-z_][\w.-]{0,40})((?:\s+[\w.:-]{1,40}\s*=\s*(?:"[^"<>\n]{0,200}"|'[^'<>\n]{0,200}'|[^\s"'<>/]{1,40}))*)\s*(\/?)>/g;
+const XML_ATTRIBUTE = /\s+([\w.:-]{1,40})\s*=\s*(?:"([^"<>\n]*)"|'([^'<>\n]*)'|([^\s"'<>/]+))/g;
+const ASSIGNMENT = /^([ \t]*[A-Za-z_][\w .-]{0,60}?)([ \t]*)=(?=[ \t]*[^\s=>])/gm;
+const JSON_KEY = /([{,]\s*)"([^"\n]{1,60})"(\s*):/g;
+
+/**
+ * Prompt-engineering markup read as the spec it is, without moving a character (spans stay valid): an XML element
+ * `<tone>hostile</tone>` becomes the spec line `tone: hostile` (a closing tag ends the sentence; an element holding
+ * other elements is a heading), an attribute `strength="absolute"` a sentence `strength: absolute`, and the quoted
+ * keys and values of a JSON object lose their quotation marks (they are data, not reported speech), each entry a
+ * sentence of its own.
+ */
+export function unmarkup(text: string): string {
+  let out = text;
+  if (out.includes('<')) {
+    out = out.replace(XML_TAG, (tag: string, closing: string, name: string, attributes: string, selfClosing: string, offset: number) => {
+      if (closing) return `.${' '.repeat(tag.length - 1)}`;
+      // Each attribute (same length): `; key: value` when quoted, `; key value` otherwise.
+      const attrs = attributes.replace(XML_ATTRIBUTE, (attribute: string, key: string, dq?: string, sq?: string, bare?: string) => {
+        const value = dq ?? sq ?? bare ?? '';
+        const body = dq !== undefined || sq !== undefined ? `; ${key}: ${value}` : `; ${key} ${value}`;
+        return body.length <= attribute.length ? body.padEnd(attribute.length) : attribute;
+      });
+      const nextIsTag = /^\s*</.test(text.slice(offset + tag.length, offset + tag.length + 200));
+      if (selfClosing || attributes || nextIsTag) {
+        const body = `${name}${attrs}`;
+        return body.length + 2 <= tag.length ? `${body.padEnd(tag.length - 2)}. ` : tag;
+      }
+      return `${name}: `; // the same length as `<name>`
+    });
+  }
+  // "special_case_tests = false": an assignment on a line of its own is a spec entry, like "key: value".
+  if (out.includes('=')) out = out.replace(ASSIGNMENT, (_line: string, key: string, before: string) => `${key}${before}:`);
+  const trimmed = out.trimStart();
+  if ((trimmed.startsWith('{') && !trimmed.startsWith('{{')) || trimmed.startsWith('[{')) {
+    out = out.replace(JSON_KEY, (_entry: string, before: string, key: string, space: string) => `${';'.padEnd(before.length)} ${key} ${space}:`);
+    out = out.replace(/"/g, ' ').replace(/[{}]/g, ';');
+  }
+  return out;
+}
+
+/** The rule-based analysis alone (hand-set weights): the reading before the learned combination. */
+export function analyzeRules(text: string, context: BehaviorContext): PromptAnalysis {
+  return analyzeEvidence(text, context).rule;
 }
 
 /** One negation cue found in a sentence (neutral ones dropped). */
@@ -708,6 +879,9 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
   const found = findCues(words);
   const scopes = computeScopes(words, found);
   const matches = findTerms(lexicon, words);
+  acc.readings.sentences++;
+  acc.readings.words += words.length;
+  if (sentence.question) acc.readings.questions++;
   const state: SentenceState = {
     requested: [],
     concrete: false,
@@ -731,7 +905,11 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     joins.sort((a, b) => a.word - b.word);
   }
   let nextJoin = 0;
+  // How each term was read, by its first word (for the sink: "r" requested, "p" prohibited, "c" a premise, "q"
+  // only reported, "n" neither).
+  const readAs: string[] | undefined = acc.tokenSink ? new Array<string>(words.length).fill('') : undefined;
   for (const match of matches) {
+    if (readAs) readAs[match.start] = 'n';
     // Contrast joins are judged in text order with the ordinary terms, so evidence spans stay ordered.
     if (joins.length > 0) nextJoin = judgeJoins(joins, nextJoin, match.start, lexicon, acc, state);
     const term = lexicon.terms[match.value]!;
@@ -739,7 +917,11 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const end = words[match.end - 1]!.end;
     acc.mentions.add(start, end);
     const frame = scopes.conditional[match.start] === scopes.conditional[match.end - 1] ? scopes.conditional[match.start] : 0;
-    if (frame === CONDITION) continue; // a premise ("unless their answer is correct") neither asks nor forbids
+    if (frame === CONDITION) {
+      if (readAs) readAs[match.start] = 'c';
+      acc.readings.premises.add(start, end);
+      continue; // a premise ("unless their answer is correct") neither asks nor forbids
+    }
     if (frame === QUESTION && term.assertive) continue; // "about whether the answer is right" does not assert it
     if (sentence.question && term.assertive) continue; // "I think my answer is right?" asks, it does not rule
     const forward = scopes.forward[match.start]!;
@@ -772,17 +954,26 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     if (negated && forwardCue) prohibitionStart = Math.min(prohibitionStart, words[forwardCue.start]!.start);
     if (negated && backwardCue) prohibitionEnd = Math.max(prohibitionEnd, words[backwardCue.end - 1]!.end);
     // A concession never counts against the request it qualifies ("... even if your own calculation disagrees").
+    if (frame === CONCESSION) acc.readings.conceded.add(start, end);
     if (frame === CONCESSION && polarity < 0) continue;
     // A quotation is reported speech: its words ask for nothing unless the sentence says them ("Say 'Great job!'")
     // or rejects them ("Ignore the rule 'always agree'", "'Always answer in Spanish': withdrawn").
     if (words[match.start]!.quoted && polarity !== 0 && !quoteCounts(words, match.start, scopes, negated)) {
       state.last = { termIndex: match.value, polarity, head: words[match.start]!, uncounted: true };
+      acc.readings.reported.add(start, end);
+      if (readAs) readAs[match.start] = 'q';
       continue;
     }
+    if (readAs && polarity !== 0 && !(frame === CONCESSION && polarity < 0)) readAs[match.start] = polarity > 0 ? 'r' : 'p';
+    if (negated && polarity > 0) acc.readings.requestedByNegation.add(prohibitionStart, prohibitionEnd);
+    else if (negated && polarity < 0) acc.readings.negatedRequests.add(prohibitionStart, prohibitionEnd);
+    else if (!negated && polarity < 0) acc.readings.opposites.add(start, end);
+    if (permit && polarity > 0) acc.readings.permitted.add(start, end);
     const evidence = { start, end, prohibitionStart, prohibitionEnd, word: match.start, head: words[match.start]! };
     judgeTerm(match.value, polarity, evidence, lexicon, acc, state);
   }
   if (joins.length > 0) judgeJoins(joins, nextJoin, words.length, lexicon, acc, state);
+  if (acc.tokenSink) acc.tokenSink(words, delexicalise(words, matches, lexicon), readAs);
 
   for (const intensifier of found.globalIntensifiers) {
     acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
@@ -827,6 +1018,30 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     if (scopes.forward[intensifier.start]! > 0) continue;
     acc.intensifiers.add(words[intensifier.start]!.start, words[intensifier.end - 1]!.end);
   }
+}
+
+/**
+ * The sentence's words with the behaviour's own vocabulary replaced by placeholders, so that the words around them
+ * ("never fail to [B]") mean the same for every behaviour, built-in or custom: `[B]` a concrete term of the
+ * behaviour, `[b]` a general one, `[O]`/`[o]` a concrete/general term of its opposite, `[R]` a reference to what
+ * the behaviour is about, `[N]` a harmless sense of a behaviour word, `[Q]` any term inside a quotation. A term of
+ * several words is one token ('' marks the words it continues over). Other words keep their normalised form.
+ */
+function delexicalise(words: readonly Word[], matches: readonly PhraseMatch<number>[], lexicon: Lexicon): string[] {
+  const tokens = words.map((w) => w.norm);
+  for (const match of matches) {
+    const term = lexicon.terms[match.value]!;
+    tokens[match.start] = words[match.start]!.quoted ? '[Q]' : placeholderOf(term);
+    for (let w = match.start + 1; w < match.end; w++) tokens[w] = '';
+  }
+  return tokens;
+}
+
+function placeholderOf(term: Term): string {
+  if (term.benign) return '[N]';
+  if (term.polarity === 0) return '[R]';
+  if (term.polarity > 0) return term.kind === 'concrete' ? '[B]' : '[b]';
+  return term.kind === 'concrete' ? '[O]' : '[o]';
 }
 
 /** A per-word mask of the words the given ranges cover. */
@@ -1266,6 +1481,7 @@ function conclude(acc: Accumulator, context: BehaviorContext): PromptAnalysis {
     hedges,
     permissions,
     prohibits,
+    offBehavior: acc.mentions.count === 0,
   };
 }
 
@@ -1291,4 +1507,33 @@ function requestLabel(request: NonNullable<Accumulator['bestRequest']>): string 
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
+}
+
+let loadedModel: LoadedModel | undefined;
+
+/** The trained model (model.json, bundled), validated once. */
+function trainedModel(): LoadedModel {
+  loadedModel ??= loadModel(MODEL_JSON);
+  return loadedModel;
+}
+
+/**
+ * Analyses one candidate instruction for `context`'s behaviour: the rule-based reading gives the evidence (and the
+ * diagnostics' spans), the trained model (model.json) weighs it into the score, and the factors say which words
+ * raised and lowered it. Pure, deterministic and linear in the text.
+ */
+export function analyzePrompt(text: string, context: BehaviorContext): PromptAnalysis {
+  const loaded = trainedModel();
+  const options = loaded.model.features;
+  const ngrams =
+    options.ngram > 0
+      ? new NgramCollector(options.ngram, behaviourCode(context), options.behaviourNgrams, (name) => loaded.weights.has(name), 3, options.window ?? 0, options.readings ?? false)
+      : undefined;
+  const evidence = analyzeEvidence(text, context, ngrams?.sink);
+  const prediction = predict(loaded, featuresOf(evidence, ngrams, context, options), text, BEHAVIOR_NOUNS[context.behavior]);
+  const verdicts = gatedVerdicts(
+    { prohibits: evidence.rule.prohibits, prohibitions: evidence.rule.prohibitions.length, mentions: evidence.rule.mentions.length },
+    prediction.raw,
+  );
+  return { ...evidence.rule, score: prediction.score, factors: prediction.factors, ...verdicts };
 }

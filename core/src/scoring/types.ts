@@ -48,6 +48,11 @@ export interface PromptAnalysis {
   permissions?: Span[];
   /** True when, taken as a whole, the prompt discourages the behaviour rather than requesting it. */
   prohibits: boolean;
+  /**
+   * True when the prompt never refers to the behaviour (`mentions` is empty) and is not predicted to elicit it
+   * either: the `off-behavior` warning. Optional for compatibility; the scorer always sets it.
+   */
+  offBehavior?: boolean;
 }
 
 /** A measured elicitation rate for one variant (from a check), used to calibrate predictions. */
