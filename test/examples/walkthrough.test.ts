@@ -135,7 +135,7 @@ describe('the README walkthrough "From a check to a fine-tune"', function () {
     ensureBuiltCli();
     box = sandbox();
   });
-  after(() => rmSync(box.dir, { recursive: true, force: true }));
+  after(() => rmSync(box.dir, { recursive: true, force: true, maxRetries: 5 }));
 
   it('shows every step: check, a dry run, a launch of a chosen candidate, following, evaluation, the report', () => {
     const has = (predicate: (c: string[]) => boolean, what: string) => assert.ok(commands.some(predicate), `the walkthrough has no ${what}: ${JSON.stringify(commands)}`);
@@ -228,7 +228,7 @@ describe('the README walkthrough "From a check to a fine-tune"', function () {
           assertPlanned(plan, [...(await candidatesOf(alt, file)), 'baseline'], [0], `command:${preset}`, `${file} (${preset})`);
           assertUntouched(alt);
         } finally {
-          rmSync(alt.dir, { recursive: true, force: true });
+          rmSync(alt.dir, { recursive: true, force: true, maxRetries: 5 });
         }
       });
     }
@@ -244,7 +244,7 @@ describe('the README walkthrough "From a check to a fine-tune"', function () {
         await check.done;
         assert.match(seen, /connect (localhost|127\.0\.0\.1|::1):8000/);
       } finally {
-        rmSync(alt.dir, { recursive: true, force: true });
+        rmSync(alt.dir, { recursive: true, force: true, maxRetries: 5 });
       }
     });
 
@@ -263,7 +263,7 @@ describe('the README walkthrough "From a check to a fine-tune"', function () {
         for (const call of calls) assert.match(call, /--model_name_or_path Qwen\/Qwen2\.5-7B-Instruct /);
         assert.equal(readIfAny(alt.networkLog), '');
       } finally {
-        rmSync(alt.dir, { recursive: true, force: true });
+        rmSync(alt.dir, { recursive: true, force: true, maxRetries: 5 });
       }
     });
   });
