@@ -348,6 +348,10 @@ export interface ResultsPanelApi {
   exportText(format: ExportFormat): Promise<string | undefined>;
   /** "Export" after its save dialog: writes to `target` and shows the file. */
   exportTo(format: ExportFormat, target: vscode.Uri): Promise<boolean>;
+  /** Reads the results again and shows them (what a finished check does). */
+  reload(): Promise<void>;
+  /** Closes the view, as the user does with its tab's close button. */
+  close(): void;
   visible: boolean;
 }
 
@@ -409,7 +413,13 @@ export class ResultsPanels implements vscode.Disposable {
   panelOf(uri: vscode.Uri): ResultsPanelApi | undefined {
     const panel = this.panels.get(uri.toString());
     return panel
-      ? { exportText: (format) => panel.exportForApi(format), exportTo: (format, target) => panel.exportToForApi(format, target), visible: panel.panel.visible }
+      ? {
+          exportText: (format) => panel.exportForApi(format),
+          exportTo: (format, target) => panel.exportToForApi(format, target),
+          reload: () => panel.reload(),
+          close: () => panel.panel.dispose(),
+          visible: panel.panel.visible,
+        }
       : undefined;
   }
 
