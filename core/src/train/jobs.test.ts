@@ -186,4 +186,33 @@ describe('the orchestrator', () => {
     const settled = await followRun(ctx, runId, scripted(['failed']).backend, { initialIntervalMs: 1 });
     assert.deepEqual(currentAttempt(settled.run)!.statusHistory.map((s) => s.state), ['running', 'cancelled', 'failed']);
   });
+
+  it('a follower of a job that succeeded without its model waits out an outage, then records the model once', async () => {
+    const runId = planned.provenance.runId;
+    await launchRun(ctx, planned, scripted(['running']).backend);
+    // A follower recorded the end and stopped before the model line.
+    const ended = scripted(['succeeded']).backend;
+    await followRun(ctx, runId, { ...ended, result: async () => { throw new BackendError('transient', 'ECONNRESET'); } }, { initialIntervalMs: 1 });
+    // The backend is down for two polls: every call fails meanwhile, the model's too.
+    let calls = 0;
+    const down = () => new BackendError('transient', 'ECONNRESET');
+    const base = scripted(['succeeded']).backend;
+    const backend: TrainingBackend = {
+      ...base,
+      status: async (ref, signal) => {
+        if (++calls <= 2) throw down();
+        return base.status(ref, signal);
+      },
+      result: async (ref, signal) => {
+        if (calls <= 2) throw down();
+        return base.result(ref, signal);
+      },
+    };
+    const outcome = await followRun(ctx, runId, backend, { initialIntervalMs: 1 });
+    assert.equal(outcome.reason, 'terminal');
+    const attempt = currentAttempt(outcome.run)!;
+    assert.deepEqual(attempt.statusHistory.map((s) => s.state), ['succeeded'], 'the outage is not recorded after the end');
+    assert.equal(attempt.result?.modelId, 'trained');
+    assert.equal(calls, 3, 'asked again after the outage');
+  });
 });

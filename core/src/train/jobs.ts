@@ -300,10 +300,22 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
       cursor = recorded?.eventsCursor;
       metrics = recorded?.metrics ?? metrics;
       if (last && isTerminal(last.state) && (!isTerminal(snapshot.state) || snapshot.state === last.state)) {
-        if (last.state === 'succeeded' && !recorded?.result) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
-        const done = await reread();
-        options.onUpdate?.(done, last);
-        return { run: done, reason: 'terminal' };
+        const modelMissing = last.state === 'succeeded' && !recorded?.result;
+        const outage = permanent === undefined && snapshot.state === 'unknown' && snapshot.raw.startsWith('unreachable');
+        if (!(modelMissing && outage)) {
+          if (modelMissing) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
+          const done = await reread();
+          options.onUpdate?.(done, last);
+          return { run: done, reason: 'terminal' };
+        }
+        // The job succeeded but the backend cannot be reached to read its model: ask again later, recording nothing.
+        if (options.once) return { run, reason: 'once' };
+        try {
+          await sleep(waitMs! + waitMs! * 0.1 * random(), options.signal);
+        } catch {
+          return { run: await reread(), reason: 'cancelled' };
+        }
+        continue;
       }
       if (permanent !== undefined) {
         await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: permanent });
