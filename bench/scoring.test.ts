@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { midranks, spearman as coreSpearman } from '../core/src/eval/correlation';
 import { BEHAVIORS } from '../core/src/format/behaviors';
 import { concordance, parseLabelledSet, ranks, spearman, splitViolations, type LabelledPrompt } from './scoring';
 
@@ -20,6 +21,11 @@ describe('scoring benchmark', () => {
       assert.ok(Math.abs(spearman([1, 2, 3, 4], [1, 1, 3, 2]) - 3.5 / Math.sqrt(22.5)) < 1e-12);
       assert.ok(Number.isNaN(spearman([1, 2, 3], [5, 5, 5])));
       assert.ok(Number.isNaN(spearman([1], [1])));
+    });
+
+    it("uses the product's ranks and Spearman's rho (core/src/eval/correlation.ts), not copies of them", () => {
+      assert.equal(ranks, midranks);
+      assert.equal(spearman, coreSpearman);
     });
 
     it('computes pairwise concordance with ties counted half', () => {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { mulberry32 } from '../core/src/check/sampling';
+import { spearman } from '../core/src/eval/correlation';
 import { analyzeFrontmatter } from '../core/src/format/config';
 import { DIAGNOSTIC_CODES } from '../core/src/format/diagnosticCodes';
 import { isBehaviorId, type BehaviorId } from '../core/src/format/behaviors';
@@ -127,37 +128,9 @@ export function ruleSplit(items: readonly Pick<EvalItem, 'behavior' | 'custom' |
   return out;
 }
 
-/** Average ranks (ties share the mean rank), 1-based. */
-export function ranks(values: readonly number[]): number[] {
-  const order = values.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-  const out = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) out[order[k]![1]] = (i + j) / 2 + 1;
-    i = j + 1;
-  }
-  return out;
-}
-
-/** Spearman's rho (Pearson on average ranks); NaN when either side is constant or there are < 2 points. */
-export function spearman(xs: readonly number[], ys: readonly number[]): number {
-  if (xs.length < 2) return NaN;
-  const rx = ranks(xs);
-  const ry = ranks(ys);
-  const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-  const mx = mean(rx);
-  const my = mean(ry);
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < rx.length; i++) {
-    sxy += (rx[i]! - mx) * (ry[i]! - my);
-    sxx += (rx[i]! - mx) ** 2;
-    syy += (ry[i]! - my) ** 2;
-  }
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
-}
+// Ranks and Spearman's rho are the core's (core/src/eval/correlation.ts: average ranks for ties, Pearson on them,
+// NaN when either side is constant or there are fewer than 2 points), so the benchmark and the product agree.
+export { midranks as ranks, spearman } from '../core/src/eval/correlation';
 
 /** Fraction of pairs with different labels that the scores order the same way (score ties count half). */
 export function concordance(items: readonly { label: number; score: number }[]): number {

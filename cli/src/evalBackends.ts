@@ -99,6 +99,8 @@ export function evalServing(context: EvalBackendContext): ServingBackend {
     settings: context.evaluation.config.train.serve ?? { preset: 'vllm', ...SERVE_DEFAULTS },
     workspaceTrusted: true,
     workDir: `${context.paths.evalDir}/serve`,
+    // One marker folder for the workspace: an evaluation stops the servers any crashed evaluation left running.
+    markerDir: `${context.paths.resultsRoot}/serve`,
     env: context.io.env,
   });
 }

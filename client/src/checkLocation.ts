@@ -4,11 +4,13 @@ import { checkResultPaths, findWorkspaceRoot, type CheckResultPaths } from '../.
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
 import { dirname } from 'node:path';
 
-/** The workspace root for `uri`: its workspace folder, else the nearest folder with `.inoculate`, `.git` or `package.json`. */
+/**
+ * The workspace root for `uri`, as the CLI finds it too (`findWorkspaceRoot`): its workspace folder, else the
+ * nearest folder with `.inoculate` or `.git`, else with `package.json`.
+ */
 export async function workspaceRootOf(uri: vscode.Uri): Promise<string> {
-  const folder = vscode.workspace.getWorkspaceFolder(uri);
-  if (folder?.uri.scheme === 'file') return folder.uri.fsPath;
-  return findWorkspaceRoot(nodeResultsFileSystem, uri.fsPath, dirname(uri.fsPath));
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  return findWorkspaceRoot(nodeResultsFileSystem, uri.fsPath, dirname(uri.fsPath), folders);
 }
 
 /** The result paths of the file at `uri` (a `file:` URI). */

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { currentAttempt } from '../../core/src/train/runStore';
 import type { TrainingJobs } from './jobsView';
+import { PanelPoster } from './panelPoster';
 import { elapsedText, safeLine, stateWords, type LocatedRunState } from './train/jobsModel';
 import { lossCurveHtml } from './train/lossCurveHtml';
 import { parseLossCurveMessage, type LossCurveHostMessage, type LossCurveWebviewState } from './train/lossCurveProtocol';
@@ -26,6 +27,8 @@ export interface LossCurveRendered {
 class LossCurvePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private lastSent = '';
+  /** An update that arrives after the user closed the panel is dropped, not thrown ("Webview is disposed"). */
+  private readonly poster: PanelPoster<LossCurveHostMessage>;
 
   constructor(
     readonly runId: string,
@@ -35,6 +38,7 @@ class LossCurvePanel implements vscode.Disposable {
     private readonly jobs: TrainingJobs,
     private readonly onRendered: (event: LossCurveRendered) => void,
   ) {
+    this.poster = new PanelPoster<LossCurveHostMessage>(panel);
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = lossCurveHtml({
@@ -62,13 +66,14 @@ class LossCurvePanel implements vscode.Disposable {
     const located = this.jobs.find(this.runId, this.workspaceUri);
     const message: LossCurveHostMessage = located ? curveMessage(located) : { type: 'missing', runId: this.runId, reason: `No run ${this.runId} is recorded in this workspace any more.` };
     const text = JSON.stringify(message);
-    if (text === this.lastSent) return;
+    if (text === this.lastSent || this.poster.disposed) return;
     this.lastSent = text;
     if (located) this.panel.title = `Loss: ${safeLine(located.run.provenance.arm.name, 30)} s${located.run.provenance.seed}`;
-    await this.panel.webview.postMessage(message);
+    await this.poster.post(message);
   }
 
   dispose(): void {
+    this.poster.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -32,6 +32,7 @@ import {
 } from './results/protocol';
 import { laterRunNote, originNote } from './results/runNote';
 import { SamplesIndex } from './results/samplesIndex';
+import { PanelPoster } from './panelPoster';
 import { MANAGE_TRUST_COMMAND, RESTRICTED_REASON } from './restrictedMode';
 
 /** The webview type (also in `activationEvents` as `onWebviewPanel:inoculate.results`). */
@@ -78,6 +79,8 @@ class ResultsPanel implements vscode.Disposable {
   /** The stale arms last sent to the page (joined), to send only changes. */
   private staleSent = '';
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Replies computed while the user closed the panel (a page of samples, a reload) are dropped, not thrown. */
+  private readonly poster: PanelPoster<HostMessage>;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -85,6 +88,8 @@ class ResultsPanel implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly onRendered: (event: ResultsRendered) => void,
   ) {
+    // Subscribed before the owner's close listener, so it knows of the close before anything else runs.
+    this.poster = new PanelPoster<HostMessage>(panel);
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = this.html();
@@ -131,14 +136,14 @@ class ResultsPanel implements vscode.Disposable {
     });
   }
 
-  private post(message: HostMessage): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  private post(message: HostMessage): Promise<boolean> {
+    return this.poster.post(message);
   }
 
   /** Reads the summary and indexes the samples again, then shows them. */
   async reload(): Promise<void> {
     const paths = await resultPathsOf(this.uri);
-    this.panel.title = `Results: ${paths.relativeFile.split('/').pop()}`;
+    this.poster.whileOpen(() => (this.panel.title = `Results: ${paths.relativeFile.split('/').pop()}`));
     const summary = await readSummary(nodeResultsFileSystem, paths.summary);
     const checks = checkAvailability();
     if (!summary) {
@@ -332,6 +337,7 @@ class ResultsPanel implements vscode.Disposable {
 
   dispose(): void {
     if (this.staleTimer) clearTimeout(this.staleTimer);
+    this.poster.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }
@@ -342,6 +348,10 @@ export interface ResultsPanelApi {
   exportText(format: ExportFormat): Promise<string | undefined>;
   /** "Export" after its save dialog: writes to `target` and shows the file. */
   exportTo(format: ExportFormat, target: vscode.Uri): Promise<boolean>;
+  /** Reads the results again and shows them (what a finished check does). */
+  reload(): Promise<void>;
+  /** Closes the view, as the user does with its tab's close button. */
+  close(): void;
   visible: boolean;
 }
 
@@ -403,7 +413,13 @@ export class ResultsPanels implements vscode.Disposable {
   panelOf(uri: vscode.Uri): ResultsPanelApi | undefined {
     const panel = this.panels.get(uri.toString());
     return panel
-      ? { exportText: (format) => panel.exportForApi(format), exportTo: (format, target) => panel.exportToForApi(format, target), visible: panel.panel.visible }
+      ? {
+          exportText: (format) => panel.exportForApi(format),
+          exportTo: (format, target) => panel.exportToForApi(format, target),
+          reload: () => panel.reload(),
+          close: () => panel.panel.dispose(),
+          visible: panel.panel.visible,
+        }
       : undefined;
   }
 

@@ -65,6 +65,22 @@ describe('inoculate check (CLI)', function () {
       assert.ok((await stat(join(workspace.root, '.inoculate', 'checks', checks[0]!, 'summary.json'))).isFile());
     });
 
+    it('records a file in a package of a repository at the repository root, where the editor (opened there) records it', async () => {
+      await start();
+      const repo = await makeWorkspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'pkg/package.json': '{"private": true}\n', 'pkg/prompts.inoc': inocFile(VARIANTS, CHECK), 'pkg/data.jsonl': jsonl(promptItems(8)) });
+      try {
+        const result = await runCli(['check', 'prompts.inoc', '--base-url', server.baseUrl, '--json'], { cwd: join(repo.root, 'pkg') });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(JSON.parse(result.stdout).file, 'pkg/prompts.inoc', 'named relative to the repository root');
+        const checks = await readdir(join(repo.root, '.inoculate', 'checks'));
+        assert.equal(checks.length, 1);
+        assert.ok((await stat(join(repo.root, '.inoculate', 'checks', checks[0]!, 'summary.json'))).isFile());
+        await assert.rejects(stat(join(repo.root, 'pkg', '.inoculate')), /ENOENT/, 'nothing recorded in the package');
+      } finally {
+        await repo.cleanup();
+      }
+    });
+
     it('prints a readable table per arm', async () => {
       await start();
       const result = await check();

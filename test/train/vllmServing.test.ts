@@ -2,7 +2,8 @@
 // OpenAI-compatible server): serve → chat with the real `openai` SDK → release, and the failures: a server that never
 // lists the adapters, one that dies, a cancellation, a rank above --max-lora-rank. Every path leaves no server behind.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
@@ -106,6 +107,75 @@ describe('vLLM serving (fake vllm on PATH)', function () {
     controller.abort(new Error('cancelled by the user'));
     await assert.rejects(pending, /cancelled by the user/);
     await gone(servers()[0]!.pid);
+  });
+
+  const markers = () => (existsSync(join(dir, 'serve')) ? readdirSync(join(dir, 'serve')).filter((name) => name.startsWith('vllm-server-')) : []);
+
+  it('stops a server left by a run that crashed (SIGKILL) when the next run serves, and removes its marker', async () => {
+    const root = join(__dirname, '../..');
+    const options = {
+      settings: { preset: 'vllm', port: 0, startupTimeout: 30 },
+      workspaceTrusted: true,
+      workDir: join(dir, 'serve'),
+      env: { PATH: `${FAKEBIN}:${process.env.PATH ?? ''}`, HOME: process.env.HOME ?? dir, FAKE_SCHEDULER_DIR: join(dir, 'scheduler') },
+      pollIntervalMs: 100,
+    };
+    // The crashing run: another process serves an adapter, says so, then is killed without releasing anything.
+    const script = `
+      const { createVllmServing } = require(${JSON.stringify(join(root, 'core/src/train/serving/vllm.ts'))});
+      const { nodeCommandHost } = require(${JSON.stringify(join(root, 'core/src/node/commandHost.ts'))});
+      createVllmServing({ host: nodeCommandHost, ...${JSON.stringify(options)} }).ensureServed([${JSON.stringify(adapter('crashed', 8))}]).then(
+        (endpoints) => { process.stdout.write(JSON.stringify(endpoints) + '\\n'); setInterval(() => {}, 1000); },
+        (error) => { process.stderr.write(String(error)); process.exit(1); },
+      );`;
+    const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const served = await new Promise<ServedEndpoint[]>((resolve, reject) => {
+      let stdout = '';
+      child.stdout!.on('data', (chunk) => {
+        stdout += chunk;
+        if (stdout.includes('\n')) resolve(JSON.parse(stdout.split('\n')[0]!) as ServedEndpoint[]);
+      });
+      child.on('exit', () => reject(new Error(`the serving process ended early: ${stderr}`)));
+    });
+    child.kill('SIGKILL');
+    await exited;
+    const orphan = servers()[0]!.pid;
+    const backend = serving();
+    let endpoints: ServedEndpoint[] = [];
+    try {
+      assert.ok(processExists(orphan), 'the crash left its server running');
+      assert.ok((await fetch(`${served[0]!.baseUrl}/models`)).ok, 'and answering');
+      assert.equal(markers().length, 1, 'with its marker');
+      endpoints = await backend.ensureServed([adapter('next', 8)]);
+      await gone(orphan);
+      assert.equal(markers().length, 1, "only the new server's marker is left");
+      assert.equal(endpoints[0]!.model, 'next');
+    } finally {
+      await backend.release(endpoints);
+      if (processExists(orphan)) process.kill(orphan, 'SIGKILL'); // a failed test leaves no server behind
+    }
+    await gone(servers()[1]!.pid);
+    assert.deepEqual(markers(), [], 'release removes the marker');
+  });
+
+  it("leaves the servers of a run that is still going (another evaluation's) alone", async () => {
+    const first = serving();
+    const second = serving();
+    let a: ServedEndpoint[] = [];
+    let b: ServedEndpoint[] = [];
+    try {
+      a = await first.ensureServed([adapter('first', 8)]);
+      b = await second.ensureServed([adapter('second', 8)]);
+      assert.ok((await fetch(`${a[0]!.baseUrl}/models`)).ok, "the first run's server still answers");
+      assert.equal(markers().length, 2);
+    } finally {
+      await first.release(a);
+      await second.release(b);
+    }
+    assert.deepEqual(markers(), []);
   });
 
   it('starts nothing in an untrusted workspace', async () => {

@@ -31,13 +31,32 @@ describe('results layout', () => {
     assert.equal(relativeInocPath('/work/proj', '/elsewhere/x.inoc'), '/elsewhere/x.inoc');
   });
 
-  it('finds the nearest ancestor holding .inoculate, .git or package.json, else the fallback', async () => {
-    const present = new Set(['/w/.git', '/w/sub/package.json', '/other/.inoculate']);
+  it('finds the nearest ancestor holding .inoculate or .git, else the nearest holding package.json, else the fallback', async () => {
+    const present = new Set(['/w/.git', '/w/sub/package.json', '/other/.inoculate', '/pkgs/package.json', '/pkgs/a/package.json', '/w/nested/.inoculate']);
     const fs = { exists: async (path: string) => present.has(path) };
-    assert.equal(await findWorkspaceRoot(fs, '/w/sub/deeper/x.inoc', '/cwd'), resolve('/w/sub'));
+    // A subfolder with its own package.json inside a repository records at the repository's root, as the editor does.
+    assert.equal(await findWorkspaceRoot(fs, '/w/sub/deeper/x.inoc', '/cwd'), resolve('/w'));
     assert.equal(await findWorkspaceRoot(fs, '/w/y.inoc', '/cwd'), resolve('/w'));
+    assert.equal(await findWorkspaceRoot(fs, '/w/nested/n.inoc', '/cwd'), resolve('/w/nested'), 'a results folder already there wins');
     assert.equal(await findWorkspaceRoot(fs, '/other/a/b.inoc', '/cwd'), resolve('/other'));
+    assert.equal(await findWorkspaceRoot(fs, '/pkgs/a/b/c.inoc', '/cwd'), resolve('/pkgs/a'), 'no repository: the nearest package');
     assert.equal(await findWorkspaceRoot(fs, '/lonely/z.inoc', '/cwd'), resolve('/cwd'));
+  });
+
+  it('gives the editor its workspace folder (the innermost holding the file), whatever markers lie below or above it', async () => {
+    const present = new Set(['/w/.git', '/w/sub/package.json', '/w/sub/.inoculate']);
+    const fs = { exists: async (path: string) => present.has(path) };
+    assert.equal(await findWorkspaceRoot(fs, '/w/sub/x.inoc', '/cwd', ['/w']), resolve('/w'));
+    assert.equal(await findWorkspaceRoot(fs, '/w/sub/x.inoc', '/cwd', ['/w', '/w/sub']), resolve('/w/sub'));
+    assert.equal(await findWorkspaceRoot(fs, '/w/a/x.inoc', '/cwd', ['/w/a']), resolve('/w/a'), 'a folder opened inside a repository');
+    assert.equal(await findWorkspaceRoot(fs, '/w/sub/x.inoc', '/cwd', ['/w/s', '/elsewhere']), resolve('/w/sub'), 'outside every folder (/w/s is not /w/sub): the markers decide');
+  });
+
+  it('agrees between the editor (workspace folder = repository root) and the CLI (no folders) for a subfolder with its own package.json', async () => {
+    const present = new Set(['/repo/.git', '/repo/package.json', '/repo/packages/p/package.json']);
+    const fs = { exists: async (path: string) => present.has(path) };
+    const file = '/repo/packages/p/prompts/x.inoc';
+    assert.equal(await findWorkspaceRoot(fs, file, '/repo/packages/p'), await findWorkspaceRoot(fs, file, '/elsewhere', ['/repo']));
   });
 
   it('offers the .gitignore line for the results folder', () => {

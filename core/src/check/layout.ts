@@ -82,21 +82,42 @@ export async function checkResultPathsSafe(fs: Pick<ResultsFileSystem, 'checkRes
   for (const path of [paths.samples, paths.summary, paths.cache]) await fs.checkResultsPath(paths.trustedRoot, path);
 }
 
-/** Markers of a workspace root, nearest first wins. */
-const ROOT_MARKERS = [RESULTS_DIR_NAME, '.git', 'package.json'];
+/** Markers of a project's root: its results folder or its repository. The nearest one wins. */
+const ROOT_MARKERS = [RESULTS_DIR_NAME, '.git'];
+/** A package's manifest marks a root only when no folder above holds a root marker (a package of a monorepo is not one). */
+const PACKAGE_MARKER = 'package.json';
+
+const isInside = (folder: string, path: string) => {
+  const rel = relative(folder, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+};
 
 /**
- * The workspace root of `inocFile`: the nearest ancestor folder holding `.inoculate/`, `.git` or `package.json`;
- * `fallback` (the current directory) when none does.
+ * The workspace root of `inocFile`, under which its results (`.inoculate/`) live; the editor and the CLI both ask
+ * this, so they record in the same place:
+ * - inside one of `workspaceFolders` (the editor's open folders; the innermost when nested): that folder, where
+ *   the editor's views read results;
+ * - else the nearest ancestor holding `.inoculate/` or `.git` (the repository's root when it is the folder opened
+ *   in the editor, even if a subfolder has its own `package.json`);
+ * - else the nearest ancestor holding `package.json`;
+ * - else `fallback` (the current directory).
  */
-export async function findWorkspaceRoot(fs: Pick<ResultsFileSystem, 'exists'>, inocFile: string, fallback: string): Promise<string> {
-  let dir = dirname(resolve(inocFile));
+export async function findWorkspaceRoot(fs: Pick<ResultsFileSystem, 'exists'>, inocFile: string, fallback: string, workspaceFolders: readonly string[] = []): Promise<string> {
+  const file = resolve(inocFile);
+  const folder = workspaceFolders
+    .map((f) => resolve(f))
+    .filter((f) => isInside(f, file))
+    .sort((a, b) => b.length - a.length)[0];
+  if (folder) return folder;
+  let nearestPackage: string | undefined;
+  let dir = dirname(file);
   for (;;) {
     for (const marker of ROOT_MARKERS) {
       if (await fs.exists(join(dir, marker))) return dir;
     }
+    if (nearestPackage === undefined && (await fs.exists(join(dir, PACKAGE_MARKER)))) nearestPackage = dir;
     const parent = dirname(dir);
-    if (parent === dir) return resolve(fallback);
+    if (parent === dir) return nearestPackage ?? resolve(fallback);
     dir = parent;
   }
 }

@@ -92,9 +92,12 @@ describe('results store', () => {
     assert.equal(await readSummary(fs, path), undefined);
   });
 
-  it('makes sortable, distinct run ids', () => {
+  it('names a run by its UTC second and 6 random hex digits: a later second sorts after, two calls differ', () => {
     const id = newRunId(new Date('2025-03-04T05:06:07.890Z'));
     assert.match(id, /^20250304T050607Z-[0-9a-f]{6}$/);
+    // Only across seconds: two runs started in the same second are ordered by their random part, not their start.
+    assert.ok(id < newRunId(new Date('2025-03-04T05:06:08.000Z')));
+    assert.ok(newRunId(new Date('2025-12-31T23:59:59Z')) < newRunId(new Date('2026-01-01T00:00:00Z')));
     assert.notEqual(newRunId(), newRunId());
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followRun, launchRun, type PlannedRun, type TrainingContext } from './jobs';
@@ -136,5 +136,83 @@ describe('the orchestrator', () => {
     assert.equal(forced.attempt, 2);
     assert.equal(forced.run.attempts[0]!.job?.id, 'job-1', 'the first attempt keeps its job');
     assert.equal(forced.run.attempts[0]!.recovered, true);
+  });
+
+  // The editor's Jobs view and `inoculate jobs --watch` may follow one run at once: B reads the record while the job
+  // runs, its poll is answered late (after A recorded the end), and what it saw must not land after the end.
+  const lateAnswers: Array<[string, StatusSnapshot['state'] | BackendError]> = [
+    ['an older state', 'running'],
+    ['an outage', new BackendError('transient', 'ECONNRESET')],
+    ['an unknown state', 'unknown'],
+    ['a duplicate of the end', 'succeeded'],
+    ['a permanent error', new BackendError('permanent', 'refused key', { status: 401 })],
+  ];
+  for (const [what, late] of lateAnswers) {
+    it(`two followers of one run: a late poll answering ${what} appends nothing after the end`, async () => {
+      const runId = planned.provenance.runId;
+      await launchRun(ctx, planned, scripted(['running']).backend);
+      await followRun(ctx, runId, scripted(['running']).backend, { once: true });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let asked!: () => void;
+      const polling = new Promise<void>((resolve) => (asked = resolve));
+      const slow = scripted([late, 'succeeded']).backend;
+      const lateBackend: TrainingBackend = { ...slow, status: async (ref, signal) => { asked(); await held; return slow.status(ref, signal); } };
+      const followerB = followRun(ctx, runId, lateBackend, { initialIntervalMs: 1 });
+      await polling;
+      const a = await followRun(ctx, runId, scripted(['succeeded']).backend, { initialIntervalMs: 1 });
+      assert.equal(a.reason, 'terminal');
+      release();
+      const b = await followerB;
+      assert.equal(b.reason, 'terminal');
+      const attempt = currentAttempt(b.run)!;
+      assert.deepEqual(attempt.statusHistory.map((s) => s.state), ['running', 'succeeded']);
+      assert.equal(attempt.status?.state, 'succeeded');
+      assert.deepEqual(attempt.errors, []);
+      const lines = (await readFile(b.run.recordPath, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+      assert.equal(lines.filter((line) => line.type === 'result').length, 1, 'the model is recorded once');
+      assert.equal(lines[lines.length - 1]!.type, 'result', 'nothing after the end but its model');
+    });
+  }
+
+  it('a second follower that starts after the end records nothing more, and a new terminal state still lands', async () => {
+    const runId = planned.provenance.runId;
+    await launchRun(ctx, planned, scripted(['running']).backend);
+    await followRun(ctx, runId, scripted(['running', 'cancelled']).backend, { initialIntervalMs: 1 });
+    const stale = await followRun(ctx, runId, scripted(['running', 'cancelled']).backend, { initialIntervalMs: 1 });
+    assert.equal(stale.reason, 'terminal');
+    assert.deepEqual(currentAttempt(stale.run)!.statusHistory.map((s) => s.state), ['running', 'cancelled']);
+    // A backend that settles on another end (cancelled, then failed) is the backend's word: it is recorded once.
+    const settled = await followRun(ctx, runId, scripted(['failed']).backend, { initialIntervalMs: 1 });
+    assert.deepEqual(currentAttempt(settled.run)!.statusHistory.map((s) => s.state), ['running', 'cancelled', 'failed']);
+  });
+
+  it('a follower of a job that succeeded without its model waits out an outage, then records the model once', async () => {
+    const runId = planned.provenance.runId;
+    await launchRun(ctx, planned, scripted(['running']).backend);
+    // A follower recorded the end and stopped before the model line.
+    const ended = scripted(['succeeded']).backend;
+    await followRun(ctx, runId, { ...ended, result: async () => { throw new BackendError('transient', 'ECONNRESET'); } }, { initialIntervalMs: 1 });
+    // The backend is down for two polls: every call fails meanwhile, the model's too.
+    let calls = 0;
+    const down = () => new BackendError('transient', 'ECONNRESET');
+    const base = scripted(['succeeded']).backend;
+    const backend: TrainingBackend = {
+      ...base,
+      status: async (ref, signal) => {
+        if (++calls <= 2) throw down();
+        return base.status(ref, signal);
+      },
+      result: async (ref, signal) => {
+        if (calls <= 2) throw down();
+        return base.result(ref, signal);
+      },
+    };
+    const outcome = await followRun(ctx, runId, backend, { initialIntervalMs: 1 });
+    assert.equal(outcome.reason, 'terminal');
+    const attempt = currentAttempt(outcome.run)!;
+    assert.deepEqual(attempt.statusHistory.map((s) => s.state), ['succeeded'], 'the outage is not recorded after the end');
+    assert.equal(attempt.result?.modelId, 'trained');
+    assert.equal(calls, 3, 'asked again after the outage');
   });
 });

@@ -249,7 +249,9 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
  * Follows run `runId` on `backend` until its job ends (or once): status, events and metrics go into the record
  * (a status line only when something changed, raw states kept), and the result when it succeeded. A transient
  * failure is recorded as `unknown` and polled again later; only a permanent one (a refused key, an unknown job)
- * stops following, and never marks the job failed.
+ * stops following, and never marks the job failed. Several followers may follow one run (the editor and
+ * `inoculate jobs --watch`): each compares with the record as re-read before it appends, so nothing lands after
+ * the job's end except another terminal state the backend settles on, and no status is appended twice in a row.
  */
 export async function followRun(ctx: TrainingContext, runId: string, backend: TrainingBackend, options: FollowOptions = {}): Promise<FollowOutcome> {
   const { fs, paths } = ctx;
@@ -277,20 +279,47 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
       polls++;
       let snapshot: StatusSnapshot;
       let waitMs: number | undefined;
+      let permanent: string | undefined;
       try {
         snapshot = capped(await backend.status(job, options.signal));
         failures = 0;
       } catch (error) {
         if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
         const failure = classify(error);
-        if (failure.kind === 'permanent') {
-          await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: failure.message });
-          return { run: await reread(), reason: 'error', message: failure.message };
-        }
+        if (failure.kind === 'permanent') permanent = failure.message;
         failures++;
         snapshot = { state: 'unknown', raw: `unreachable: ${failure.message}`.slice(0, 300), observedAt: now().toISOString() };
         const backoff = Math.min(cap, initial * 2 ** Math.min(failures, 10));
         waitMs = failure.details.retryAfterMs !== undefined ? Math.min(failure.details.retryAfterMs, options.maxRetryAfterMs ?? 300_000) : backoff;
+      }
+      // Another follower of this run (the editor's Jobs view and `inoculate jobs --watch` may both follow it) may
+      // have recorded since our last look: compare with the record, not with what this follower last saw, so a late
+      // poll never appends an older state, an outage or a duplicate after the job's end.
+      const recorded = (await reread()).attempts.find((a) => a.attempt === attempt.attempt);
+      last = recorded?.status;
+      cursor = recorded?.eventsCursor;
+      metrics = recorded?.metrics ?? metrics;
+      if (last && isTerminal(last.state) && (!isTerminal(snapshot.state) || snapshot.state === last.state)) {
+        const modelMissing = last.state === 'succeeded' && !recorded?.result;
+        const outage = permanent === undefined && snapshot.state === 'unknown' && snapshot.raw.startsWith('unreachable');
+        if (!(modelMissing && outage)) {
+          if (modelMissing) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
+          const done = await reread();
+          options.onUpdate?.(done, last);
+          return { run: done, reason: 'terminal' };
+        }
+        // The job succeeded but the backend cannot be reached to read its model: ask again later, recording nothing.
+        if (options.once) return { run, reason: 'once' };
+        try {
+          await sleep(waitMs! + waitMs! * 0.1 * random(), options.signal);
+        } catch {
+          return { run: await reread(), reason: 'cancelled' };
+        }
+        continue;
+      }
+      if (permanent !== undefined) {
+        await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: permanent });
+        return { run: await reread(), reason: 'error', message: permanent };
       }
       const changed = !sameStatus(last, snapshot);
       if (changed) {
@@ -318,14 +347,7 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
         });
       }
       if (isTerminal(snapshot.state)) {
-        if (snapshot.state === 'succeeded' && !attempt.result) {
-          try {
-            const model = await backend.result(job, options.signal);
-            await recorder.append('result', { attempt: attempt.attempt, model });
-          } catch (error) {
-            await recorder.append('error', { attempt: attempt.attempt, stage: 'result', message: classify(error).message });
-          }
-        }
+        if (snapshot.state === 'succeeded' && !recorded?.result) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
         const done = await reread();
         options.onUpdate?.(done, snapshot);
         return { run: done, reason: 'terminal' };
@@ -346,6 +368,16 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
     }
   } finally {
     await recorder.close();
+  }
+}
+
+/** Records the trained model of a job that succeeded, or why it could not be read. */
+async function recordResult(backend: TrainingBackend, job: JobRef, attempt: number, recorder: RunRecorder, signal?: AbortSignal): Promise<void> {
+  try {
+    const model = await backend.result(job, signal);
+    await recorder.append('result', { attempt, model });
+  } catch (error) {
+    await recorder.append('error', { attempt, stage: 'result', message: classify(error).message });
   }
 }
 

@@ -118,6 +118,31 @@ describe('elicitation checks', function () {
     assert.equal(csv.trimEnd().split('\r\n').length, 13);
   });
 
+  it('closing the results view while it reads the results leaves no error behind ("Webview is disposed")', async () => {
+    const uri = workspaceUri('spanish.inoc');
+    const api = await extensionApi();
+    await vscode.commands.executeCommand('inoculate.showResults', uri);
+    const panel = api.results.panelOf(uri);
+    assert.ok(panel, 'no results panel for spanish.inoc');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // The reload reads the summary and the samples from disk; the user closes the view meanwhile.
+      const reloading = panel.reload();
+      panel.close();
+      await reloading;
+      assert.equal(api.results.panelOf(uri), undefined, 'the closed view is forgotten');
+      // Opening it again works as before.
+      const since = rendered.length;
+      await vscode.commands.executeCommand('inoculate.showResults', uri);
+      await waitFor('the reopened results view to draw', () => rendered.slice(since).find((e) => e.uri === uri.toString()), [api.results.onDidRender]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    assert.deepEqual(unhandled.map(String).filter((reason) => /disposed/i.test(reason)), []);
+  });
+
   it('shows the measured rate in the code lenses once the server reloads the results', async () => {
     const editor = await openFile('spanish.inoc');
     const heading = lineOf(editor.document, '## always-spanish');

@@ -58,4 +58,26 @@ describe('train/serving/vllm', () => {
     await backend.release(endpoints);
     assert.deepEqual(host.signals.map((signal) => signal.signal), ['SIGTERM', 'SIGKILL']);
   });
+
+  it('marks each server with its starter; the next backend stops the servers of a starter that is gone, then releases its own marker', async () => {
+    const host = scriptedHost();
+    host.files.set('/runs/a/output/adapter_config.json', JSON.stringify({ r: 8 }));
+    host.files.set('/runs/b/output/adapter_config.json', JSON.stringify({ r: 8 }));
+    host.fetch = async () => new Response(JSON.stringify({ data: [{ id: 'a' }, { id: 'b' }] }), { status: 200 });
+    const make = (ownerPid?: number) => new VllmServingBackend({ host, settings: { preset: 'vllm', port: 0, startupTimeout: 5 }, workspaceTrusted: true, workDir: '/w/serve', env: {}, killGraceMs: 0, ...(ownerPid ? { ownerPid } : {}) });
+    // A run (pid 999999, which the host does not know: it died) served `a` and never released it.
+    const crashed = await make(999_999).ensureServed([adapter('a', 8)]);
+    const markers = () => [...host.files.keys()].filter((path) => path.startsWith('/w/serve/vllm-server-'));
+    assert.equal(markers().length, 1);
+    const orphan = JSON.parse(host.files.get(markers()[0]!)!) as { pid: number; owner: { pid: number } };
+    assert.equal(orphan.owner.pid, 999_999);
+    const next = make();
+    const endpoints = await next.ensureServed([adapter('b', 8)]);
+    assert.deepEqual(host.signals, [{ pgid: orphan.pid, signal: 'SIGTERM' }, { pgid: orphan.pid, signal: 'SIGKILL' }], 'the orphan (and only it) is stopped');
+    assert.equal(markers().length, 1);
+    assert.notEqual(markers()[0], `/w/serve/vllm-server-${orphan.pid}.json`);
+    await next.release(endpoints);
+    assert.deepEqual(markers(), []);
+    assert.ok(crashed.length);
+  });
 });

@@ -7,6 +7,12 @@
  * fails with the tail of its log. `release` always stops the group (SIGTERM, then SIGKILL), and `ensureServed`
  * stops what it started when it fails or is cancelled.
  *
+ * A process that dies without releasing (a crash, SIGKILL) cannot stop its servers, which would hold the GPU and
+ * the port: each server gets a marker (`vllm-server-<pid>.json` in the marker folder) naming it and the process that
+ * started it, each by pid and start time, so a reused pid is never taken for either. The next `ensureServed` stops
+ * the servers whose starter is gone (only a server still running as recorded is signalled) and removes their markers;
+ * `release` removes the markers of what it stopped.
+ *
  * Models trained by OpenAI or Together (`kind: 'hosted'`) need no serving backend: they are served where they were
  * trained, and evaluation requests their model id from that provider directly. This backend refuses them.
  */
@@ -78,6 +84,10 @@ export interface VllmServingOptions {
   workspaceTrusted: boolean;
   /** Folder for the servers' logs (`vllm-<port>.log`). */
   workDir: string;
+  /** Folder for the markers of running servers (default `workDir`); share it so one run cleans up after another. */
+  markerDir?: string;
+  /** The process that starts the servers (default this one): a marker outlives it only after a crash. */
+  ownerPid?: number;
   /** This process's environment (the server inherits it without model-service keys). */
   env: Readonly<Record<string, string | undefined>>;
   /** Pause between readiness probes (default 1 s). */
@@ -91,18 +101,79 @@ interface RunningServer {
   startTime?: number;
   baseUrl: string;
   logFile: string;
+  /** Its marker file, while it runs. */
+  marker?: string;
 }
 
 /** Lines of the server's log quoted when it fails. */
 const LOG_TAIL_LINES = 30;
 
+const MARKER_KIND = 'inoculate-vllm-server';
+const MARKER_NAME = /^vllm-server-\d+\.json$/;
+
+/** What a server's marker records: the server and the process that started it, each by pid and start time. */
+interface ServerMarker {
+  kind: typeof MARKER_KIND;
+  pid: number;
+  startTime: number;
+  owner: { pid: number; startTime: number | null };
+  baseUrl: string;
+  logFile: string;
+}
+
+function parseMarker(text: string | undefined): ServerMarker | undefined {
+  try {
+    const parsed = JSON.parse(text ?? '') as Partial<ServerMarker>;
+    const positive = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+    if (parsed.kind !== MARKER_KIND || !positive(parsed.pid) || typeof parsed.startTime !== 'number' || !parsed.owner || !positive(parsed.owner.pid)) return undefined;
+    const ownerStart = typeof parsed.owner.startTime === 'number' ? parsed.owner.startTime : null;
+    return { kind: MARKER_KIND, pid: parsed.pid, startTime: parsed.startTime, owner: { pid: parsed.owner.pid, startTime: ownerStart }, baseUrl: String(parsed.baseUrl ?? ''), logFile: String(parsed.logFile ?? '') };
+  } catch {
+    return undefined;
+  }
+}
+
 export class VllmServingBackend implements ServingBackend {
   readonly id = 'vllm';
   private readonly servers = new Map<string, RunningServer>();
   private readonly env: Record<string, string>;
+  /** Servers left by runs that died: stopped once, before this backend starts its first server. */
+  private staleCleanup: Promise<string[]> | undefined;
 
   constructor(private readonly options: VllmServingOptions) {
     this.env = scrubEnvironment(options.env);
+  }
+
+  private get markerDir(): string {
+    return (this.options.markerDir ?? this.options.workDir).replace(/\/+$/, '');
+  }
+
+  private get ownerPid(): number {
+    return this.options.ownerPid ?? process.pid;
+  }
+
+  /**
+   * Stops the servers whose markers name a starter that is gone (a run that crashed or was killed) and removes
+   * their markers; returns the markers removed. A server no longer running as recorded is not signalled (its pid
+   * may belong to another process now); the markers of live starters (another evaluation) are left alone.
+   */
+  async removeStaleServers(): Promise<string[]> {
+    const { host } = this.options;
+    const removed: string[] = [];
+    for (const name of (await host.list(this.markerDir)) ?? []) {
+      if (!MARKER_NAME.test(name)) continue;
+      const path = `${this.markerDir}/${name}`;
+      const marker = parseMarker(await host.readText(path, 4096));
+      if (!marker) continue;
+      const ownerStart = await host.processStartTime(marker.owner.pid);
+      const ownerAlive = ownerStart !== undefined && (marker.owner.startTime === null || ownerStart === marker.owner.startTime);
+      if (ownerAlive) continue;
+      const server: RunningServer = { pid: marker.pid, startTime: marker.startTime, baseUrl: marker.baseUrl, logFile: marker.logFile };
+      if (await this.alive(server)) await this.stop(server, { stragglers: false });
+      await host.remove(path).catch(() => undefined);
+      removed.push(path);
+    }
+    return removed;
   }
 
   async ensureServed(models: TrainedModel[], signal?: AbortSignal): Promise<ServedEndpoint[]> {
@@ -114,6 +185,8 @@ export class VllmServingBackend implements ServingBackend {
       if (!model.artifact) throw new BackendError('permanent', `${model.modelId}: no weights to serve (the result has no path)`);
     }
     models = await Promise.all(models.map((model) => this.withRank(model)));
+    this.staleCleanup ??= this.removeStaleServers().catch(() => []);
+    await this.staleCleanup;
     const names = new Set<string>();
     for (const model of models) {
       if (names.has(model.modelId)) throw new BackendError('permanent', `two models share the name ${model.modelId}: vLLM serves each adapter under its own name`);
@@ -183,7 +256,30 @@ export class VllmServingBackend implements ServingBackend {
     const server: RunningServer = { pid: spawned.pid, baseUrl: `http://127.0.0.1:${port}/v1`, logFile };
     if (spawned.startTime !== undefined) server.startTime = spawned.startTime;
     this.servers.set(server.baseUrl, server);
+    if (server.startTime !== undefined) await this.writeMarker(server);
     return server;
+  }
+
+  /** Names `server` and this process in a marker, so the next run can stop it if this process dies first. */
+  private async writeMarker(server: RunningServer): Promise<void> {
+    const { host } = this.options;
+    const owner = this.ownerPid;
+    const marker: ServerMarker = {
+      kind: MARKER_KIND,
+      pid: server.pid,
+      startTime: server.startTime!,
+      owner: { pid: owner, startTime: (await host.processStartTime(owner)) ?? null },
+      baseUrl: server.baseUrl,
+      logFile: server.logFile,
+    };
+    const path = `${this.markerDir}/vllm-server-${server.pid}.json`;
+    try {
+      await host.writeText(path, `${JSON.stringify(marker)}\n`);
+      server.marker = path;
+    } catch (error) {
+      await this.stop(server);
+      throw new BackendError('permanent', `could not record the vLLM server in ${path}: ${(error as Error).message}`);
+    }
   }
 
   private async alive(server: RunningServer): Promise<boolean> {
@@ -232,12 +328,20 @@ export class VllmServingBackend implements ServingBackend {
     }
   }
 
-  /** Stops one server's process group: SIGTERM, then SIGKILL after the grace period. */
-  private async stop(server: RunningServer): Promise<void> {
+  /** Stops one server's process group: SIGTERM, then SIGKILL after the grace period; then removes its marker. */
+  private async stop(server: RunningServer, options: { stragglers?: boolean } = {}): Promise<void> {
+    try {
+      await this.stopGroup(server, options.stragglers ?? true);
+    } finally {
+      if (server.marker) await this.options.host.remove(server.marker).catch(() => undefined);
+    }
+  }
+
+  private async stopGroup(server: RunningServer, stragglers: boolean): Promise<void> {
     const { host } = this.options;
-    this.servers.delete(server.baseUrl);
+    if (this.servers.get(server.baseUrl) === server) this.servers.delete(server.baseUrl);
     if (!(await this.alive(server))) {
-      await host.signalGroup(server.pid, 'SIGKILL').catch(() => false); // stragglers of a group whose leader exited
+      if (stragglers) await host.signalGroup(server.pid, 'SIGKILL').catch(() => false); // stragglers of a group whose leader exited
       return;
     }
     await host.signalGroup(server.pid, 'SIGTERM').catch(() => false);
