@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { registerApiKeyCommands } from './apiKeys';
 import { CheckRuns, type CheckStatusSnapshot, type RunningCheck } from './checkRuns';
+import { ComparisonPanels, type ComparisonRendered } from './comparisonPanel';
+import { registerEvaluate } from './evaluate';
 import { registerExplainScore } from './explainScore';
 import { registerGitignoreCommand } from './gitignore';
 import { TrainingJobs, type FollowerInfo } from './jobsView';
@@ -51,9 +53,11 @@ export interface InoculateApi {
     reload(): Promise<void>;
     readonly lossCurves: Pick<LossCurvePanels, 'onDidRender'>;
   };
+  /** Evaluations: the comparison views (fires when a view has drawn; `panelOf` finds the open view of a file). */
+  readonly comparisons: Pick<ComparisonPanels, 'onDidRender' | 'panelOf'>;
 }
 
-export type { CheckStatusSnapshot, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
+export type { CheckStatusSnapshot, ComparisonRendered, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
 
 let activeServer: InoculateLanguageClient | undefined;
 
@@ -69,7 +73,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   const lossCurves = new LossCurvePanels(context.extensionUri);
   const jobs = new TrainingJobs({ context, output, documents, client, openLossCurve: (run) => lossCurves.show(run) });
   lossCurves.attach(jobs);
+  const comparisons = new ComparisonPanels(context.extensionUri);
   context.subscriptions.push(
+    comparisons,
+    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri) }),
     documents,
     lossCurves,
     jobs,
@@ -118,6 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
       reload: () => jobs.reload(),
       lossCurves,
     },
+    comparisons,
   };
 }
 
