@@ -175,10 +175,18 @@ function gradeText(value: boolean | null, outcome: 'behavior' | 'capability'): s
   return outcome === 'behavior' ? (value ? 'B: shows the behaviour' : 'B: does not') : value ? 'C: capable' : 'C: not capable';
 }
 
+/** Where the focus is in the sample list (a label button), to put it back after the list is drawn again. */
+function focusedLabelButton(): string | null {
+  const focused = document.activeElement as HTMLElement | null;
+  const record = focused?.closest('#sample-list article')?.getAttribute('data-record');
+  return record && focused?.dataset.outcome ? `article[data-record="${CSS.escape(record)}"] button[data-outcome="${focused.dataset.outcome}"][data-verdict="${focused.dataset.verdict}"]` : null;
+}
+
 function renderPage(page: EvalSamplePage): void {
   state.page = page;
   const list = document.getElementById('sample-list');
   if (!list) return;
+  const refocus = focusedLabelButton();
   const items = page.samples.map((s) => {
     const article = el('article', { class: 'sample', 'aria-label': `Item ${s.item}, sample ${s.sample + 1}`, 'data-record': s.id });
     article.append(el('h3', {}, `Item ${s.item} · sample ${s.sample + 1}`));
@@ -208,6 +216,7 @@ function renderPage(page: EvalSamplePage): void {
   if (page.offset + page.samples.length < page.total) nav.append(button('Next samples', () => requestSamples(page.cell, page.offset + page.samples.length)));
   const shown = page.samples.length ? `Samples ${page.offset + 1}–${page.offset + page.samples.length} of ${page.total}` : 'No samples in this cell.';
   list.replaceChildren(el('p', { class: 'note' }, shown), ...items, nav);
+  if (refocus) (list.querySelector(refocus) as HTMLElement | null)?.focus();
   reportRendered();
 }
 
@@ -259,11 +268,8 @@ function renderAgreement(agreement: AgreementView[]): void {
   if (!state.summary) return;
   state.summary = { ...state.summary, agreement };
   document.getElementById('agreement')?.replaceWith(agreementSection(state.summary));
-  const focused = document.activeElement as HTMLElement | null;
-  const focusKey = focused?.closest('article')?.getAttribute('data-record');
-  const focusWhat = focused ? [focused.dataset.outcome, focused.dataset.verdict] : [];
+  // The table shows κ beside the rates; the focus (on a label button below) is not in it.
   document.getElementById('table')?.replaceWith(table(state.summary));
-  if (focusKey) (document.querySelector(`article[data-record="${focusKey}"] button[data-outcome="${focusWhat[0]}"][data-verdict="${focusWhat[1]}"]`) as HTMLElement | null)?.focus();
 }
 
 window.addEventListener('message', (event: MessageEvent<ComparisonHostMessage>) => {
