@@ -68,10 +68,12 @@ function chart(text: string | null, heading: string, id: string, words: string[]
   return section;
 }
 
-function kappaText(a: AgreementView): string {
+/** The agreement in one sentence, and core's wording (interval, why undefined) as a note after it. */
+function kappaItem(a: AgreementView): HTMLLIElement {
   const who = `${a.outcome === 'behavior' ? 'B' : 'C'} grader (${a.type}${a.judge ? ', a judge' : ''})`;
   const kappa = a.kappa === null ? 'κ n/a' : `κ ${a.kappa.toFixed(2)}`;
-  return `${who}: ${kappa} from ${a.used} hand label${a.used === 1 ? '' : 's'}${a.level === 'warn' ? ' — below 0.6: treat its rates with care' : ''}. ${a.message}`;
+  const sentence = `${who}: ${kappa} from ${a.used} hand label${a.used === 1 ? '' : 's'}${a.level === 'warn' ? ' — below 0.6: treat its rates with care' : ''}.`;
+  return el('li', { class: a.level === 'warn' ? 'warn' : '' }, sentence, ' ', el('span', { class: 'note' }, a.message));
 }
 
 /** The κ mark beside a rate, or '' where the grader is not a judge and nobody labelled. */
@@ -86,7 +88,7 @@ function agreementSection(summary: Summary): HTMLElement {
     'section',
     { id: 'agreement', 'aria-labelledby': 'agreement-heading' },
     el('h2', { id: 'agreement-heading' }, 'Grader agreement with your labels'),
-    el('ul', {}, ...summary.agreement.map((a) => el('li', { class: a.level === 'warn' ? 'warn' : '' }, kappaText(a)))),
+    el('ul', {}, ...summary.agreement.map(kappaItem)),
   );
 }
 

@@ -18,7 +18,7 @@ import { checkSlug } from '../../../core/src/check/layout';
 import type { EvalSummary } from '../../../core/src/eval/summary';
 import { startSimulatedLab, type SimulatedLab } from '../../support/simulatedLab';
 import { CHECK_ITEMS, EVAL_ITEMS, LAB_CANDIDATES, labInoc, labLaw } from '../../eval/labFixture';
-import { closeAllEditors, EXTENSION_ID, extensionApi, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+import { closeAllEditors, EXTENSION_ID, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
 
 const API_KEY = 'sk-e2e-eval-secret-0123456789';
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -160,6 +160,23 @@ describe('evaluation: check → train → evaluate → compare, on the simulated
     const lens = await probe;
     assert.match(lens.command!.title, /^inoculated: B \d+% \(−\d+ pts\) · C \d+% \([−+]?\d+ pts\)$/);
     assert.equal(lens.command!.command, 'inoculate.showComparison');
+  });
+
+  it('the README comparison screenshot: the file with its evaluation lenses, the comparison view beside it', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const editor = await openFile('lab', 'lab.inoc');
+    editor.revealRange(new vscode.Range(lineOf(editor.document, '## strong'), 0, lineOf(editor.document, '## strong'), 0), vscode.TextEditorRevealType.InCenter);
+    const before = rendered.length;
+    await vscode.commands.executeCommand('inoculate.showComparison', inoc().toString());
+    await waitFor('the comparison view to draw', () => rendered.slice(before).find((r) => r.uri === inoc().toString() && r.charts === 3 && r.samplesShown > 0), [api().comparisons.onDidRender]);
+    const done = process.env.INOCULATE_E2E_SCREENSHOT_DONE;
+    if (!done) return;
+    console.log(`[inoculate-e2e] screenshot-ready ${JSON.stringify({ selectors: ['.codelens-decoration'] })}`);
+    await fileAppears(done, 60_000);
+    assert.equal(readFileSync(done, 'utf8'), 'ok');
   });
 });
 
