@@ -10,12 +10,10 @@ import { userInfo } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { nodeResultsFileSystem } from '../../core/src/check/nodeFs';
-import { cellKey } from '../../core/src/eval/cells';
 import { labelledGraders } from '../../core/src/eval/engine';
 import { evalJson } from '../../core/src/eval/json';
 import { appendLabel, graderAgreement, latestLabels, readLabels, type SampleLabel } from '../../core/src/eval/labels';
 import { evalResultPaths, type EvalResultPaths } from '../../core/src/eval/layout';
-import { modelKey } from '../../core/src/eval/models';
 import { readEvalRecords, type EvalSampleRecord } from '../../core/src/eval/records';
 import { renderHtmlReport } from '../../core/src/eval/report/html';
 import { renderMarkdownReport } from '../../core/src/eval/report/markdown';
@@ -35,6 +33,7 @@ import {
 } from './eval/comparisonProtocol';
 import { comparisonCsv, comparisonRows } from './eval/comparisonRows';
 import { agreementViews, comparisonMessage } from './eval/comparisonView';
+import { recordCellKey } from './eval/sampleCells';
 
 /** The webview type (also in `activationEvents` as `onWebviewPanel:inoculate.comparison`). */
 export const COMPARISON_VIEW_TYPE = 'inoculate.comparison';
@@ -83,11 +82,6 @@ interface Loaded {
   /** The run's graded samples per cell key, in item and sample order (the last record of each sample wins). */
   records: Map<string, EvalSampleRecord[]>;
   labels: SampleLabel[];
-}
-
-/** The cell key of a record (as `evalCells` made it). */
-export function recordCellKey(record: Pick<EvalSampleRecord, 'role' | 'seed' | 'model' | 'condition' | 'prompt'>): string {
-  return cellKey(modelKey(record.role, record.seed, record.model), record.condition, record.condition === 'inoculated' ? record.prompt : null);
 }
 
 class ComparisonPanel implements vscode.Disposable {
