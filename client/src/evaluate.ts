@@ -18,7 +18,7 @@ import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { CheckSetupError } from '../../core/src/check/setup';
 import { readSummary } from '../../core/src/check/store';
 import { checkModelDates } from '../../core/src/eval/dates';
-import { runEvaluation, ServingError, type EvalOutcome } from '../../core/src/eval/engine';
+import { runEvaluation, ServingError, type EvalOutcome, type EvalProgress } from '../../core/src/eval/engine';
 import { evalResultPaths, evalResultPathsSafe } from '../../core/src/eval/layout';
 import { findEvalModels, type EvalModel } from '../../core/src/eval/models';
 import { planEvaluation } from '../../core/src/eval/plan';
@@ -44,8 +44,11 @@ import { LANGUAGE_ID } from './languageClient';
 import { MANAGE_TRUST_COMMAND } from './restrictedMode';
 import { safeLine } from './train/jobsModel';
 
-/** The command id. */
+/** The command ids. */
 export const EVALUATE_COMMAND = 'inoculate.evaluate';
+export const CANCEL_EVALUATION_COMMAND = 'inoculate.cancelEvaluation';
+/** True while an evaluation runs ("Inoculate: Cancel Evaluation" is enabled by it). */
+const EVALUATION_RUNNING_CONTEXT = 'inoculate.evaluationRunning';
 
 /** Choices given with the command (a keybinding's `args`, the tests): their pickers are skipped. */
 export interface EvaluateChoices {
@@ -53,6 +56,8 @@ export interface EvaluateChoices {
   models?: string[];
   conditions?: EvalCondition[];
   samples?: number;
+  /** Requests in flight at once (default: `eval.concurrency`). */
+  concurrency?: number;
 }
 
 /** What the command resolves to (the end-to-end tests read it); undefined when nothing ran. */
@@ -72,7 +77,12 @@ export interface EvaluateDependencies {
   client: () => LanguageClient | undefined;
   /** Opens the comparison view of a file. */
   showComparison: (uri: vscode.Uri) => Promise<void>;
+  /** Told of every progress step of a running evaluation (the extension API relays it). */
+  onProgress?: (progress: EvalProgress) => void;
 }
+
+/** The running evaluation's stop (one at a time). */
+let running: AbortController | undefined;
 
 /** Together's hosts (their key is TOGETHER_API_KEY or the one stored for them). */
 function isTogether(url: string): boolean {
@@ -99,7 +109,12 @@ function targetOf(arg: unknown): { uri: vscode.Uri | undefined; focus: EvalFocus
 
 export function registerEvaluate(deps: EvaluateDependencies): vscode.Disposable {
   let busy = false;
-  return vscode.commands.registerCommand(EVALUATE_COMMAND, async (target?: unknown, choiceArg?: unknown): Promise<EvaluateResult | undefined> => {
+  const cancel = vscode.commands.registerCommand(CANCEL_EVALUATION_COMMAND, (): boolean => {
+    if (!running) return false;
+    running.abort();
+    return true;
+  });
+  const evaluate = vscode.commands.registerCommand(EVALUATE_COMMAND, async (target?: unknown, choiceArg?: unknown): Promise<EvaluateResult | undefined> => {
     if (!vscode.workspace.isTrusted) {
       const choice = await vscode.window.showErrorMessage(
         'Inoculate: evaluations are off in an untrusted workspace: they send your data to model endpoints, may start a model server and may run model-written code. Trust the workspace to run them.',
@@ -124,6 +139,7 @@ export function registerEvaluate(deps: EvaluateDependencies): vscode.Disposable 
       busy = false;
     }
   });
+  return vscode.Disposable.from(cancel, evaluate);
 }
 
 async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choices: EvaluateChoices): Promise<EvaluateResult | undefined> {
@@ -150,7 +166,8 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   const conditions = (choices.conditions ?? []).filter((c) => EVAL_CONDITIONS.includes(c));
   let evaluation: PreparedEvaluation;
   try {
-    evaluation = await prepareEvaluation(fs, uri.fsPath, { conditions, samples: typeof choices.samples === 'number' ? choices.samples : undefined }, root);
+    const whole = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : undefined);
+    evaluation = await prepareEvaluation(fs, uri.fsPath, { conditions, samples: whole(choices.samples), concurrency: whole(choices.concurrency) }, root);
   } catch (error) {
     if (error instanceof CheckSetupError) {
       void vscode.window.showErrorMessage(notificationSafe(`Inoculate: cannot evaluate: ${editorWording(error.message)}`));
@@ -277,6 +294,8 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   const predict = (_arm: string, instruction: string) =>
     behavior && instruction ? analyzePrompt(instruction, { behavior, description: evaluation.config.description, keywords: evaluation.config.keywords }).score : null;
   const controller = new AbortController();
+  running = controller;
+  void vscode.commands.executeCommand('setContext', EVALUATION_RUNNING_CONTEXT, true);
   const outcome = await Promise.resolve(
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Inoculate: evaluating ${paths.relativeFile}`, cancellable: true }, async (progress, token) => {
       const subscription = token.onCancellationRequested(() => controller.abort());
@@ -300,6 +319,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
           workspaceTrusted: vscode.workspace.isTrusted,
           signal: controller.signal,
           onProgress: (p) => {
+            deps.onProgress?.(p);
             if (p.phase !== 'sampling') {
               progress.report({ message: p.phase === 'serving' ? 'starting the model server…' : 'waiting…' });
               return;
@@ -320,6 +340,8 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
         throw error;
       } finally {
         subscription.dispose();
+        running = undefined;
+        void vscode.commands.executeCommand('setContext', EVALUATION_RUNNING_CONTEXT, false);
       }
     }),
   );

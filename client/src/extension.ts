@@ -1,5 +1,6 @@
 /** The extension's entry point: wires each feature (one module each) to VS Code. */
 import * as vscode from 'vscode';
+import type { EvalProgress } from '../../core/src/eval/engine';
 import { registerApiKeyCommands } from './apiKeys';
 import { CheckRuns, type CheckStatusSnapshot, type RunningCheck } from './checkRuns';
 import { ComparisonPanels, type ComparisonRendered } from './comparisonPanel';
@@ -55,6 +56,8 @@ export interface InoculateApi {
   };
   /** Evaluations: the comparison views (fires when a view has drawn; `panelOf` finds the open view of a file). */
   readonly comparisons: Pick<ComparisonPanels, 'onDidRender' | 'panelOf'>;
+  /** Fires at every progress step of a running evaluation. */
+  readonly onDidProgressEvaluation: vscode.Event<EvalProgress>;
 }
 
 export type { CheckStatusSnapshot, ComparisonRendered, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
@@ -74,9 +77,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   const jobs = new TrainingJobs({ context, output, documents, client, openLossCurve: (run) => lossCurves.show(run) });
   lossCurves.attach(jobs);
   const comparisons = new ComparisonPanels(context.extensionUri);
+  const evaluationProgress = new vscode.EventEmitter<EvalProgress>();
   context.subscriptions.push(
     comparisons,
-    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri) }),
+    evaluationProgress,
+    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri), onProgress: (p) => evaluationProgress.fire(p) }),
     documents,
     lossCurves,
     jobs,
@@ -126,6 +131,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
       lossCurves,
     },
     comparisons,
+    onDidProgressEvaluation: evaluationProgress.event,
   };
 }
 

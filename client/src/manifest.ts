@@ -49,6 +49,7 @@ export const COMMANDS: CommandContribution[] = [
   command('inoculate.showProvenance', 'Show Provenance', '$(info)'),
   command('inoculate.openLossCurve', 'Open Loss Curve', '$(graph-line)'),
   command('inoculate.evaluate', 'Evaluate Trained Runs', '$(beaker)', 'isWorkspaceTrusted'),
+  command('inoculate.cancelEvaluation', 'Cancel Evaluation', '$(stop-circle)', 'inoculate.evaluationRunning'),
   command(Commands.showComparison, 'Compare Evaluated Runs', '$(graph-scatter)'),
 ];
 

@@ -162,6 +162,35 @@ describe('evaluation: check → train → evaluate → compare, on the simulated
     assert.equal(lens.command!.command, 'inoculate.showComparison');
   });
 
+  it('"Cancel Evaluation" stops a run and keeps what finished; running again sends only what is missing', async () => {
+    // Two more samples per item (the first four are answered by the cache), one request at a time.
+    const choices = { models: ['base', 'baseline', ...Object.keys(LAB_CANDIDATES)], samples: 6, concurrency: 1 };
+    const total = summary.cells.length * EVAL_ITEMS.length * 6;
+    const cachedBefore = summary.cells.length * EVAL_ITEMS.length * 4;
+    // Cancelled from its own progress, once it has sampled past the cached answers (the signal: the engine's progress).
+    let cancelled: Thenable<boolean> | undefined;
+    const subscription = api().onDidProgressEvaluation((p) => {
+      if (p.phase === 'sampling' && p.done > cachedBefore + 5 && !cancelled) cancelled = vscode.commands.executeCommand<boolean>('inoculate.cancelEvaluation');
+    });
+    const first = (await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), choices).then((r) => r, (e) => {
+      subscription.dispose();
+      throw e;
+    }))!;
+    subscription.dispose();
+    assert.ok(cancelled, 'the evaluation never sampled past the cache');
+    assert.equal(await cancelled, true, 'a running evaluation was there to cancel');
+    assert.equal(first.cancelled, true);
+    const finished = first.counts.graded + first.counts.failed;
+    assert.ok(finished > cachedBefore && finished < total, `${finished} of ${total} finished`);
+    assert.equal(await vscode.commands.executeCommand<boolean>('inoculate.cancelEvaluation'), false, 'nothing runs any more');
+    const requestsBefore = lab.chatRequests();
+    const second = (await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), { ...choices, concurrency: 16 }))!;
+    assert.equal(second.complete, true);
+    assert.equal(second.counts.graded, total);
+    assert.ok(second.requests > 0 && second.requests <= total - finished, `${second.requests} requests after ${finished} of ${total} were kept`);
+    assert.equal(lab.chatRequests() - requestsBefore, second.requests);
+  });
+
   it('the README comparison screenshot: the file with its evaluation lenses, the comparison view beside it', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
