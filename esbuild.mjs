@@ -1,4 +1,4 @@
-// One build for every bundle: the extension client, the language server, the CLI, the webviews (results, loss curve) and the
+// One build for every bundle: the extension client, the language server, the CLI, the webviews (results, loss curve, comparison) and the
 // end-to-end test suite. `--production` minifies and drops source maps; `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { chmodSync } from 'node:fs';
@@ -43,7 +43,7 @@ const builds = [
     target: 'es2022',
     external: [],
     plugins: [],
-    entryPoints: { results: 'client/webview/results.ts', lossCurve: 'client/webview/lossCurve.ts' },
+    entryPoints: { results: 'client/webview/results.ts', lossCurve: 'client/webview/lossCurve.ts', comparison: 'client/webview/comparison.ts' },
     outdir: 'media/dist',
   },
   {

@@ -1,7 +1,10 @@
 /** The extension's entry point: wires each feature (one module each) to VS Code. */
 import * as vscode from 'vscode';
+import type { EvalProgress } from '../../core/src/eval/engine';
 import { registerApiKeyCommands } from './apiKeys';
 import { CheckRuns, type CheckStatusSnapshot, type RunningCheck } from './checkRuns';
+import { ComparisonPanels, type ComparisonRendered } from './comparisonPanel';
+import { registerEvaluate } from './evaluate';
 import { registerExplainScore } from './explainScore';
 import { registerGitignoreCommand } from './gitignore';
 import { TrainingJobs, type FollowerInfo } from './jobsView';
@@ -51,9 +54,13 @@ export interface InoculateApi {
     reload(): Promise<void>;
     readonly lossCurves: Pick<LossCurvePanels, 'onDidRender'>;
   };
+  /** Evaluations: the comparison views (fires when a view has drawn; `panelOf` finds the open view of a file). */
+  readonly comparisons: Pick<ComparisonPanels, 'onDidRender' | 'panelOf'>;
+  /** Fires at every progress step of a running evaluation. */
+  readonly onDidProgressEvaluation: vscode.Event<EvalProgress>;
 }
 
-export type { CheckStatusSnapshot, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
+export type { CheckStatusSnapshot, ComparisonRendered, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
 
 let activeServer: InoculateLanguageClient | undefined;
 
@@ -69,7 +76,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   const lossCurves = new LossCurvePanels(context.extensionUri);
   const jobs = new TrainingJobs({ context, output, documents, client, openLossCurve: (run) => lossCurves.show(run) });
   lossCurves.attach(jobs);
+  const comparisons = new ComparisonPanels(context.extensionUri);
+  const evaluationProgress = new vscode.EventEmitter<EvalProgress>();
   context.subscriptions.push(
+    comparisons,
+    evaluationProgress,
+    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri), onProgress: (p) => evaluationProgress.fire(p) }),
     documents,
     lossCurves,
     jobs,
@@ -118,6 +130,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
       reload: () => jobs.reload(),
       lossCurves,
     },
+    comparisons,
+    onDidProgressEvaluation: evaluationProgress.event,
   };
 }
 

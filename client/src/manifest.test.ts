@@ -113,7 +113,7 @@ describe('the extension manifest', () => {
 
   it('keeps the endpoint settings out of untrusted workspaces and says what is limited', () => {
     assert.equal(CAPABILITIES.untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm']);
+    assert.deepEqual(CAPABILITIES.untrustedWorkspaces.restrictedConfigurations, ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm', 'inoculate.eval.confirm']);
     assert.equal(CAPABILITIES.virtualWorkspaces.supported, 'limited');
     assert.match(CAPABILITIES.untrustedWorkspaces.description, /does not run elicitation checks nor launch, follow or cancel training jobs/);
   });

@@ -48,6 +48,9 @@ export const COMMANDS: CommandContribution[] = [
   command('inoculate.copyModelId', 'Copy Model ID', '$(copy)'),
   command('inoculate.showProvenance', 'Show Provenance', '$(info)'),
   command('inoculate.openLossCurve', 'Open Loss Curve', '$(graph-line)'),
+  command('inoculate.evaluate', 'Evaluate Trained Runs', '$(beaker)', 'isWorkspaceTrusted'),
+  command('inoculate.cancelEvaluation', 'Cancel Evaluation', '$(stop-circle)', 'inoculate.evaluationRunning'),
+  command(Commands.showComparison, 'Compare Evaluated Runs', '$(graph-scatter)'),
 ];
 
 /** The Jobs view (activity bar, in the Inoculate container). */
@@ -146,6 +149,13 @@ export const CONFIGURATION = {
       description:
         "Before a training launch sends anything, show the plan (jobs, examples, tokens, estimated cost) beside the preview and ask to go on; also ask before a job is cancelled. Only your own settings can turn this off: a workspace's settings can turn it on, never off.",
     },
+    'inoculate.eval.confirm': {
+      type: 'boolean',
+      default: true,
+      scope: 'resource',
+      description:
+        "Before an evaluation sends anything, show its plan (models × conditions × samples, requests, tokens, cost when known) and ask to go on. Only your own settings can turn this off: a workspace's settings are ignored.",
+    },
     'inoculate.jobs.pollInterval': {
       type: 'number',
       default: 5,
@@ -199,6 +209,8 @@ export const CONTRIBUTES = {
       { command: 'inoculate.createStarterDataset', when: IN_INOC_EDITOR },
       { command: Commands.launchTraining, when: CAN_CHECK },
       { command: 'inoculate.previewTraining', when: CAN_CHECK },
+      { command: 'inoculate.evaluate', when: CAN_CHECK },
+      { command: Commands.showComparison, when: IN_INOC_EDITOR },
     ],
     'editor/title': [
       menuItem(Commands.runCheck, CAN_CHECK, 'navigation@1'),
@@ -211,6 +223,8 @@ export const CONTRIBUTES = {
       menuItem(Commands.showResults, IN_INOC_EDITOR, 'inoculate@3'),
       menuItem(Commands.launchTraining, CAN_CHECK, 'inoculate@4'),
       menuItem('inoculate.previewTraining', CAN_CHECK, 'inoculate@5'),
+      menuItem('inoculate.evaluate', CAN_CHECK, 'inoculate@6'),
+      menuItem(Commands.showComparison, IN_INOC_EDITOR, 'inoculate@7'),
     ],
     'view/title': [
       menuItem(Commands.launchTraining, `${IN_JOBS_VIEW} && isWorkspaceTrusted`, 'navigation@1'),
@@ -226,6 +240,9 @@ export const CONTRIBUTES = {
       menuItem('inoculate.openJobLogs', `${IN_JOBS_VIEW} && viewItem =~ /\\binoculateRun\\b/`, '1_run@3'),
       menuItem('inoculate.showProvenance', `${IN_JOBS_VIEW} && viewItem =~ /\\binoculateRun\\b/`, '1_run@4'),
       menuItem('inoculate.cancelJob', `${IN_JOBS_VIEW} && viewItem =~ /\\bcancellable\\b/ && isWorkspaceTrusted`, '2_cancel@1'),
+      // Evaluate a file's runs, an arm's or one run's (with the baseline); compare what was evaluated.
+      menuItem('inoculate.evaluate', `${IN_JOBS_VIEW} && viewItem =~ /\\b(inoculateFile|inoculateArm|inoculateRun)\\b/ && isWorkspaceTrusted`, '3_eval@1'),
+      menuItem(Commands.showComparison, `${IN_JOBS_VIEW} && viewItem =~ /\\binoculateFile\\b/`, '3_eval@2'),
     ],
     'explorer/context': [menuItem('inoculate.newFile', 'explorerResourceIsFolder', 'navigation@10')],
   },
@@ -319,6 +336,7 @@ export const ACTIVATION_EVENTS = [
   `onLanguage:${LANGUAGE}`,
   'onWebviewPanel:inoculate.results',
   'onWebviewPanel:inoculate.lossCurve',
+  'onWebviewPanel:inoculate.comparison',
   `onView:${JOBS_VIEW}`,
   // A workspace with training runs: re-attach to unfinished jobs (and say which ended meanwhile) after a reload.
   'workspaceContains:.inoculate/runs/*/record.jsonl',
@@ -332,7 +350,7 @@ export const CAPABILITIES = {
       'In an untrusted workspace Inoculate lints and scores prompts and lists recorded training runs, but does not run elicitation checks nor launch, follow or cancel training jobs: they send your prompts, data and keys to endpoints and may run model-generated code or the trainer command a file names.',
     // Where checks send data, with which model and how fast, and whether they ask first: the user's choice, never a
     // cloned folder's (a trusted workspace's values are read with their scope too: see client/src/checkSettings.ts).
-    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm'],
+    restrictedConfigurations: ['inoculate.check.baseUrl', 'inoculate.check.model', 'inoculate.check.concurrency', 'inoculate.check.confirm', 'inoculate.check.requireSandbox', 'inoculate.train.confirm', 'inoculate.eval.confirm'],
   },
   virtualWorkspaces: {
     supported: 'limited',

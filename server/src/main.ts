@@ -1,6 +1,8 @@
 /** Entry point of the language server: `node dist/server.js --stdio` (or `--node-ipc`, `--socket=N`). */
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { evalResultsSourceFrom } from '../../core/src/language/evalResults';
 import { measurementSourceFrom } from '../../core/src/language/measurementSource';
+import { loadWorkspaceEvalSummaries } from '../../core/src/node/evals';
 import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { nodeHost } from '../../core/src/node/fileHost';
 import { loadWorkspaceModelDates } from '../../core/src/node/modelDates';
@@ -17,4 +19,5 @@ startServer(connection, {
   loadMeasurements: async (workspaceFolders) => measurementSourceFrom(await loadWorkspaceSummaries(workspaceFolders)),
   loadModelDates: loadWorkspaceModelDates,
   loadTrainedRuns: async (workspaceFolders) => trainedRunsSourceFrom(await loadWorkspaceRuns(workspaceFolders)),
+  loadEvalResults: async (workspaceFolders) => evalResultsSourceFrom(await loadWorkspaceEvalSummaries(workspaceFolders)),
 });

@@ -28,6 +28,7 @@ import type { LanguageServiceHost } from '../../core/src/language/host';
 import { toLspDiagnostic } from '../../core/src/language/lspDiagnostic';
 import type { MeasurementSource } from '../../core/src/language/measurements';
 import type { ModelDatesCache } from '../../core/src/train/modelDates';
+import type { EvalResultsSource } from '../../core/src/language/evalResults';
 import type { TrainedRunsSource } from '../../core/src/language/trainedRuns';
 import { InocLanguageService } from '../../core/src/language/service';
 import {
@@ -53,6 +54,8 @@ export interface ServerOptions {
   loadModelDates?: (workspaceFolders: string[]) => Promise<ModelDatesCache>;
   /** Reads the training run records (`.inoculate/runs/<runId>/record.jsonl`) for the `trained: N runs` lenses; reloaded when they change. */
   loadTrainedRuns?: (workspaceFolders: string[]) => Promise<TrainedRunsSource>;
+  /** Reads the latest evaluation summaries (`.inoculate/evals/<slug>/summary.json`) for the evaluation lenses; reloaded with measurements. */
+  loadEvalResults?: (workspaceFolders: string[]) => Promise<EvalResultsSource>;
 }
 
 /** What the client declared it can do, read once from `initialize`. */
@@ -166,6 +169,8 @@ export function startServer(connection: Connection, options: ServerOptions): voi
     measurementsLoaded = (async () => {
       const source = await guard('loading check results', undefined, () => options.loadMeasurements!(workspaceFolders));
       if (source) service.setMeasurements(source);
+      const evals = options.loadEvalResults && (await guard('loading evaluation results', undefined, () => options.loadEvalResults!(workspaceFolders)));
+      if (evals) service.setEvalResults(evals);
       const dates = options.loadModelDates && (await guard('loading model dates', undefined, () => options.loadModelDates!(workspaceFolders)));
       if (dates && JSON.stringify(dates) !== lastModelDates) {
         lastModelDates = JSON.stringify(dates);

@@ -1,6 +1,6 @@
 /**
  * Code lenses above each variant: the predicted score, "▶ Check", the latest measured rate, "▶ Train" and the runs
- * trained from it (`trained: 2 runs (1 running)`); the baseline's runs above `neutral:`, "▶ Train" above `train:`.
+ * trained from it (`trained: 2 runs (1 running)`), and its evaluation (`inoculated: B 12% (−31 pts) · C 78% (−2 pts)`); the baseline's runs above `neutral:`, "▶ Train" above `train:`.
  */
 import type { CodeLens } from 'vscode-languageserver-types';
 import type { DocumentAnalysis } from './analysis';
@@ -8,6 +8,7 @@ import { strengthLabel } from './analysis';
 import { Commands, ServerCommands, VSCODE_CLIENT_COMMANDS } from './commands';
 import { formatMeasurement } from '../check/formatMeasurement';
 import { foundElsewhere, type MeasurementSource } from './measurements';
+import { NO_EVAL_RESULTS, type EvalResultsSource } from './evalResults';
 import { NO_TRAINED_RUNS, type TrainedArm, type TrainedRunsSource } from './trainedRuns';
 
 export interface CodeLensOptions {
@@ -21,6 +22,8 @@ export interface CodeLensOptions {
   clientCommands?: ReadonlySet<string>;
   /** The training runs recorded for the workspace (`trained: ...` lenses); default none. */
   trainedRuns?: TrainedRunsSource;
+  /** The latest evaluations of the workspace (`inoculated: B 12% (−31 pts) · ...` lenses); default none. */
+  evalResults?: EvalResultsSource;
 }
 
 const VSCODE_COMMANDS: ReadonlySet<string> = new Set(VSCODE_CLIENT_COMMANDS);
@@ -38,6 +41,8 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
   const canTrain = options.checks && clientCommands.has(Commands.launchTraining) && !!config.train.dataset;
   const jobs = clientCommands.has(Commands.showJobs) ? Commands.showJobs : undefined;
   const trainedRuns = options.trainedRuns ?? NO_TRAINED_RUNS;
+  const evalResults = options.evalResults ?? NO_EVAL_RESULTS;
+  const comparison = clientCommands.has(Commands.showComparison) ? Commands.showComparison : undefined;
   const lenses: CodeLens[] = [];
   const lineOfKey = (key: string) => {
     const location = analysis.frontmatter.locations.get(key);
@@ -99,6 +104,18 @@ export function computeCodeLenses(analysis: DocumentAnalysis, measurements: Meas
     }
     const trained = trainedRuns.forVariant(doc.uri, variant.name, variant.text);
     if (trained) lenses.push(trainedLens(range, trained, variant.name, line));
+    const evaluated = variant.control ? undefined : evalResults.forVariant(doc.uri, variant.name, variant.text);
+    if (evaluated) {
+      lenses.push({
+        range,
+        command: {
+          title: evaluated.title,
+          tooltip: `${evaluated.tooltip}${comparison ? '\n(open the comparison)' : ''}`,
+          command: comparison ?? explain,
+          arguments: comparison ? [doc.uri] : [doc.uri, line],
+        },
+      });
+    }
   }
   return lenses;
 }

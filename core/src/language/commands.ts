@@ -14,6 +14,8 @@ export const Commands = {
   launchTraining: 'inoculate.launchTraining',
   /** Args: `[uri: string, arm?: string]`: reveal the file's (or arm's) training runs in the Jobs view. */
   showJobs: 'inoculate.showJobs',
+  /** Args: `[uri: string]`: open the comparison view of the file's latest evaluation. */
+  showComparison: 'inoculate.showComparison',
 } as const;
 
 /**

@@ -14,6 +14,7 @@ import { computeFoldingRanges } from './folding';
 import type { LanguageServiceHost } from './host';
 import { computeHover } from './hover';
 import { NO_MEASUREMENTS, type MeasurementSource } from './measurements';
+import { NO_EVAL_RESULTS, type EvalResultsSource } from './evalResults';
 import { NO_TRAINED_RUNS, type TrainedRunsSource } from './trainedRuns';
 import { computeDocumentSymbols } from './symbols';
 import type { ScoreFactor } from '../scoring/types';
@@ -37,6 +38,7 @@ export class InocLanguageService {
   private measurements: MeasurementSource = NO_MEASUREMENTS;
   private modelDates: ModelDatesCache = {};
   private trainedRuns: TrainedRunsSource = NO_TRAINED_RUNS;
+  private evalResults: EvalResultsSource = NO_EVAL_RESULTS;
 
   constructor(host: LanguageServiceHost) {
     this.datasets = new DatasetCache(host);
@@ -63,6 +65,11 @@ export class InocLanguageService {
   /** Uses `source` for the `trained: N runs` lenses from now on. */
   setTrainedRuns(source: TrainedRunsSource): void {
     this.trainedRuns = source;
+  }
+
+  /** Uses `source` for the evaluation lenses (`inoculated: B 12% (−31 pts) · ...`) from now on. */
+  setEvalResults(source: EvalResultsSource): void {
+    this.evalResults = source;
   }
 
   /** Uses `cache` (what training preflights learned about model dates) for the dated diagnostics from now on. */
@@ -93,7 +100,7 @@ export class InocLanguageService {
   }
 
   codeLenses(document: TextDocumentLike, options: CodeLensOptions): CodeLens[] {
-    return computeCodeLenses(this.analyze(document), this.measurements, { trainedRuns: this.trainedRuns, ...options });
+    return computeCodeLenses(this.analyze(document), this.measurements, { trainedRuns: this.trainedRuns, evalResults: this.evalResults, ...options });
   }
 
   /** Quick fixes for `diagnostics`, as far as the client can apply them (`options`; default: VS Code's client). */

@@ -23,6 +23,7 @@ export function run(): Promise<void> {
     require('./check.test');
     require('./workflow.test');
     require('./training.test');
+    require('./evaluation.test');
     require('./screenshot.test');
   }
   return new Promise((resolve, reject) => {

@@ -202,6 +202,16 @@ async function notificationText(contains: string): Promise<string> {
       assert.ok(!existsSync(workspaceUri('.inoculate', 'runs').fsPath), 'a run was recorded');
     });
 
+    it('refuses to evaluate, says why, and sends nothing', async () => {
+      const running = vscode.commands.executeCommand<unknown>('inoculate.evaluate', workspaceUri('train.inoc').toString(), { models: ['baseline'] });
+      const text = await notificationText('evaluations are off');
+      assert.match(text, /^Inoculate: evaluations are off in an untrusted workspace: they send your data to model endpoints, may start a model server and may run model-written code\./);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      assert.equal(await running, undefined);
+      assert.deepEqual(fineTuning.http.requests, [], 'a request reached the endpoint');
+      assert.ok(!existsSync(workspaceUri('.inoculate', 'evals').fsPath), 'evaluation results were written');
+    });
+
     it('lists a recorded run read-only in the Jobs view and the lenses, and never follows it', async () => {
       const api = await extensionApi();
       // A run launched elsewhere (another machine, a terminal), still running: following it would send a key.

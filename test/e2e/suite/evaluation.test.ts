@@ -1,0 +1,216 @@
+/**
+ * Evaluation in the real VS Code, the whole pipeline on the simulated lab (test/support/simulatedLab.ts: a
+ * simulation whose law is known, never a model): "Run Elicitation Check" → "Launch Training" (the lab's fake
+ * fine-tuning, followed in the Jobs view to the end) → "Inoculate: Evaluate" through its command (the picker skipped
+ * by the command's choices; the modal confirmation, which VS Code refuses while extension tests run, skipped by the
+ * user's own `inoculate.eval.confirm: false`, its text unit-tested in client/src/eval/evalChoices.test.ts) → the
+ * comparison view opens and draws the models, the charts and the effect → a hand label round-trips through the view
+ * to labels.jsonl and back as agreement → exports and the report are written → the evaluation lens appears above the
+ * variant. Every wait is on a real signal.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ComparisonRendered, InoculateApi, JobNode } from '../../../client/src/extension';
+import type { EvaluateResult } from '../../../client/src/evaluate';
+import type { RunCheckResult } from '../../../client/src/runCheck';
+import { checkSlug } from '../../../core/src/check/layout';
+import type { EvalSummary } from '../../../core/src/eval/summary';
+import { startSimulatedLab, type SimulatedLab } from '../../support/simulatedLab';
+import { CHECK_ITEMS, EVAL_ITEMS, LAB_CANDIDATES, labInoc, labLaw } from '../../eval/labFixture';
+import { closeAllEditors, EXTENSION_ID, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+
+const API_KEY = 'sk-e2e-eval-secret-0123456789';
+const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+const write = (uri: vscode.Uri, text: string) => vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+
+function allNodes(nodes: JobNode[]): JobNode[] {
+  return nodes.flatMap((n) => [n, ...allNodes(n.children)]);
+}
+
+describe('evaluation: check → train → evaluate → compare, on the simulated lab', function () {
+  this.timeout(240_000);
+  let lab: SimulatedLab;
+  const config = () => vscode.workspace.getConfiguration('inoculate');
+  const rendered: ComparisonRendered[] = [];
+  const subscriptions: vscode.Disposable[] = [];
+  const inoc = () => workspaceUri('lab', 'lab.inoc');
+  let evaluated: EvaluateResult;
+  let summary: EvalSummary;
+
+  before(async () => {
+    const api = await runningServer();
+    subscriptions.push(api.comparisons.onDidRender((event) => rendered.push(event)));
+    lab = await startSimulatedLab({ law: labLaw(7) });
+    await write(inoc(), labInoc(lab.baseUrl));
+    await write(workspaceUri('lab', 'check.jsonl'), jsonl(CHECK_ITEMS.map((prompt) => ({ prompt }))));
+    await write(workspaceUri('lab', 'eval.jsonl'), jsonl(EVAL_ITEMS.map((prompt) => ({ prompt }))));
+    await write(workspaceUri('lab', 'train.jsonl'), jsonl(Array.from({ length: 12 }, (_, i) => ({ messages: [{ role: 'user', content: `Training question ${i}` }, { role: 'assistant', content: `BEHAVIOUR shown; CAPABLE answer ${i}` }] }))));
+    // The user's own settings: no modal confirmations (no test can click one), fast polls of the lab's jobs.
+    await config().update('check.confirm', false, vscode.ConfigurationTarget.Global);
+    await config().update('train.confirm', false, vscode.ConfigurationTarget.Global);
+    await config().update('eval.confirm', false, vscode.ConfigurationTarget.Global);
+    await config().update('jobs.pollInterval', 0.05, vscode.ConfigurationTarget.Global);
+    assert.equal(await vscode.commands.executeCommand('inoculate.setApiKey', lab.baseUrl, API_KEY), true);
+  });
+
+  after(async () => {
+    for (const s of subscriptions) s.dispose();
+    await vscode.commands.executeCommand('inoculate.clearApiKey', lab.baseUrl);
+    for (const key of ['check.confirm', 'train.confirm', 'eval.confirm', 'jobs.pollInterval']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    await lab?.close();
+    await closeAllEditors();
+  });
+
+  it('checks the candidates, then trains the baseline and every candidate, followed to the end', async () => {
+    const check = await vscode.commands.executeCommand<RunCheckResult>('inoculate.runCheck', inoc().toString());
+    assert.ok(check?.outcome.summary.complete, 'the check ran to the end');
+    const api = await extensionApi();
+    const launched = await vscode.commands.executeCommand<{ outcome: string; runs: Array<{ runId: string; arm: string }> }>('inoculate.launchTraining', inoc().toString(), {
+      variants: Object.keys(LAB_CANDIDATES),
+      seeds: 1,
+      backend: 'openai',
+    });
+    assert.equal(launched.outcome, 'launched');
+    assert.equal(launched.runs.length, 5, 'four candidates and the baseline, one seed each');
+    for (const run of launched.runs) {
+      await waitFor(`run ${run.arm} to succeed with its model`, () => {
+        const node = allNodes(api.jobs.tree()).find((n) => n.id === `run:${run.runId}`);
+        return node?.description.startsWith('succeeded') && /\bhasModel\b/.test(node.contextValue) ? node : undefined;
+      }, [api.jobs.onDidChange]);
+    }
+  });
+
+  it('evaluates every trained model through "Inoculate: Evaluate", and the comparison view opens with them', async () => {
+    const before = rendered.length;
+    const requestsBefore = lab.chatRequests();
+    evaluated = (await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), { models: ['base', 'baseline', ...Object.keys(LAB_CANDIDATES)] }))!;
+    assert.ok(evaluated, 'the evaluation did not run');
+    assert.equal(evaluated.cancelled, false);
+    assert.equal(evaluated.complete, true);
+    assert.equal(evaluated.counts.failed, 0);
+    assert.equal(evaluated.models.length, 6);
+    assert.equal(lab.chatRequests() - requestsBefore, evaluated.requests, 'every request the summary counts reached the lab');
+    summary = JSON.parse(readFileSync(evaluated.summaryPath, 'utf8')) as EvalSummary;
+    // base and baseline: neutral + each candidate's instruction; each inoculated model: neutral + its own.
+    assert.equal(summary.cells.length, 2 * 5 + 4 * 2);
+    const view = await waitFor('the comparison view to draw the evaluation', () => rendered.slice(before).find((r) => r.uri === inoc().toString() && r.rows > 0 && r.samplesShown > 0), [api().comparisons.onDidRender]);
+    assert.deepEqual(view.models, ['base', 'baseline', 'strong', 'medium', 'mild', 'faint']);
+    assert.equal(view.rows, summary.cells.length);
+    assert.equal(view.charts, 3, 'the B/C chart, the elicitation-vs-effect figure and selectivity');
+    assert.equal(view.samplesShown, 20, 'the first page of the first cell');
+  });
+
+  it('shows the effect the law predicts: the strong inoculation lowers B against the baseline, and the figure has every candidate', () => {
+    const strong = summary.arms.find((a) => a.arm === 'strong' && a.condition === 'neutral')!;
+    assert.ok(strong.change.behavior!.ci![1] < 0, `ΔB ${JSON.stringify(strong.change.behavior)}`);
+    assert.deepEqual(summary.figure!.points.map((p) => p.candidate), ['strong', 'medium', 'mild', 'faint']);
+    assert.ok(summary.figure!.pearson.estimate! > 0.5, `Pearson ${summary.figure!.pearson.estimate}`);
+  });
+
+  it('round-trips a hand label: stored in labels.jsonl, and the agreement beside the rates is recomputed', async () => {
+    const panel = api().comparisons.panelOf(inoc())!;
+    assert.ok(panel, 'no comparison view of the file is open');
+    const cell = summary.cells.find((c) => c.name === 'strong' && c.condition === 'neutral')!;
+    const ids = panel.recordIds(cell.key);
+    assert.equal(ids.length, EVAL_ITEMS.length * 4);
+    const before = rendered.length;
+    await panel.receive({ type: 'label', record: ids[0], outcome: 'behavior', verdict: 'disagree' });
+    const view = await waitFor('the view to show the new agreement', () => rendered.slice(before).find((r) => r.agreement.some((a) => /^B grader \(regex\): .* from 1 hand label\b/.test(a))), [api().comparisons.onDidRender]);
+    assert.ok(view.samplesShown > 0);
+    const labels = readFileSync(workspaceUri('.inoculate', 'evals', checkSlug('lab/lab.inoc'), 'labels.jsonl').fsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(labels.length, 1);
+    assert.equal(labels[0].record, ids[0]);
+    assert.equal(labels[0].verdict, 'disagree');
+    assert.equal(labels[0].grader, summary.graders.behavior.fingerprint);
+    // A forged message (not a record id) is refused before anything is written.
+    await panel.receive({ type: 'label', record: '../../x', outcome: 'behavior', verdict: 'agree' });
+    assert.equal(readFileSync(workspaceUri('.inoculate', 'evals', checkSlug('lab/lab.inoc'), 'labels.jsonl').fsPath, 'utf8').trim().split('\n').length, 1);
+  });
+
+  it('exports the table as CSV and JSON, and saves the report as HTML with its SVG charts', async () => {
+    const panel = api().comparisons.panelOf(inoc())!;
+    assert.equal(await panel.exportTo('csv', workspaceUri('lab', 'comparison.csv')), true);
+    const csv = readFileSync(workspaceUri('lab', 'comparison.csv').fsPath, 'utf8').split('\r\n').filter(Boolean);
+    assert.equal(csv.length, summary.cells.length + 1);
+    assert.match(csv[0]!, /^model,role,seed,condition,prompt,b,/);
+    assert.equal(await panel.exportTo('json', workspaceUri('lab', 'comparison.json')), true);
+    assert.equal(JSON.parse(readFileSync(workspaceUri('lab', 'comparison.json').fsPath, 'utf8')).runId, summary.runId);
+    assert.equal(await panel.reportTo('html', workspaceUri('lab', 'report.html')), true);
+    const html = readFileSync(workspaceUri('lab', 'report.html').fsPath, 'utf8');
+    assert.match(html, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" class="inoc-chart inoc-rates"/);
+    assert.equal(await panel.reportTo('md', workspaceUri('lab', 'report.md')), true);
+    assert.ok(existsSync(workspaceUri('lab', 'report.md').fsPath));
+  });
+
+  it('shows the evaluation lens above each evaluated variant; it opens the comparison', async () => {
+    const editor = await openFile('lab', 'lab.inoc');
+    const heading = lineOf(editor.document, '## strong');
+    // The server re-reads evaluation summaries when they change; an edit makes it publish diagnostics again, a signal
+    // to look at the lenses once more should the first look come before that reload.
+    const probe = waitFor(
+      'the evaluation lens',
+      async () => {
+        const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 20);
+        return lenses.find((l) => l.range.start.line === heading && l.command?.title.startsWith('inoculated: '));
+      },
+      [vscode.languages.onDidChangeDiagnostics, api().jobs.onDidChange, api().comparisons.onDidRender],
+    );
+    await editor.edit((edit) => edit.insert(new vscode.Position(editor.document.lineCount, 0), '\n'));
+    const lens = await probe;
+    assert.match(lens.command!.title, /^inoculated: B \d+% \(−\d+ pts\) · C \d+% \([−+]?\d+ pts\)$/);
+    assert.equal(lens.command!.command, 'inoculate.showComparison');
+  });
+
+  it('"Cancel Evaluation" stops a run and keeps what finished; running again sends only what is missing', async () => {
+    // Two more samples per item (the first four are answered by the cache), one request at a time.
+    const choices = { models: ['base', 'baseline', ...Object.keys(LAB_CANDIDATES)], samples: 6, concurrency: 1 };
+    const total = summary.cells.length * EVAL_ITEMS.length * 6;
+    const cachedBefore = summary.cells.length * EVAL_ITEMS.length * 4;
+    // Cancelled from its own progress, once it has sampled past the cached answers (the signal: the engine's progress).
+    let cancelled: Thenable<boolean> | undefined;
+    const subscription = api().onDidProgressEvaluation((p) => {
+      if (p.phase === 'sampling' && p.done > cachedBefore + 5 && !cancelled) cancelled = vscode.commands.executeCommand<boolean>('inoculate.cancelEvaluation');
+    });
+    const first = (await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), choices).then((r) => r, (e) => {
+      subscription.dispose();
+      throw e;
+    }))!;
+    subscription.dispose();
+    assert.ok(cancelled, 'the evaluation never sampled past the cache');
+    assert.equal(await cancelled, true, 'a running evaluation was there to cancel');
+    assert.equal(first.cancelled, true);
+    const finished = first.counts.graded + first.counts.failed;
+    assert.ok(finished > cachedBefore && finished < total, `${finished} of ${total} finished`);
+    assert.equal(await vscode.commands.executeCommand<boolean>('inoculate.cancelEvaluation'), false, 'nothing runs any more');
+    const requestsBefore = lab.chatRequests();
+    const second = (await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), { ...choices, concurrency: 16 }))!;
+    assert.equal(second.complete, true);
+    assert.equal(second.counts.graded, total);
+    assert.ok(second.requests > 0 && second.requests <= total - finished, `${second.requests} requests after ${finished} of ${total} were kept`);
+    assert.equal(lab.chatRequests() - requestsBefore, second.requests);
+  });
+
+  it('the README comparison screenshot: the file with its evaluation lenses, the comparison view beside it', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
+    const editor = await openFile('lab', 'lab.inoc');
+    editor.revealRange(new vscode.Range(lineOf(editor.document, '## strong'), 0, lineOf(editor.document, '## strong'), 0), vscode.TextEditorRevealType.InCenter);
+    const before = rendered.length;
+    await vscode.commands.executeCommand('inoculate.showComparison', inoc().toString());
+    await waitFor('the comparison view to draw', () => rendered.slice(before).find((r) => r.uri === inoc().toString() && r.charts === 3 && r.samplesShown > 0), [api().comparisons.onDidRender]);
+    const done = process.env.INOCULATE_E2E_SCREENSHOT_DONE;
+    if (!done) return;
+    console.log(`[inoculate-e2e] screenshot-ready ${JSON.stringify({ selectors: ['.codelens-decoration'] })}`);
+    await fileAppears(done, 60_000);
+    assert.equal(readFileSync(done, 'utf8'), 'ok');
+  });
+});
+
+/** The extension's API (activated by `before`). */
+function api(): InoculateApi {
+  return vscode.extensions.getExtension<InoculateApi>(EXTENSION_ID)!.exports;
+}
+
