@@ -21,6 +21,7 @@ import { evalSummaryOrigin, readEvalSummary } from '../../core/src/eval/store';
 import type { EvalSummary } from '../../core/src/eval/summary';
 import { userProvenance } from '../../core/src/node/userKey';
 import { workspaceRootOf } from './checkLocation';
+import { PanelPoster } from './panelPoster';
 import { comparisonHtml } from './eval/comparisonHtml';
 import {
   parseComparisonMessage,
@@ -88,6 +89,8 @@ class ComparisonPanel implements vscode.Disposable {
   private loaded: Loaded | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly who = labeller();
+  /** Replies computed while the user closes the panel are dropped instead of throwing "Webview is disposed". */
+  private readonly poster: PanelPoster<ComparisonHostMessage>;
 
   constructor(
     readonly uri: vscode.Uri,
@@ -95,6 +98,7 @@ class ComparisonPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly onRendered: (event: ComparisonRendered) => void,
   ) {
+    this.poster = new PanelPoster<ComparisonHostMessage>(panel);
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.png');
     panel.webview.html = comparisonHtml({
@@ -106,8 +110,8 @@ class ComparisonPanel implements vscode.Disposable {
     this.disposables.push(panel.webview.onDidReceiveMessage((raw) => void this.receive(raw)));
   }
 
-  private post(message: ComparisonHostMessage): Thenable<boolean> {
-    return this.panel.webview.postMessage(message);
+  private post(message: ComparisonHostMessage): Promise<boolean> {
+    return this.poster.post(message);
   }
 
   private async paths(): Promise<EvalResultPaths> {
@@ -117,7 +121,7 @@ class ComparisonPanel implements vscode.Disposable {
   /** Reads the summary, its records and the labels again, then draws them. */
   async reload(): Promise<void> {
     const paths = await this.paths();
-    this.panel.title = `Compare: ${paths.relativeFile.split('/').pop()}`;
+    this.poster.whileOpen(() => (this.panel.title = `Compare: ${paths.relativeFile.split('/').pop()}`));
     await nodeResultsFileSystem.checkResultsPath(paths.trustedRoot, paths.summary);
     const summary = await readEvalSummary(nodeResultsFileSystem, paths.summary);
     if (!summary) {
@@ -275,6 +279,7 @@ class ComparisonPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.poster.dispose();
     for (const disposable of this.disposables) disposable.dispose();
   }
 }

@@ -47,7 +47,7 @@ describe('eval/agreement', () => {
     assert.match(oneClass.note, /kappa is undefined \(chance agreement is 1\)/);
     const judgeConstant = cohenKappa(fromCounts([[28, 2], [0, 0]]));
     assert.equal(judgeConstant.estimate, 0);
-    assert.match(judgeConstant.note, /the judge used a single class: kappa is 0 whatever the agreement \(93% here\)/);
+    assert.match(judgeConstant.note, /the grader used a single class: kappa is 0 whatever the agreement \(93% here\)/);
   });
 
   it('turns agree/disagree verdicts into labels', () => {

@@ -103,7 +103,7 @@ export function cohenKappa(pairs: readonly LabelPair[]): KappaResult {
   const singleClass = (margins: number[]) => margins.filter((share) => share > 0).length === 1;
   if (singleClass(row) || singleClass(column)) {
     notes.push(
-      `${singleClass(row) ? 'the judge' : 'the person'} used a single class: kappa is 0 whatever the agreement ` +
+      `${singleClass(row) ? 'the grader' : 'the person'} used a single class: kappa is 0 whatever the agreement ` +
         `(${(observed * 100).toFixed(0)}% here); label responses of every class`,
     );
   }
@@ -116,12 +116,12 @@ export const KAPPA_WARN_BELOW = 0.6;
 
 /** Whether a judge's agreement with hand labels is good enough to show its rates without a warning. */
 export function kappaLevel(result: KappaResult, threshold = KAPPA_WARN_BELOW): { level: 'ok' | 'warn' | 'unknown'; message: string } {
-  if (result.estimate === null) return { level: 'unknown', message: `judge agreement unknown (n=${result.n}): ${result.note}` };
+  if (result.estimate === null) return { level: 'unknown', message: `grader agreement unknown (n=${result.n}): ${result.note}` };
   const interval = result.ci ? ` [${result.ci[0].toFixed(2)}, ${result.ci[1].toFixed(2)}]` : '';
   const figure = `κ = ${result.estimate.toFixed(2)}${interval}, n=${result.n}`;
   if (result.estimate < threshold) {
     const why = result.note ? ` (${result.note})` : '';
-    return { level: 'warn', message: `judge agreement with hand labels is low (${figure}, below ${threshold}): treat this judge's rates with caution${why}` };
+    return { level: 'warn', message: `grader agreement with hand labels is low (${figure}, below ${threshold}): treat this grader's rates with caution${why}` };
   }
-  return { level: 'ok', message: `judge agreement with hand labels ${figure}` };
+  return { level: 'ok', message: `grader agreement with hand labels ${figure}` };
 }
