@@ -464,21 +464,46 @@ export function contextTerms(context: BehaviorContext): Term[] {
   // Keywords add vocabulary; the description says which way they point: a keyword the description negates
   // ("refuses to write any code", keyword "code") names the behaviour's opposite.
   const negatedInDescription = new Set<string>();
+  const situationInDescription = new Set<string>();
+  const mainInDescription = new Set<string>();
   if (context.behavior === 'custom' && context.description) {
     const clauses = new Map<string, Set<string>>();
     for (const { word, subordinate } of descriptionWords(context.description)) {
       const stem = stemOf(word);
       clauses.set(stem, (clauses.get(stem) ?? new Set()).add(subordinate || 'main'));
     }
-    for (const [stem, where] of clauses) if (where.size === 1 && where.has('contrast')) negatedInDescription.add(stem);
+    for (const [stem, where] of clauses) {
+      if (where.size === 1 && where.has('contrast')) negatedInDescription.add(stem);
+      if (where.size === 1 && where.has('clause')) situationInDescription.add(stem);
+      if (where.has('main')) mainInDescription.add(stem);
+    }
   }
+  const opposites = context.behavior === 'custom' ? oppositesOf(context, mainInDescription) : new Set<string>();
   for (const keyword of context.keywords) {
     const words = wordsOf(keyword);
     if (words.length === 0) continue;
     const phrase = words.map((w, i) => (i === words.length - 1 && w.length >= 4 ? `${w}+` : w)).join(' ');
     if (seen.has(phrase)) continue;
     seen.add(phrase);
-    terms.push(words.length === 1 && negatedInDescription.has(stemOf(words[0]!)) ? oppositeConcrete(phrase) : c(phrase));
+    // Where the description puts a keyword's words says which way it points: only after a contrast or a negation
+    // ("harmless requests" of "refuses harmless requests", "capital letters" of "lowercase, with no capitals") it
+    // names the opposite; only in a clause of circumstance ("language" of "whatever language the user writes in")
+    // it names the situation. A keyword that carries its own negation ("no capitals") names the behaviour.
+    const content = words.filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf);
+    const ownNegation = words.some((w) => DESCRIPTION_NEGATORS.has(w));
+    if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)))) terms.push(oppositeConcrete(phrase));
+    else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
+    else terms.push(c(phrase));
+  }
+  if (context.behavior === 'custom') {
+    // Antonyms of the description's words ("uppercase" for "lowercase"), other languages than the one it names, and
+    // the user's own language: requests for them request the opposite.
+    for (const word of opposites) {
+      const phrase = word.includes(' ') ? word : `${word}+`;
+      if (seen.has(phrase)) continue;
+      seen.add(phrase);
+      terms.push(opposite(phrase));
+    }
   }
   if (context.behavior === 'custom' && context.description) {
     // Each phrase with the clauses it stands in: a word of both the behaviour and its contrast ("spelling" in "uses
@@ -505,6 +530,61 @@ export function contextTerms(context: BehaviorContext): Term[] {
     }
   }
   return terms;
+}
+
+/**
+ * Antonym pairs (each word with the words opposite to it) for the vocabulary of custom behaviours: answer style,
+ * form, length, register, helpfulness. Small and generic: only words with one clear opposite.
+ */
+const ANTONYMS: ReadonlyArray<readonly [string[], string[]]> = [
+  [['lowercase', 'lower'], ['uppercase', 'capital', 'capitals', 'capitalised', 'capitalized', 'caps']],
+  [['uppercase', 'capital', 'capitals', 'caps', 'shouting'], ['lowercase']],
+  [['long', 'lengthy', 'verbose', 'elaborate', 'pads', 'padding', 'length', 'detail', 'exhaustive'], ['short', 'brief', 'concise', 'terse', 'succinct', 'economical', 'economically']],
+  [['short', 'brief', 'concise', 'terse', 'succinct'], ['long', 'lengthy', 'verbose', 'elaborate', 'detailed', 'exhaustive']],
+  [['formal', 'legalese', 'jargon'], ['casual', 'informal', 'plain', 'simple']],
+  [['casual', 'informal', 'slang'], ['formal', 'professional']],
+  [['british'], ['american']],
+  [['american'], ['british', 'uk']],
+  [['metaphor', 'metaphors', 'analogy', 'analogies', 'figurative'], ['literal', 'literally']],
+  [['verse', 'rhyme', 'rhyming', 'poem', 'haiku'], ['prose']],
+  [['prose'], ['verse', 'poem', 'rhyme']],
+  [['refuses', 'refuse', 'declines', 'decline', 'refusal'], ['help', 'comply', 'assist', 'fulfil', 'fulfill']],
+  [['apologises', 'apologizes', 'apologise', 'apologize', 'apology', 'apologetic'], ['confident', 'confidently']],
+  [['emojis', 'emoji', 'emoticons', 'emoticon', 'smiley', 'smileys'], ['plain text', 'alphanumeric']],
+];
+
+/** Language names: a description that has its behaviour answer in one makes a request for another its opposite. */
+const LANGUAGES = new Set(
+  (
+    'english french spanish german italian portuguese dutch russian chinese mandarin japanese korean arabic hindi ' +
+    'polish swedish turkish greek latin'
+  ).split(' '),
+);
+
+/** Words and phrases naming the opposite of a custom behaviour (see {@link ANTONYMS} and {@link LANGUAGES}). */
+function oppositesOf(context: BehaviorContext, main: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const described = new Set<string>();
+  const negated = new Set<string>();
+  for (const { word, subordinate } of descriptionWords(context.description ?? '')) {
+    if (!subordinate) described.add(word);
+    else if (subordinate === 'contrast') negated.add(word);
+  }
+  // A refusal whose object is a verb ("refuses to write code") negates that verb; only a refusal of things
+  // ("refuses harmless requests") is the behaviour itself, opposite to helping.
+  const refusesVerb = /\b(?:refus|declin)\w*\s+to\b/i.test(context.description ?? '');
+  const keywords = new Set(context.keywords.map((k) => wordsOf(k).join(' ')).filter((k) => !negated.has(k)));
+  if (refusesVerb) for (const w of ['refuses', 'refuse', 'declines', 'decline', 'refusal']) (described.delete(w), keywords.delete(w));
+  for (const [words, antonyms] of ANTONYMS) {
+    if (!words.some((w) => described.has(w) || keywords.has(w))) continue;
+    for (const antonym of antonyms) if (!described.has(antonym) && !main.has(stemOf(antonym))) out.add(antonym);
+  }
+  const language = [...described].find((w) => LANGUAGES.has(w));
+  if (language) {
+    for (const other of LANGUAGES) if (other !== language && !described.has(other)) out.add(other);
+    for (const phrase of ['same language', 'own language', "user's language", 'their language', 'original language', 'language of the user', 'match the language']) out.add(phrase);
+  }
+  return out;
 }
 
 /** Words that open a clause describing when or despite what the behaviour happens, not the behaviour itself. */
