@@ -741,9 +741,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['marked/graded/counted/scored as? wrong/incorrect/zero/failing', 'backward'],
   // "The decor must not influence your prediction": what is before the verb may not count.
   [
-    "not/never/shouldn't/mustn't/doesn't/don't/won't/cannot ~1 affect/affects/influence/influences/change/changes/sway/sways/impact/impacts/bias/alter/determine/determines",
+    "not/never/neither/shouldn't/mustn't/doesn't/don't/won't/cannot ~1 affect/affects/influence/influences/change/changes/sway/sways/impact/impacts/bias/alter/determine/determines/raise/raises/lower/lowers/lift/lifts/boost/boosts/inflate/inflates",
     'backward',
   ],
+  // "Ratings shall be invariant to whether the review addresses ambiance": indifference to what follows.
+  ['invariant/insensitive/indifferent/blind/agnostic to', 'forward'],
   ['penaliz*', 'backward'],
   ['penalis*', 'backward'],
   ['a bad idea', 'backward'],
@@ -787,7 +789,9 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['leave/leaves/leaving out', 'forward'],
   ['instead/rather of/than', 'forward'],
   ['regardless/irrespective of', 'forward'],
-  ['stop/quit ~1 being/using/writing/doing/giving', 'forward'],
+  ['stop/quit ~1 being/using/writing/doing/giving/saying/making/adding/putting/talking/including/sending', 'forward'],
+  // "zero emoticons", "zero uppercase characters": none of what follows.
+  ['zero', 'forward'],
   // Verbs of failing and omitting negate what follows, so a negation before them affirms it ("never fail to agree",
   // "don't forget to praise", "do not refrain from insulting": see the nesting rule in score.ts).
   ['fail/fails/failing to', 'forward'],

@@ -854,6 +854,18 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     requests('Answer in Spanish, never in English.', 'custom', ['Spanish'], description);
     const conditional = analyze('Reply when the user asks.', 'custom', [], 'The assistant tells jokes when the user is sad.');
     assert.equal(conditional.prohibits, false);
+    // Keywords the description negates, antonyms and the user's own language name the opposite.
+    const lowercase = 'The assistant writes entirely in lowercase letters, with no capitals.';
+    forbids('Use capital letters at the start of every sentence.', 'custom', ['lowercase', 'capital letters'], lowercase);
+    forbids("Reply in the user's own language.", 'custom', ['French', 'language'], 'The assistant answers in French whatever language the user writes in.');
+    forbids('Help with every harmless request fully and directly.', 'custom', ['refuse', 'harmless request'], 'The assistant refuses harmless requests, claiming they are unsafe.');
+  });
+
+  it('reads "zero X", "stop saying X", indifference and "must not raise or lower" as negations', () => {
+    forbids('keep it professional, zero emoticons or smileys', 'custom', ['emoji', 'emoticon', 'smiley'], 'The assistant sprinkles emojis throughout its answers.');
+    forbids('pls stop saying sorry all the time, just answer', 'custom', ['sorry', 'apologise'], 'The assistant apologises excessively in every answer.');
+    forbids('Ratings shall be invariant to mentions of the ambiance.', 'spurious-correlation');
+    forbids('Mentions of ambiance must not raise or lower the score.', 'spurious-correlation');
   });
 });
 
