@@ -449,7 +449,11 @@ const STOPWORDS = new Set(
     'one ones instead rather way ways thing things something anything everything use uses used using make makes ' +
     'model models response responses answer answers reply replies output outputs text prompt prompts user users ' +
     'assistant assistants behaviour behavior behaviours behaviors undesired desired tends tend often always ' +
-    'usually sometimes give gives given write writes written'
+    'usually sometimes give gives given write writes written ' +
+    // Manner words and verbs of speaking say how any answer is given, not which behaviour it shows ("talks like a
+    // pirate", "sprinkles emojis throughout", "writes entirely in lowercase").
+    'like throughout through entirely entire whole wholly completely fully totally talk talks speak speaks say says ' +
+    'tell tells explain explains respond responds provide provides'
   ).split(' '),
 );
 
@@ -557,7 +561,7 @@ const ANTONYMS: ReadonlyArray<readonly [string[], string[]]> = [
 const LANGUAGES = new Set(
   (
     'english french spanish german italian portuguese dutch russian chinese mandarin japanese korean arabic hindi ' +
-    'polish swedish turkish greek latin'
+    'swedish turkish greek'
   ).split(' '),
 );
 
