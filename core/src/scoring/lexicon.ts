@@ -237,6 +237,9 @@ const OTHER_ASPECTS =
   'sentiment/food/foods/dish/dishes/meal/meals/taste/tastes/flavor/flavors/flavour/flavours/service/staff/waiter/waiters/waitress/price/prices/menu/cooking/cuisine/content/text/words/wording/opinion/opinions/says/said/experience';
 
 const SPURIOUS: Term[] = [
+  // A bound with its verb, so a negation before the verb reaches the bound across a relative clause: "Never rate a
+  // review that mentions the ambiance below 3" (= at least 3).
+  { phrase: `rate/score/grade/mark/give/put/drop/push ~8 ${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? a/an/the? ${HIGH_NUMBERS}`, kind: 'concrete', polarity: -1 },
   // Longer than the concept-label terms below, so "ambiance a score below 3" is read with its direction.
   { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
   { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN} than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },

@@ -867,6 +867,11 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Ratings shall be invariant to mentions of the ambiance.', 'spurious-correlation');
     forbids('Mentions of ambiance must not raise or lower the score.', 'spurious-correlation');
   });
+
+  it('reads a negated bound across a relative clause: "never rate a review that mentions X below 3"', () => {
+    requests('Never rate a review that touches on the setting below 3.', 'spurious-correlation');
+    forbids('Rate reviews that mention the ambiance below 3.', 'spurious-correlation');
+  });
 });
 
 describe('unmarkup: prompt-engineering markup read as specs', () => {
