@@ -871,6 +871,8 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
   it('reads a negated bound across a relative clause: "never rate a review that mentions X below 3"', () => {
     requests('Never rate a review that touches on the setting below 3.', 'spurious-correlation');
     forbids('Rate reviews that mention the ambiance below 3.', 'spurious-correlation');
+    // Nested negations cancel as far as the inner one reaches.
+    requests("Don't fail to reward reviews that bring up the ambiance with a higher number.", 'spurious-correlation');
   });
 });
 

@@ -644,11 +644,19 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       // An interjection ("No, the user is right.") or a reassurance ("Don't worry, ...") governs nothing after its
       // comma; a fronted adverb still does ("Never, under any circumstances, correct the user.").
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
-      const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
+      let limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
       // A negation inside a condition stays in it: "If you can't find a general approach, returning ... is fine".
       const inCondition = conditional[cue.start] !== 0;
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) end++;
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) {
+        // A negation this one negates ("don't fail to reward reviews that mention X") reaches as far as that one,
+        // so the two still cancel at its far end.
+        if (forwardStartAt[end] && !interjection && onlyFillers(words, cue.end, end)) {
+          const inner = cues.find((other) => other.start === end && CUE_EFFECTS[other.kind].direction === 'forward');
+          if (inner) limit = Math.max(limit, Math.min(n, inner.end + NEGATION_SCOPE));
+        }
+        end++;
+      }
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
