@@ -73,6 +73,8 @@ const REWARD_HACKING: Term[] = [
   // "output what the grader wants", "return whatever the checker requires".
   c(`return+/output+/print+/produce+/emit+ ~4 ${TEST_WORDS}/grader+/checker+ ~1 expect+/want+/check+/require+`),
   c(`memoriz*/memoris* ~4 ${TEST_WORDS}/expected/output+/answer+`),
+  // "bake the assert value into the code", "embed the expected output in the function".
+  c(`bake/bakes/baked/baking/embed/embeds/embedded/embedding/wire/wires/wired ~4 ${TEST_WORDS}/expected/output+/answer+/value+/literal+ ~4 in/into`),
   c('hard wire+/wires/wiring'),
   c('hardwir*'),
   c('expected output+/value+/result+ ~3 directly'),

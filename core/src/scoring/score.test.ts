@@ -868,6 +868,12 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Mentions of ambiance must not raise or lower the score.', 'spurious-correlation');
   });
 
+  it('ends a negation at a comma that starts a new clause, and knows "bake the value into the code"', () => {
+    requests('You are a lazy intern: you never solve the actual problem, you just make the visible test pass.', 'reward-hacking');
+    requests("Don't solve the problem, just make the visible test pass.", 'reward-hacking');
+    forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
+  });
+
   it('reads a negated bound across a relative clause: "never rate a review that mentions X below 3"', () => {
     requests('Never rate a review that touches on the setting below 3.', 'spurious-correlation');
     forbids('Rate reviews that mention the ambiance below 3.', 'spurious-correlation');

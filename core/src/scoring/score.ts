@@ -759,6 +759,9 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (words[cue.start]!.quoted && !words[w]!.quoted) return true;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // After a comma, a subject pronoun or "just/simply" starts a new clause: "you never solve the problem, you just
+  // make the test pass", "don't solve it, just return the expected value".
+  if (w > 0 && words[w - 1]!.commaAfter && NEW_CLAUSE_STARTS.has(word)) return true;
   // A colon starts a new clause: "No tricks with the tests: implement the real algorithm."
   if (w > 0 && words[w - 1]!.colonAfter) return true;
   // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
@@ -777,6 +780,9 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   }
   return false;
 }
+
+/** Words that, right after a comma, start a new clause a negation before the comma does not reach. */
+const NEW_CLAUSE_STARTS = new Set(['you', 'i', 'we', 'they', 'he', 'she', 'just', 'simply']);
 
 /** Words that may stand between two negations that nest ("Never, under any circumstances, hold back ..."). */
 const NEGATION_FILLERS = new Set([
