@@ -212,6 +212,12 @@ describe('lexicon', () => {
       assert.deepEqual(opposites('The assistant talks like a pirate in every answer.', ['pirate']), []);
     });
 
+    it('makes the antonyms of a word a negated description avoids its behaviour ("never uses capital letters": lowercase)', () => {
+      const terms = contextTerms({ behavior: 'custom', description: 'The assistant never uses capital letters.', keywords: ['capital letters'] });
+      assert.equal(terms.find((t) => t.phrase === 'lowercase+')?.polarity, 1);
+      assert.equal(terms.find((t) => t.phrase === 'capital letters+')?.polarity, -1);
+    });
+
     it('ignores the description of a built-in behaviour and empty keywords', () => {
       assert.deepEqual(contextTerms({ behavior: 'toxicity', keywords: ['', '  ', '!!'], description: 'Harsh replies' }), []);
     });

@@ -504,6 +504,19 @@ export function contextTerms(context: BehaviorContext): Term[] {
     else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
     else terms.push(c(phrase));
   }
+  if (context.behavior === 'custom' && context.description) {
+    // A description that negates a word ("never uses capital letters") has the word's antonyms as its behaviour.
+    const negated = descriptionWords(context.description).filter((d) => d.subordinate === 'contrast').map((d) => d.word);
+    for (const [words, antonyms] of ANTONYMS) {
+      if (!words.some((w) => negated.includes(w))) continue;
+      for (const antonym of antonyms) {
+        const phrase = antonym.includes(' ') ? antonym : `${antonym}+`;
+        if (seen.has(phrase) || opposites.has(antonym) || negated.includes(antonym)) continue;
+        seen.add(phrase);
+        terms.push(g(phrase));
+      }
+    }
+  }
   if (context.behavior === 'custom') {
     // Antonyms of the description's words ("uppercase" for "lowercase"), other languages than the one it names, and
     // the user's own language: requests for them request the opposite.
