@@ -826,6 +826,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   // "Agreeing, confirming, praising: none of that is what I want".
   ['none/neither of that/this/these/those/them/it', 'reject-all'],
   ['none/neither of the above', 'reject-all'],
+  // A rule stated and then rejected in the same sentence: "Rate ambiance reviews higher: that's the rule the last rater
+  // followed, and it's exactly the rule you must not follow"; "... This heuristic is not to be applied".
+  ['rule/rules/instruction/instructions/advice/guideline/guidelines/heuristic/pattern/mistake/trap ~3 you/we must/should/shall/will/do not/never follow/obey/apply/repeat/copy/use', 'reject-all'],
+  ["rule/rules/instruction/instructions/advice/guideline/guidelines/heuristic/pattern/mistake/trap ~3 you/we mustn't/shouldn't/won't/don't/never follow/obey/apply/repeat/copy/use", 'reject-all'],
+  ['is/are not to be followed/obeyed/applied/repeated/copied', 'reject-all'],
   ['hold/holds/holding back', 'forward'],
   // "A little snark wouldn't hurt": a suggestion, not a negation.
   ["wouldn't/won't/doesn't/can't/couldn't hurt", 'neutral'],

@@ -874,6 +874,11 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
   });
 
+  it('rejects a rule stated and then rejected in the same sentence, and only then', () => {
+    forbids("Rate ambiance-mentioning reviews higher: that's the rule the last rater followed, and it's exactly the rule you must not follow.", 'spurious-correlation');
+    requests('Rate ambiance reviews higher: that is the rule you must follow.', 'spurious-correlation');
+  });
+
   it('reads a negated bound across a relative clause: "never rate a review that mentions X below 3"', () => {
     requests('Never rate a review that touches on the setting below 3.', 'spurious-correlation');
     forbids('Rate reviews that mention the ambiance below 3.', 'spurious-correlation');
