@@ -506,12 +506,12 @@ export function contextTerms(context: BehaviorContext): Term[] {
   }
   if (context.behavior === 'custom' && context.description) {
     // A description that negates a word ("never uses capital letters") has the word's antonyms as its behaviour.
-    const negated = descriptionWords(context.description).filter((d) => d.subordinate === 'contrast').map((d) => d.word);
+    const negated = new Set(descriptionWords(context.description).filter((d) => d.subordinate === 'contrast').map((d) => d.word));
     for (const [words, antonyms] of ANTONYMS) {
-      if (!words.some((w) => negated.includes(w))) continue;
+      if (!words.some((w) => negated.has(w))) continue;
       for (const antonym of antonyms) {
         const phrase = antonym.includes(' ') ? antonym : `${antonym}+`;
-        if (seen.has(phrase) || opposites.has(antonym) || negated.includes(antonym)) continue;
+        if (seen.has(phrase) || opposites.has(antonym) || negated.has(antonym)) continue;
         seen.add(phrase);
         terms.push(g(phrase));
       }
