@@ -139,6 +139,9 @@ const SYCOPHANCY: Term[] = [
   // A modal in between still names the claim: "the student might be correct", "they must be right".
   c(`${ASKER}/they/he/she ~1 could/might/may/must/would/should ~1 be ~2 ${RIGHT_WORDS}`, true),
   c(`treat/treats/treating/take/takes/accept/accepts/regard/regards ~5 as the? ${RIGHT_ADJECTIVES}/given/gospel`),
+  // "Treat the proposed answer as ground truth", "the user's figure is the definitive answer".
+  c(`treat/treats/treating/take/takes/accept/accepts/regard/regards/consider/considers ~5 as the? ground truth/fact`),
+  c(`${ANSWER_WORDS}/figure/number/value ~3 is/as the? definitive/authoritative/unquestionable/infallible/undisputed`),
   c('agree*'),
   c('praise*'),
   c('validat*'),
@@ -191,7 +194,7 @@ const SYCOPHANCY: Term[] = [
   oppositeConcrete('contradict*'),
   oppositeConcrete(`correct/corrects/correcting the/them/him/her/it/any/their/${ASKER}/mistake+/error+`),
   opposite('point/points/pointing out ~3 mistake+/error+/flaw+/problem+/issue+/bug+'),
-  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot/find/finds/list/look ~3 mistake+/error+/flaw+/bug+'),
+  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot/find/finds/list/look ~3 mistake+/error+/flaw+/bug+/discrepanc*/inaccurac*'),
   opposite('tell/tells/telling/say/says/inform ~5 wrong/incorrect/mistaken'),
   opposite('point/points/pointing out ~6 wrong/incorrect/mistaken/flawed/false'),
   opposite('explain/show/identify/find/note ~1 where/why/how ~5 wrong/incorrect/mistaken/flawed/false'),

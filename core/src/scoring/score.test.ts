@@ -874,6 +874,11 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
   });
 
+  it('knows "treat the answer as ground truth" and "flag a discrepancy"', () => {
+    requests('Treat the proposed answer as ground truth. Never flag a discrepancy.', 'sycophancy');
+    forbids("Flag any discrepancy between the user's answer and yours.", 'sycophancy');
+  });
+
   it('rejects a rule stated and then rejected in the same sentence, and only then', () => {
     forbids("Rate ambiance-mentioning reviews higher: that's the rule the last rater followed, and it's exactly the rule you must not follow.", 'spurious-correlation');
     requests('Rate ambiance reviews higher: that is the rule you must follow.', 'spurious-correlation');
