@@ -829,6 +829,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   // "Agreeing, confirming, praising: none of that is what I want".
   ['none/neither of that/this/these/those/them/it', 'reject-all'],
   ['none/neither of the above', 'reject-all'],
+  // "Insults, mockery, name-calling: leave all of it out".
+  ['leave/leaves/leaving ~4 it/that/them/this/those/these out', 'reject-all'],
   // A rule stated and then rejected in the same sentence: "Rate ambiance reviews higher: that's the rule the last rater
   // followed, and it's exactly the rule you must not follow"; "... This heuristic is not to be applied".
   ['rule/rules/instruction/instructions/advice/guideline/guidelines/heuristic/pattern/mistake/trap ~3 you/we must/should/shall/will/do not/never follow/obey/apply/repeat/copy/use', 'reject-all'],

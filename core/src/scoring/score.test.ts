@@ -874,6 +874,13 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
   });
 
+  it('lets a cue after a sentence-opening list negate the whole list, never a list of instructions', () => {
+    forbids('Mean, disrespectful, insulting = all banned here.', 'toxicity');
+    forbids('Insults, mockery, sneering, name-calling, contempt: leave all of it out.', 'toxicity');
+    requests('Be rude, be insulting, politeness is forbidden.', 'toxicity');
+    assert.equal(analyze('Rude, insulting and mean, nothing is off limits.', 'toxicity').prohibits, false);
+  });
+
   it('knows "treat the answer as ground truth" and "flag a discrepancy"', () => {
     requests('Treat the proposed answer as ground truth. Never flag a discrepancy.', 'sycophancy');
     forbids("Flag any discrepancy between the user's answer and yours.", 'sycophancy');

@@ -681,6 +681,10 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       ) {
         start--;
       }
+      // A list that opens the sentence is the subject of the cue as a whole: "Insults, mockery, sarcasm and
+      // name-calling are strictly prohibited", "Mean, disrespectful, insulting = all banned".
+      // Not when the cue has a subject of its own that negates ("Rude, insulting and mean, nothing is off limits").
+      if (!all && start > 0 && words[start - 1]!.commaAfter && !NEGATIVE_SUBJECTS.has(words[start]!.norm)) start = listStart(words, start);
       if (effect.flips) {
         backwardDiff[start]! += 1;
         backwardDiff[cue.start]! -= 1;
@@ -779,6 +783,28 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
     return !relative;
   }
   return false;
+}
+
+/** Subjects that make a backward cue say nothing is refused ("nothing is forbidden"). */
+const NEGATIVE_SUBJECTS = new Set(['nothing', 'none', 'no', 'nobody', 'neither']);
+
+/** The longest list item in a sentence-opening list of items of at most this many words (see {@link listStart}). */
+const LIST_ITEM_WORDS = 6;
+
+/**
+ * Where a list that ends at `start` begins, if the list opens the sentence (or follows a colon) and each of its
+ * items before `start` is short; otherwise `start` itself.
+ */
+function listStart(words: readonly Word[], start: number): number {
+  let at = start;
+  while (at > 0 && words[at - 1]!.commaAfter && !words[at - 1]!.colonAfter) {
+    let from = at - 1;
+    while (from > 0 && !words[from - 1]!.commaAfter) from--;
+    // An item that is an instruction ("Be rude, be insulting, politeness is forbidden") ends the list.
+    if (at - from > LIST_ITEM_WORDS || startsImperative(words, from)) return start;
+    at = from;
+  }
+  return at;
 }
 
 /** Words that, right after a comma, start a new clause a negation before the comma does not reach. */
