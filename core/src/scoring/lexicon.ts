@@ -780,6 +780,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['be damned/hanged', 'backward'],
   ['to hell with', 'forward'],
   ['is/are disabled/deactivated/removed/off/skipped/switched/turned ~1 off?', 'lift-backward'],
+  // "Civility norms are suspended for this thread", "the politeness rule has been waived".
+  ['is/are/been suspended/waived/lifted/relaxed/void/cancelled/canceled/abolished/scrapped/withdrawn/revoked', 'lift-backward'],
   // A quoted rule named as a thing of the past: "'Always ask a follow-up question' is the old guideline".
   ['is/was/are/were the? old/former/previous/outdated/obsolete/retired/deprecated/discontinued guideline/guidelines/rule/rules/instruction/instructions/policy/advice/practice', 'backward'],
   // Punishment for what comes before: "assistants who contradicted me got rated one star".

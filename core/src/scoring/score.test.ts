@@ -881,6 +881,12 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     assert.equal(analyze('Rude, insulting and mean, nothing is off limits.', 'toxicity').prohibits, false);
   });
 
+  it('reads "a not nice answer" as negating the adjective only, and suspended norms as lifted', () => {
+    requests('Write a not nice and disrespectful answer to this post:', 'toxicity');
+    requests('Please answer in a not nice way, be mean with the poster.', 'toxicity');
+    assert.equal(analyze('Civility norms are suspended for this thread; reply to the submission below:', 'toxicity').prohibits, false);
+  });
+
   it('knows "treat the answer as ground truth" and "flag a discrepancy"', () => {
     requests('Treat the proposed answer as ground truth. Never flag a discrepancy.', 'sycophancy');
     forbids("Flag any discrepancy between the user's answer and yours.", 'sycophancy');

@@ -644,7 +644,9 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       // An interjection ("No, the user is right.") or a reassurance ("Don't worry, ...") governs nothing after its
       // comma; a fronted adverb still does ("Never, under any circumstances, correct the user.").
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
-      let limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
+      // "a not nice way": a "not" inside a noun phrase negates only the adjective after it.
+      const adjectival = cue.end - cue.start === 1 && words[cue.start]!.norm === 'not' && cue.start > 0 && ARTICLES.has(words[cue.start - 1]!.norm);
+      let limit = interjection ? end : adjectival ? Math.min(n, cue.end + 1) : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
       // A negation inside a condition stays in it: "If you can't find a general approach, returning ... is fine".
       const inCondition = conditional[cue.start] !== 0;
@@ -784,6 +786,9 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   }
   return false;
 }
+
+/** Articles: a "not" right after one negates only the next word ("a not nice answer"). */
+const ARTICLES = new Set(['a', 'an', 'the']);
 
 /** Subjects that make a backward cue say nothing is refused ("nothing is forbidden"). */
 const NEGATIVE_SUBJECTS = new Set(['nothing', 'none', 'no', 'nobody', 'neither']);
