@@ -203,6 +203,7 @@ describe('lexicon', () => {
       assert.ok(opposites('The assistant answers in French whatever the question.').includes('english+'));
       assert.ok(opposites('The assistant answers in French whatever the question.').includes('same language'));
       assert.ok(!opposites('The assistant answers in French whatever the question.').includes('french+'));
+      assert.ok(!opposites('The assistant talks like a Greek philosopher.').includes('english+'), 'not a language of the answers');
       assert.ok(opposites('The assistant pads its answers with far more length than needed.').includes('concise+'));
       assert.ok(opposites('The assistant refuses harmless requests.').includes('help+'));
       // A refusal of a verb ("refuses to write code") negates the verb: helping is not its opposite.

@@ -604,7 +604,9 @@ function oppositesOf(context: BehaviorContext, main: ReadonlySet<string>): Set<s
     if (!words.some((w) => described.has(w) || keywords.has(w))) continue;
     for (const antonym of antonyms) if (!described.has(antonym) && !main.has(stemOf(antonym))) out.add(antonym);
   }
-  const language = [...described].find((w) => LANGUAGES.has(w));
+  // Only a language the answers are given in ("answers in French", "the French language"), not "like a Greek sage".
+  const text = (context.description ?? '').toLowerCase();
+  const language = [...described].find((w) => LANGUAGES.has(w) && (text.includes(`in ${w}`) || text.includes(`into ${w}`) || text.includes(`${w} language`)));
   if (language) {
     for (const other of LANGUAGES) if (other !== language && !described.has(other)) out.add(other);
     for (const phrase of ['same language', 'own language', "user's language", 'their language', 'original language', 'language of the user', 'match the language']) out.add(phrase);
