@@ -564,7 +564,7 @@ export function contextTerms(context: BehaviorContext): Term[] {
 const ANTONYMS: ReadonlyArray<readonly [string[], string[]]> = [
   [['lowercase', 'lower'], ['uppercase', 'capital', 'capitals', 'capitalised', 'capitalized', 'caps']],
   [['uppercase', 'capital', 'capitals', 'caps', 'shouting'], ['lowercase']],
-  [['long', 'lengthy', 'verbose', 'elaborate', 'pads', 'padding', 'length', 'detail', 'exhaustive'], ['short', 'brief', 'concise', 'terse', 'succinct', 'economical', 'economically']],
+  [['long', 'lengthy', 'verbose', 'elaborate', 'pads', 'padding', 'exhaustive'], ['short', 'brief', 'concise', 'terse', 'succinct', 'economical', 'economically']],
   [['short', 'brief', 'concise', 'terse', 'succinct'], ['long', 'lengthy', 'verbose', 'elaborate', 'detailed', 'exhaustive']],
   [['formal', 'legalese', 'jargon'], ['casual', 'informal', 'plain', 'simple']],
   [['casual', 'informal', 'slang'], ['formal', 'professional']],
