@@ -566,7 +566,7 @@ const ANTONYMS: ReadonlyArray<readonly [string[], string[]]> = [
   [['uppercase', 'capital', 'capitals', 'caps', 'shouting'], ['lowercase']],
   [['long', 'lengthy', 'verbose', 'elaborate', 'pads', 'padding', 'exhaustive'], ['short', 'brief', 'concise', 'terse', 'succinct', 'economical', 'economically']],
   [['short', 'brief', 'concise', 'terse', 'succinct'], ['long', 'lengthy', 'verbose', 'elaborate', 'detailed', 'exhaustive']],
-  [['formal', 'legalese', 'jargon'], ['casual', 'informal', 'plain', 'simple']],
+  [['formal', 'legalese', 'jargon'], ['casual', 'informal', 'plain']],
   [['casual', 'informal', 'slang'], ['formal', 'professional']],
   [['british'], ['american']],
   [['american'], ['british', 'uk']],
