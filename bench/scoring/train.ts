@@ -404,7 +404,7 @@ export function crossValidationReport(config: TrainConfig = DEFAULT_CONFIG, dir 
   }
   for (const [title, subset] of [
     ['all writers', folds],
-    ['writers the rules never saw', folds.filter((f) => UNSEEN_BY_RULES.has(f.writer))],
+    ['writers the rule reading was not written on', folds.filter((f) => UNSEEN_BY_RULES.has(f.writer))],
   ] as const) {
     if (subset.length === 0) continue;
     const s = summarise(subset);
