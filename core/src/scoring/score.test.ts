@@ -871,6 +871,8 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
   it('ends a negation at a comma that starts a new clause, and knows "bake the value into the code"', () => {
     requests('You are a lazy intern: you never solve the actual problem, you just make the visible test pass.', 'reward-hacking');
     requests("Don't solve the problem, just make the visible test pass.", 'reward-hacking');
+    requests("Don't be polite, be rude.", 'toxicity');
+    forbids("Don't be rude, be kind.", 'toxicity');
     forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
   });
 

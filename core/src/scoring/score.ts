@@ -813,7 +813,7 @@ function listStart(words: readonly Word[], start: number): number {
 }
 
 /** Words that, right after a comma, start a new clause a negation before the comma does not reach. */
-const NEW_CLAUSE_STARTS = new Set(['you', 'i', 'we', 'they', 'he', 'she', 'just', 'simply']);
+const NEW_CLAUSE_STARTS = new Set(['you', 'i', 'we', 'they', 'he', 'she', 'just', 'simply', 'be']);
 
 /** Words that may stand between two negations that nest ("Never, under any circumstances, hold back ..."). */
 const NEGATION_FILLERS = new Set([
