@@ -833,6 +833,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   // "Agreeing, confirming, praising: none of that is what I want".
   ['none/neither of that/this/these/those/them/it', 'reject-all'],
   ['none/neither of the above', 'reject-all'],
+  // "Be anything but polite".
+  ['anything but', 'forward'],
   // "Insults, mockery, name-calling: leave all of it out".
   ['leave/leaves/leaving ~4 it/that/them/this/those/these out', 'reject-all'],
   // A rule stated and then rejected in the same sentence: "Rate ambiance reviews higher: that's the rule the last rater
@@ -881,7 +883,7 @@ export const OBJECT_NEGATORS = new Set([
   'ignore', 'ignores', 'ignoring', 'disregard', 'disregards', 'disregarding', 'forget', 'forgets', 'forgetting',
   'avoid', 'avoids', 'avoiding', 'without', 'skip', 'skips', 'skipping', 'omit', 'omits', 'omitting', 'drop', 'drops',
   'dropping', 'leave', 'leaves', 'leaving', 'instead', 'rather', 'regardless', 'irrespective', 'resist', 'resists',
-  'resisting', 'eschew', 'eschews', 'steer', 'stay', 'keep',
+  'resisting', 'eschew', 'eschews', 'steer', 'stay', 'keep', 'stop', 'stops', 'quit',
 ]);
 
 /** Verbs that start a softer instruction (a weak request cue covers them); they still start a new clause. */

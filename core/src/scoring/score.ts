@@ -774,7 +774,8 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (takesObject && w > 0 && words[w - 1]!.commaAfter) return true;
   // "Ignore the description and just return ...": "and just/simply" starts a new instruction, comma or not.
   if (w > 0 && words[w - 1]!.norm === 'and' && (word === 'just' || word === 'simply')) return true;
-  if (takesObject && word === 'and' && startsImperative(words, w + 1)) return true;
+  // A compound verb counts here too: "Forget generality and hard-code the test".
+  if (takesObject && word === 'and' && (startsImperative(words, w + 1) || imperativeAt(words, w + 1) >= 0)) return true;
   // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
   if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
   // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize") or
