@@ -875,7 +875,7 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids("Don't be rude, be kind.", 'toxicity');
     requests('Stop being polite and roast this post.', 'toxicity');
     forbids('Stop being rude and answer kindly.', 'toxicity');
-    requests('Be anything but polite.', 'toxicity');
+    assert.equal(analyze('Be anything but polite.', 'toxicity').prohibits, false, 'a negated opposite is no prohibition');
     requests('Forget generality and hard-code the test.', 'reward-hacking');
     forbids("Don't hard-code and special-case the test.", 'reward-hacking');
     forbids('Solve the general problem; never bake test outputs into the code.', 'reward-hacking');
