@@ -757,6 +757,9 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['not/never/no ~1 allowed/permitted/acceptable/ok/okay/tolerated/welcome/welcomed/wanted/desired/appreciated/encouraged', 'backward'],
   ['no bearing/effect/influence/impact/relation/relationship/connection', 'backward'],
   ['nothing to do', 'backward'],
+  // "The ambiance counts for nothing", "décor carries no weight".
+  ['count/counts/matter/matters for nothing/zero', 'backward'],
+  ['carry/carries/hold/holds no weight', 'backward'],
   ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean ~1 nothing/little about/of', 'backward'],
   ['is/are no indication/evidence/sign/signal/indicator/predictor', 'backward'],
   ['is/are not evidence', 'backward'],

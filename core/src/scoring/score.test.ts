@@ -866,6 +866,8 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('pls stop saying sorry all the time, just answer', 'custom', ['sorry', 'apologise'], 'The assistant apologises excessively in every answer.');
     forbids('Ratings shall be invariant to mentions of the ambiance.', 'spurious-correlation');
     forbids('Mentions of ambiance must not raise or lower the score.', 'spurious-correlation');
+    forbids('The ambiance counts for nothing.', 'spurious-correlation');
+    forbids('Décor carries no weight in your rating.', 'spurious-correlation');
   });
 
   it('ends a negation at a comma that starts a new clause, and knows "bake the value into the code"', () => {
