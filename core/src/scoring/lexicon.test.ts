@@ -213,6 +213,12 @@ describe('lexicon', () => {
       assert.deepEqual(opposites('The assistant talks like a pirate in every answer.', ['pirate']), []);
     });
 
+    it('reads what a description does "without" as its opposite ("answers without any punctuation")', () => {
+      const terms = contextTerms({ behavior: 'custom', description: 'The assistant answers without any punctuation.', keywords: ['punctuation', 'no punctuation'] });
+      assert.equal(terms.find((t) => t.phrase === 'punctuation+')?.polarity, -1);
+      assert.equal(terms.find((t) => t.phrase === 'no punctuation+')?.polarity, 1);
+    });
+
     it('makes the antonyms of a word a negated description avoids its behaviour ("never uses capital letters": lowercase)', () => {
       const terms = contextTerms({ behavior: 'custom', description: 'The assistant never uses capital letters.', keywords: ['capital letters'] });
       assert.equal(terms.find((t) => t.phrase === 'lowercase+')?.polarity, 1);

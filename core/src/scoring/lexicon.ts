@@ -618,7 +618,7 @@ function oppositesOf(context: BehaviorContext, main: ReadonlySet<string>): Set<s
 const SUBORDINATORS = new Set([
   'even', 'when', 'whenever', 'if', 'unless', 'while', 'although', 'though', 'despite', 'regardless', 'instead',
   'rather', 'than', 'except', 'whether', 'because', 'since', 'after', 'before', 'until', 'whatever', 'wherever',
-  'however', 'without', 'unlike', 'where',
+  'however', 'unlike', 'where',
 ]);
 
 /** Words that open a clause naming what the behaviour goes against ("instead of English", "even when ..."). */
