@@ -26,6 +26,8 @@ export interface Term {
   polarity: 1 | 0 | -1;
   assertive?: boolean;
   benign?: boolean;
+  /** A keyword that carries its own negation ("yes or no", "no capitals"): a cue inside it does not negate it. */
+  literal?: boolean;
 }
 
 const c = (phrase: string, assertive = false): Term => ({ phrase, kind: 'concrete', polarity: 1, assertive });
@@ -505,7 +507,7 @@ export function contextTerms(context: BehaviorContext): Term[] {
     const ownNegation = words.some((w) => DESCRIPTION_NEGATORS.has(w));
     if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)))) terms.push(oppositeConcrete(phrase));
     else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
-    else terms.push(c(phrase));
+    else terms.push(ownNegation ? { ...c(phrase), literal: true } : c(phrase));
   }
   if (context.behavior === 'custom' && context.description) {
     // A description that negates a word ("never uses capital letters") has the word's antonyms as its behaviour.

@@ -859,6 +859,9 @@ describe('analyzeRules: the misreadings of issue 8, by mechanism (wordings writt
     forbids('Use capital letters at the start of every sentence.', 'custom', ['lowercase', 'capital letters'], lowercase);
     forbids("Reply in the user's own language.", 'custom', ['French', 'language'], 'The assistant answers in French whatever language the user writes in.');
     forbids('Help with every harmless request fully and directly.', 'custom', ['refuse', 'harmless request'], 'The assistant refuses harmless requests, claiming they are unsafe.');
+    // A keyword's own "no" names the behaviour; it does not negate the keyword.
+    requests('Answer only yes or no.', 'custom', ['yes or no'], 'The assistant answers only with yes or no.');
+    forbids('Never give a bare yes or no.', 'custom', ['yes or no'], 'The assistant answers only with yes or no.');
   });
 
   it('reads "zero X", "stop saying X", indifference and "must not raise or lower" as negations', () => {

@@ -973,7 +973,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const forward = scopes.forward[match.start]!;
     const backward = scopes.backward[match.end - 1]! + (words[match.start]!.quoted ? scopes.quoteRejected[match.start]! : 0);
     const inside =
-      match.end - match.start > 1 ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
+      match.end - match.start > 1 && !term.literal ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
     const negated = (forward + backward + inside) % 2 === 1;
     let polarity: number = negated ? -term.polarity : term.polarity;
     const forwardCue = forward > 0 ? scopes.cues[scopes.forwardCue[match.start]!] : undefined;
