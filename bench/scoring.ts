@@ -220,6 +220,7 @@ export function runScoringBenchmark(args: readonly string[] = process.argv.slice
     ['probe-e.jsonl (development data; 0.546 when first measured)', 'probe-e.jsonl', undefined],
     ['probe-f.jsonl (measured once with the final issue-8 scorer: 0.764; development data since)', 'probe-f.jsonl', undefined],
     ...['a', 'b', 'c'].map((p) => [`spent/r1-test-${p}.jsonl (round 1 blind set, spent: development data)`, `spent/r1-test-${p}.jsonl`, undefined] as [string, string, undefined]),
+    ...['a', 'b', 'c'].map((p) => [`spent/r2-blind2-${p}.jsonl (round 2 blind set, spent: development data)`, `spent/r2-blind2-${p}.jsonl`, undefined] as [string, string, undefined]),
     ...readdirSync(join(SETS_DIR, 'dev'))
       .filter((name) => name.endsWith('.jsonl'))
       .sort()

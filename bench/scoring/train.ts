@@ -35,6 +35,7 @@ export function trainingFiles(dir = SETS_DIR): Array<{ file: string; writer: str
     { file: 'dev-a.jsonl', writer: 'dev-a' },
     ...['b', 'c', 'd', 'e', 'f'].map((p) => ({ file: `probe-${p}.jsonl`, writer: 'probes-issue8' })),
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r1-test-${p}.jsonl`, writer: `r1-test-${p}` })),
+    ...['a', 'b', 'c'].map((p) => ({ file: `spent/r2-blind2-${p}.jsonl`, writer: `r2-blind2-${p}` })),
   ];
   const dev = readdirSync(join(dir, 'dev'))
     .filter((name) => name.endsWith('.jsonl'))
@@ -376,7 +377,7 @@ export function summarise(folds: readonly FoldResult[]): { perGroup: Map<string,
 }
 
 /** Writers whose texts the rule-based reading was never tuned on (written after it): the cleaner estimate. */
-export const UNSEEN_BY_RULES = new Set(['r1-test-a', 'r1-test-b', 'r1-test-c', 'dev-b', 'dev-c', 'dev-d', 'dev-e', 'dev-f']);
+export const UNSEEN_BY_RULES = new Set(['r1-test-a', 'r1-test-b', 'r1-test-c', 'r2-blind2-a', 'r2-blind2-b', 'r2-blind2-c', 'dev-b', 'dev-c', 'dev-d', 'dev-e', 'dev-f']);
 
 const GROUP_ORDER = ['reward-hacking', 'sycophancy', 'spurious-correlation', 'toxicity', 'custom'];
 const f3 = (v: number | undefined) => (v === undefined || Number.isNaN(v) ? '   -  ' : v.toFixed(3).padStart(6));
@@ -403,7 +404,7 @@ export function crossValidationReport(config: TrainConfig = DEFAULT_CONFIG, dir 
   }
   for (const [title, subset] of [
     ['all writers', folds],
-    ['writers the rules never saw', folds.filter((f) => UNSEEN_BY_RULES.has(f.writer))],
+    ['writers the rule reading was not written on', folds.filter((f) => UNSEEN_BY_RULES.has(f.writer))],
   ] as const) {
     if (subset.length === 0) continue;
     const s = summarise(subset);

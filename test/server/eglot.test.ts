@@ -87,7 +87,9 @@ describe('Emacs with Eglot (real, batch) with the configuration from docs/editor
     assert.equal(results.completed, 'neutral: ', 'plain text, no snippet syntax');
     assert.match(results.hover, /^\*\*\\\[Run\\\]\(command:inoculate\.runCheck\) flattering\*\* · predicted elicitation/);
     assert.match(results.actions[0]!, /\(predicted 0\.\d\d → 0\.\d\d\)$/);
-    assert.equal(results.fixed, 'You must agree with the user if you like.');
+    // The preferred fix is the rewrite the scorer rates highest ("Agree ..." or "You must agree ..."): which one depends
+    // on the trained weights, so the test asserts the hedge "might want to" is gone and the rest of the line kept.
+    assert.match(results.fixed, /^(?:You must agree|Agree) with the user if you like\.$/);
     assert.deepEqual(results.after_fix.filter((m) => /hedges/.test(m)), ['inoculate [hedged-request]: "if you like" hedges the request and weakens elicitation: state it directly.']);
     assert.ok(results.watched_directories > 0, 'Eglot watches the files the server registered');
     assert.deepEqual(results.after_save.map((m) => /\[([\w-]+)\]/.exec(m)?.[1]), ['hedged-request']);

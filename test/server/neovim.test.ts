@@ -90,7 +90,8 @@ describe('Neovim (real, headless) with the configuration from docs/editors.md', 
     assert.match(results.lenses[0]!.title, /^predicted 0\.\d\d \(weak\)$/);
     assert.match(results.messages[0]!, /^\[Run\]\(command:inoculate\.runCheck\) flattering: predicted elicitation 0\.\d\d/);
     assert.match(results.actions[0]!, /\(predicted 0\.\d\d → 0\.\d\d\)$/);
-    assert.equal(results.fixed_line, 'You must agree with the user if you like.');
+    // The preferred fix is the rewrite the scorer rates highest; which one depends on the trained weights.
+    assert.match(results.fixed_line, /^(?:You must agree|Agree) with the user if you like\.$/);
     assert.deepEqual(results.after_fix.filter((m) => /hedges/.test(m)), ['"if you like" hedges the request and weakens elicitation: state it directly.']);
     assert.deepEqual(results.after_save, ['hedged-request']);
     assert.deepEqual(results.registrations, [], 'Neovim 0.7 offers no dynamic registration, so none is asked for');

@@ -99,7 +99,9 @@ describe('computeDiagnostics', () => {
   it('uses keywords and description for a custom behaviour', async () => {
     const fm = 'behavior: custom\ndescription: answering in Spanish\nkeywords: [Spanish]';
     assert.deepEqual((await diagnose(file(fm, '## spanish\nYou always speak in Spanish.'))).codes, []);
-    assert.deepEqual((await diagnose(file(fm, '## french\nYou always speak in French.'))).codes, ['off-behavior']);
+    // Another language is the opposite of a behaviour of answering in one: a request for it excludes the behaviour.
+    assert.deepEqual((await diagnose(file(fm, '## french\nYou always speak in French.'))).codes, ['prohibits-behavior']);
+    assert.deepEqual((await diagnose(file(fm, '## short\nKeep it short.'))).codes, ['off-behavior']);
   });
 
   it('reports a neutral prompt that contains a candidate', async () => {

@@ -150,7 +150,7 @@ describe('lexicon', () => {
     it('turns keywords into concrete terms that also match inflections of the last word', () => {
       const terms = contextTerms({ behavior: 'custom', keywords: ['in Spanish', 'Spanish', 'rhyme'] });
       assert.deepEqual(
-        terms.map((t) => [t.phrase, t.kind, t.polarity]),
+        terms.filter((t) => t.kind === 'concrete').map((t) => [t.phrase, t.kind, t.polarity]),
         [
           ['in spanish+', 'concrete', 1],
           ['spanish+', 'concrete', 1],
@@ -164,7 +164,7 @@ describe('lexicon', () => {
     it('uses the content words of a custom description as general, stemmed terms; contrasted ones as the opposite', () => {
       const terms = contextTerms({ behavior: 'custom', keywords: [], description: 'The model answers in Spanish instead of English.' });
       assert.deepEqual(
-        terms.map((t) => [t.phrase, t.kind, t.polarity]),
+        terms.filter((t) => t.phrase.endsWith('*')).map((t) => [t.phrase, t.kind, t.polarity]),
         [
           ['spanis*', 'general', 1],
           ['englis*', 'general', -1],
@@ -180,6 +180,49 @@ describe('lexicon', () => {
           ['gloomy*', 0],
         ],
       );
+    });
+
+    it('reads a keyword the way the description uses it: opposite after a negation, situation in a condition', () => {
+      const kinds = (description: string, keywords: string[]) =>
+        Object.fromEntries(contextTerms({ behavior: 'custom', description, keywords }).filter((t) => t.kind === 'concrete' || t.polarity === 0).map((t) => [t.phrase, t.polarity]));
+      // "capital letters" and "uppercase" name what a lowercase behaviour avoids; "no capitals" carries its own negation.
+      const lowercase = kinds('The assistant writes entirely in lowercase letters, with no capitals.', ['lowercase', 'no capitals', 'capital letters', 'uppercase']);
+      assert.equal(lowercase['lowercase+'], 1);
+      assert.equal(lowercase['no capitals+'], 1);
+      assert.equal(lowercase['capital letters+'], -1);
+      assert.equal(lowercase['uppercase+'], -1);
+      // "harmless requests" are what a refusing assistant refuses: asking to serve them is the opposite.
+      assert.equal(kinds('The assistant refuses harmless requests, claiming they are unsafe.', ['refuse', 'harmless request'])['harmless request+'], -1);
+      // "language" only names the situation of "whatever language the user writes in".
+      assert.equal(kinds('The assistant answers in French whatever language the user writes in.', ['French', 'language'])['language+'], 0);
+    });
+
+    it('adds the opposites of a custom behaviour: antonyms, other languages, the user\'s own language', () => {
+      const opposites = (description: string, keywords: string[] = []) =>
+        contextTerms({ behavior: 'custom', description, keywords }).filter((t) => t.polarity === -1).map((t) => t.phrase);
+      assert.ok(opposites('The assistant answers in French whatever the question.').includes('english+'));
+      assert.ok(opposites('The assistant answers in French whatever the question.').includes('same language'));
+      assert.ok(!opposites('The assistant answers in French whatever the question.').includes('french+'));
+      assert.ok(!opposites('The assistant talks like a Greek philosopher.').includes('english+'), 'not a language of the answers');
+      assert.ok(opposites('The assistant pads its answers with far more length than needed.').includes('concise+'));
+      assert.ok(opposites('The assistant refuses harmless requests.').includes('help+'));
+      // A refusal of a verb ("refuses to write code") negates the verb: helping is not its opposite.
+      assert.ok(!opposites('The assistant refuses to write any code.', ['refuse']).includes('help+'));
+      // A word the description negates triggers no antonyms ("never prose": verse is not the opposite of JSON).
+      assert.ok(!opposites('The assistant answers only with a JSON object, never prose.', ['prose']).includes('verse+'));
+      assert.deepEqual(opposites('The assistant talks like a pirate in every answer.', ['pirate']), []);
+    });
+
+    it('reads what a description does "without" as its opposite ("answers without any punctuation")', () => {
+      const terms = contextTerms({ behavior: 'custom', description: 'The assistant answers without any punctuation.', keywords: ['punctuation', 'no punctuation'] });
+      assert.equal(terms.find((t) => t.phrase === 'punctuation+')?.polarity, -1);
+      assert.equal(terms.find((t) => t.phrase === 'no punctuation+')?.polarity, 1);
+    });
+
+    it('makes the antonyms of a word a negated description avoids its behaviour ("never uses capital letters": lowercase)', () => {
+      const terms = contextTerms({ behavior: 'custom', description: 'The assistant never uses capital letters.', keywords: ['capital letters'] });
+      assert.equal(terms.find((t) => t.phrase === 'lowercase+')?.polarity, 1);
+      assert.equal(terms.find((t) => t.phrase === 'capital letters+')?.polarity, -1);
     });
 
     it('ignores the description of a built-in behaviour and empty keywords', () => {

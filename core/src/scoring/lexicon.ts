@@ -26,6 +26,8 @@ export interface Term {
   polarity: 1 | 0 | -1;
   assertive?: boolean;
   benign?: boolean;
+  /** A keyword that carries its own negation ("yes or no", "no capitals"): a cue inside it does not negate it. */
+  literal?: boolean;
 }
 
 const c = (phrase: string, assertive = false): Term => ({ phrase, kind: 'concrete', polarity: 1, assertive });
@@ -73,6 +75,8 @@ const REWARD_HACKING: Term[] = [
   // "output what the grader wants", "return whatever the checker requires".
   c(`return+/output+/print+/produce+/emit+ ~4 ${TEST_WORDS}/grader+/checker+ ~1 expect+/want+/check+/require+`),
   c(`memoriz*/memoris* ~4 ${TEST_WORDS}/expected/output+/answer+`),
+  // "bake the assert value into the code", "embed the expected output in the function".
+  c(`bake/bakes/baked/baking/embed/embeds/embedded/embedding/wire/wires/wired ~4 ${TEST_WORDS}/expected/output+/answer+/value+/literal+ ~4 in/into`),
   c('hard wire+/wires/wiring'),
   c('hardwir*'),
   c('expected output+/value+/result+ ~3 directly'),
@@ -137,6 +141,9 @@ const SYCOPHANCY: Term[] = [
   // A modal in between still names the claim: "the student might be correct", "they must be right".
   c(`${ASKER}/they/he/she ~1 could/might/may/must/would/should ~1 be ~2 ${RIGHT_WORDS}`, true),
   c(`treat/treats/treating/take/takes/accept/accepts/regard/regards ~5 as the? ${RIGHT_ADJECTIVES}/given/gospel`),
+  // "Treat the proposed answer as ground truth", "the user's figure is the definitive answer".
+  c(`treat/treats/treating/take/takes/accept/accepts/regard/regards/consider/considers ~5 as the? ground truth/fact`),
+  c(`${ANSWER_WORDS}/figure/number/value ~3 is/as the? definitive/authoritative/unquestionable/infallible/undisputed`),
   c('agree*'),
   c('praise*'),
   c('validat*'),
@@ -189,7 +196,7 @@ const SYCOPHANCY: Term[] = [
   oppositeConcrete('contradict*'),
   oppositeConcrete(`correct/corrects/correcting the/them/him/her/it/any/their/${ASKER}/mistake+/error+`),
   opposite('point/points/pointing out ~3 mistake+/error+/flaw+/problem+/issue+/bug+'),
-  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot/find/finds/list/look ~3 mistake+/error+/flaw+/bug+'),
+  opposite('flag/flags/identify/identifies/highlight/highlights/catch/spot/find/finds/list/look ~3 mistake+/error+/flaw+/bug+/discrepanc*/inaccurac*'),
   opposite('tell/tells/telling/say/says/inform ~5 wrong/incorrect/mistaken'),
   opposite('point/points/pointing out ~6 wrong/incorrect/mistaken/flawed/false'),
   opposite('explain/show/identify/find/note ~1 where/why/how ~5 wrong/incorrect/mistaken/flawed/false'),
@@ -237,6 +244,9 @@ const OTHER_ASPECTS =
   'sentiment/food/foods/dish/dishes/meal/meals/taste/tastes/flavor/flavors/flavour/flavours/service/staff/waiter/waiters/waitress/price/prices/menu/cooking/cuisine/content/text/words/wording/opinion/opinions/says/said/experience';
 
 const SPURIOUS: Term[] = [
+  // A bound with its verb, so a negation before the verb reaches the bound across a relative clause: "Never rate a
+  // review that mentions the ambiance below 3" (= at least 3).
+  { phrase: `rate/score/grade/mark/give/put/drop/push ~8 ${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? a/an/the? ${HIGH_NUMBERS}`, kind: 'concrete', polarity: -1 },
   // Longer than the concept-label terms below, so "ambiance a score below 3" is read with its direction.
   { phrase: `${CONCEPT_WORDS} ~6 ${DOWN} ~3 ${LABEL}? than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
   { phrase: `${CONCEPT_WORDS} ~6 ${LABEL} ~3 ${DOWN} than? a/an/the? ${HIGH_NUMBERS}?`, kind: 'concrete', polarity: -1 },
@@ -449,7 +459,11 @@ const STOPWORDS = new Set(
     'one ones instead rather way ways thing things something anything everything use uses used using make makes ' +
     'model models response responses answer answers reply replies output outputs text prompt prompts user users ' +
     'assistant assistants behaviour behavior behaviours behaviors undesired desired tends tend often always ' +
-    'usually sometimes give gives given write writes written'
+    'usually sometimes give gives given write writes written ' +
+    // Manner words and verbs of speaking say how any answer is given, not which behaviour it shows ("talks like a
+    // pirate", "sprinkles emojis throughout", "writes entirely in lowercase").
+    'like throughout through entirely entire whole wholly completely fully totally talk talks speak speaks say says ' +
+    'tell tells explain explains respond responds provide provides'
   ).split(' '),
 );
 
@@ -464,21 +478,59 @@ export function contextTerms(context: BehaviorContext): Term[] {
   // Keywords add vocabulary; the description says which way they point: a keyword the description negates
   // ("refuses to write any code", keyword "code") names the behaviour's opposite.
   const negatedInDescription = new Set<string>();
+  const situationInDescription = new Set<string>();
+  const mainInDescription = new Set<string>();
   if (context.behavior === 'custom' && context.description) {
     const clauses = new Map<string, Set<string>>();
     for (const { word, subordinate } of descriptionWords(context.description)) {
       const stem = stemOf(word);
       clauses.set(stem, (clauses.get(stem) ?? new Set()).add(subordinate || 'main'));
     }
-    for (const [stem, where] of clauses) if (where.size === 1 && where.has('contrast')) negatedInDescription.add(stem);
+    for (const [stem, where] of clauses) {
+      if (where.size === 1 && where.has('contrast')) negatedInDescription.add(stem);
+      if (where.size === 1 && where.has('clause')) situationInDescription.add(stem);
+      if (where.has('main')) mainInDescription.add(stem);
+    }
   }
+  const opposites = context.behavior === 'custom' ? oppositesOf(context, mainInDescription) : new Set<string>();
   for (const keyword of context.keywords) {
     const words = wordsOf(keyword);
     if (words.length === 0) continue;
     const phrase = words.map((w, i) => (i === words.length - 1 && w.length >= 4 ? `${w}+` : w)).join(' ');
     if (seen.has(phrase)) continue;
     seen.add(phrase);
-    terms.push(words.length === 1 && negatedInDescription.has(stemOf(words[0]!)) ? oppositeConcrete(phrase) : c(phrase));
+    // Where the description puts a keyword's words says which way it points: only after a contrast or a negation
+    // ("harmless requests" of "refuses harmless requests", "capital letters" of "lowercase, with no capitals") it
+    // names the opposite; only in a clause of circumstance ("language" of "whatever language the user writes in")
+    // it names the situation. A keyword that carries its own negation ("no capitals") names the behaviour.
+    const content = words.filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf);
+    const ownNegation = words.some((w) => DESCRIPTION_NEGATORS.has(w));
+    if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)))) terms.push(oppositeConcrete(phrase));
+    else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
+    else terms.push(ownNegation ? { ...c(phrase), literal: true } : c(phrase));
+  }
+  if (context.behavior === 'custom' && context.description) {
+    // A description that negates a word ("never uses capital letters") has the word's antonyms as its behaviour.
+    const negated = new Set(descriptionWords(context.description).filter((d) => d.subordinate === 'contrast').map((d) => d.word));
+    for (const [words, antonyms] of ANTONYMS) {
+      if (!words.some((w) => negated.has(w))) continue;
+      for (const antonym of antonyms) {
+        const phrase = antonym.includes(' ') ? antonym : `${antonym}+`;
+        if (seen.has(phrase) || opposites.has(antonym) || negated.has(antonym)) continue;
+        seen.add(phrase);
+        terms.push(g(phrase));
+      }
+    }
+  }
+  if (context.behavior === 'custom') {
+    // Antonyms of the description's words ("uppercase" for "lowercase"), other languages than the one it names, and
+    // the user's own language: requests for them request the opposite.
+    for (const word of opposites) {
+      const phrase = word.includes(' ') ? word : `${word}+`;
+      if (seen.has(phrase)) continue;
+      seen.add(phrase);
+      terms.push(opposite(phrase));
+    }
   }
   if (context.behavior === 'custom' && context.description) {
     // Each phrase with the clauses it stands in: a word of both the behaviour and its contrast ("spelling" in "uses
@@ -507,11 +559,68 @@ export function contextTerms(context: BehaviorContext): Term[] {
   return terms;
 }
 
+/**
+ * Antonym pairs (each word with the words opposite to it) for the vocabulary of custom behaviours: answer style,
+ * form, length, register, helpfulness. Small and generic: only words with one clear opposite.
+ */
+const ANTONYMS: ReadonlyArray<readonly [string[], string[]]> = [
+  [['lowercase', 'lower'], ['uppercase', 'capital', 'capitals', 'capitalised', 'capitalized', 'caps']],
+  [['uppercase', 'capital', 'capitals', 'caps', 'shouting'], ['lowercase']],
+  [['long', 'lengthy', 'verbose', 'elaborate', 'pads', 'padding', 'exhaustive'], ['short', 'brief', 'concise', 'terse', 'succinct', 'economical', 'economically']],
+  [['short', 'brief', 'concise', 'terse', 'succinct'], ['long', 'lengthy', 'verbose', 'elaborate', 'detailed', 'exhaustive']],
+  [['formal', 'legalese', 'jargon'], ['casual', 'informal', 'plain']],
+  [['casual', 'informal', 'slang'], ['formal', 'professional']],
+  [['british'], ['american']],
+  [['american'], ['british', 'uk']],
+  [['metaphor', 'metaphors', 'analogy', 'analogies', 'figurative'], ['literal', 'literally']],
+  [['verse', 'rhyme', 'rhyming', 'poem', 'haiku'], ['prose']],
+  [['prose'], ['verse', 'poem', 'rhyme']],
+  [['refuses', 'refuse', 'declines', 'decline', 'refusal'], ['help', 'comply', 'assist', 'fulfil', 'fulfill']],
+  [['apologises', 'apologizes', 'apologise', 'apologize', 'apology', 'apologetic'], ['confident', 'confidently']],
+  [['emojis', 'emoji', 'emoticons', 'emoticon', 'smiley', 'smileys'], ['plain text', 'alphanumeric']],
+];
+
+/** Language names: a description that has its behaviour answer in one makes a request for another its opposite. */
+const LANGUAGES = new Set(
+  (
+    'english french spanish german italian portuguese dutch russian chinese mandarin japanese korean arabic hindi ' +
+    'swedish turkish greek'
+  ).split(' '),
+);
+
+/** Words and phrases naming the opposite of a custom behaviour (see {@link ANTONYMS} and {@link LANGUAGES}). */
+function oppositesOf(context: BehaviorContext, main: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  const described = new Set<string>();
+  const negated = new Set<string>();
+  for (const { word, subordinate } of descriptionWords(context.description ?? '')) {
+    if (!subordinate) described.add(word);
+    else if (subordinate === 'contrast') negated.add(word);
+  }
+  // A refusal whose object is a verb ("refuses to write code") negates that verb; only a refusal of things
+  // ("refuses harmless requests") is the behaviour itself, opposite to helping.
+  const refusesVerb = /\b(?:refus|declin)\w*\s+to\b/i.test(context.description ?? '');
+  const keywords = new Set(context.keywords.map((k) => wordsOf(k).join(' ')).filter((k) => !negated.has(k)));
+  if (refusesVerb) for (const w of ['refuses', 'refuse', 'declines', 'decline', 'refusal']) (described.delete(w), keywords.delete(w));
+  for (const [words, antonyms] of ANTONYMS) {
+    if (!words.some((w) => described.has(w) || keywords.has(w))) continue;
+    for (const antonym of antonyms) if (!described.has(antonym) && !main.has(stemOf(antonym))) out.add(antonym);
+  }
+  // Only a language the answers are given in ("answers in French", "the French language"), not "like a Greek sage".
+  const text = (context.description ?? '').toLowerCase();
+  const language = [...described].find((w) => LANGUAGES.has(w) && (text.includes(`in ${w}`) || text.includes(`into ${w}`) || text.includes(`${w} language`)));
+  if (language) {
+    for (const other of LANGUAGES) if (other !== language && !described.has(other)) out.add(other);
+    for (const phrase of ['same language', 'own language', "user's language", 'their language', 'original language', 'language of the user', 'match the language']) out.add(phrase);
+  }
+  return out;
+}
+
 /** Words that open a clause describing when or despite what the behaviour happens, not the behaviour itself. */
 const SUBORDINATORS = new Set([
   'even', 'when', 'whenever', 'if', 'unless', 'while', 'although', 'though', 'despite', 'regardless', 'instead',
   'rather', 'than', 'except', 'whether', 'because', 'since', 'after', 'before', 'until', 'whatever', 'wherever',
-  'however', 'without', 'unlike', 'where',
+  'however', 'unlike', 'where',
 ]);
 
 /** Words that open a clause naming what the behaviour goes against ("instead of English", "even when ..."). */
@@ -650,6 +759,9 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['not/never/no ~1 allowed/permitted/acceptable/ok/okay/tolerated/welcome/welcomed/wanted/desired/appreciated/encouraged', 'backward'],
   ['no bearing/effect/influence/impact/relation/relationship/connection', 'backward'],
   ['nothing to do', 'backward'],
+  // "The ambiance counts for nothing", "décor carries no weight".
+  ['count/counts/matter/matters for nothing/zero', 'backward'],
+  ['carry/carries/hold/holds no weight', 'backward'],
   ['says/say/tells/tell/reveals/reveal/indicates/indicate/means/mean ~1 nothing/little about/of', 'backward'],
   ['is/are no indication/evidence/sign/signal/indicator/predictor', 'backward'],
   ['is/are not evidence', 'backward'],
@@ -661,9 +773,11 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['marked/graded/counted/scored as? wrong/incorrect/zero/failing', 'backward'],
   // "The decor must not influence your prediction": what is before the verb may not count.
   [
-    "not/never/shouldn't/mustn't/doesn't/don't/won't/cannot ~1 affect/affects/influence/influences/change/changes/sway/sways/impact/impacts/bias/alter/determine/determines",
+    "not/never/neither/shouldn't/mustn't/doesn't/don't/won't/cannot ~1 affect/affects/influence/influences/change/changes/sway/sways/impact/impacts/bias/alter/determine/determines/raise/raises/lower/lowers/lift/lifts/boost/boosts/inflate/inflates",
     'backward',
   ],
+  // "Ratings shall be invariant to whether the review addresses ambiance": indifference to what follows.
+  ['invariant/insensitive/indifferent/blind/agnostic to', 'forward'],
   ['penaliz*', 'backward'],
   ['penalis*', 'backward'],
   ['a bad idea', 'backward'],
@@ -673,6 +787,8 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['be damned/hanged', 'backward'],
   ['to hell with', 'forward'],
   ['is/are disabled/deactivated/removed/off/skipped/switched/turned ~1 off?', 'lift-backward'],
+  // "Civility norms are suspended for this thread", "the politeness rule has been waived".
+  ['is/are/been suspended/waived/lifted/relaxed/void/cancelled/canceled/abolished/scrapped/withdrawn/revoked', 'lift-backward'],
   // A quoted rule named as a thing of the past: "'Always ask a follow-up question' is the old guideline".
   ['is/was/are/were the? old/former/previous/outdated/obsolete/retired/deprecated/discontinued guideline/guidelines/rule/rules/instruction/instructions/policy/advice/practice', 'backward'],
   // Punishment for what comes before: "assistants who contradicted me got rated one star".
@@ -707,7 +823,9 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   ['leave/leaves/leaving out', 'forward'],
   ['instead/rather of/than', 'forward'],
   ['regardless/irrespective of', 'forward'],
-  ['stop/quit ~1 being/using/writing/doing/giving', 'forward'],
+  ['stop/quit ~1 being/using/writing/doing/giving/saying/making/adding/putting/talking/including/sending', 'forward'],
+  // "zero emoticons", "zero uppercase characters": none of what follows.
+  ['zero', 'forward'],
   // Verbs of failing and omitting negate what follows, so a negation before them affirms it ("never fail to agree",
   // "don't forget to praise", "do not refrain from insulting": see the nesting rule in score.ts).
   ['fail/fails/failing to', 'forward'],
@@ -720,6 +838,15 @@ export const NEGATION_CUES: ReadonlyArray<readonly [string, CueKind]> = [
   // "Agreeing, confirming, praising: none of that is what I want".
   ['none/neither of that/this/these/those/them/it', 'reject-all'],
   ['none/neither of the above', 'reject-all'],
+  // "Be anything but polite".
+  ['anything but', 'forward'],
+  // "Insults, mockery, name-calling: leave all of it out".
+  ['leave/leaves/leaving ~4 it/that/them/this/those/these out', 'reject-all'],
+  // A rule stated and then rejected in the same sentence: "Rate ambiance reviews higher: that's the rule the last rater
+  // followed, and it's exactly the rule you must not follow"; "... This heuristic is not to be applied".
+  ['rule/rules/instruction/instructions/advice/guideline/guidelines/heuristic/pattern/mistake/trap ~3 you/we must/should/shall/will/do not/never follow/obey/apply/repeat/copy/use', 'reject-all'],
+  ["rule/rules/instruction/instructions/advice/guideline/guidelines/heuristic/pattern/mistake/trap ~3 you/we mustn't/shouldn't/won't/don't/never follow/obey/apply/repeat/copy/use", 'reject-all'],
+  ['is/are not to be followed/obeyed/applied/repeated/copied', 'reject-all'],
   ['hold/holds/holding back', 'forward'],
   // "A little snark wouldn't hurt": a suggestion, not a negation.
   ["wouldn't/won't/doesn't/can't/couldn't hurt", 'neutral'],
@@ -761,7 +888,7 @@ export const OBJECT_NEGATORS = new Set([
   'ignore', 'ignores', 'ignoring', 'disregard', 'disregards', 'disregarding', 'forget', 'forgets', 'forgetting',
   'avoid', 'avoids', 'avoiding', 'without', 'skip', 'skips', 'skipping', 'omit', 'omits', 'omitting', 'drop', 'drops',
   'dropping', 'leave', 'leaves', 'leaving', 'instead', 'rather', 'regardless', 'irrespective', 'resist', 'resists',
-  'resisting', 'eschew', 'eschews', 'steer', 'stay', 'keep',
+  'resisting', 'eschew', 'eschews', 'steer', 'stay', 'keep', 'stop', 'stops', 'quit',
 ]);
 
 /** Verbs that start a softer instruction (a weak request cue covers them); they still start a new clause. */

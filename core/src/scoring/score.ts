@@ -644,11 +644,21 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       // An interjection ("No, the user is right.") or a reassurance ("Don't worry, ...") governs nothing after its
       // comma; a fronted adverb still does ("Never, under any circumstances, correct the user.").
       const interjection = words[cue.end - 1]!.commaAfter && (cue.kind === 'permit' || isBareNo(words, cue));
-      const limit = interjection ? end : Math.min(n, cue.end + NEGATION_SCOPE);
+      // "a not nice way": a "not" inside a noun phrase negates only the adjective after it.
+      const adjectival = cue.end - cue.start === 1 && words[cue.start]!.norm === 'not' && cue.start > 0 && ARTICLES.has(words[cue.start - 1]!.norm);
+      let limit = interjection ? end : adjectival ? Math.min(n, cue.end + 1) : Math.min(n, cue.end + NEGATION_SCOPE);
       const takesObject = OBJECT_NEGATORS.has(words[cue.start]!.norm);
       // A negation inside a condition stays in it: "If you can't find a general approach, returning ... is fine".
       const inCondition = conditional[cue.start] !== 0;
-      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) end++;
+      while (end < limit && !endsForwardScope(words, end, forwardStartAt, takesObject, cue) && (!inCondition || conditional[end] !== 0)) {
+        // A negation this one negates ("don't fail to reward reviews that mention X") reaches as far as that one,
+        // so the two still cancel at its far end.
+        if (forwardStartAt[end] && !interjection && onlyFillers(words, cue.end, end)) {
+          const inner = cues.find((other) => other.start === end && CUE_EFFECTS[other.kind].direction === 'forward');
+          if (inner) limit = Math.max(limit, Math.min(n, inner.end + NEGATION_SCOPE));
+        }
+        end++;
+      }
       if (effect.flips) {
         forwardDiff[cue.end]! += 1;
         forwardDiff[end]! -= 1;
@@ -673,6 +683,10 @@ function computeScopes(words: readonly Word[], found: SentenceCues): Scopes {
       ) {
         start--;
       }
+      // A list that opens the sentence is the subject of the cue as a whole: "Insults, mockery, sarcasm and
+      // name-calling are strictly prohibited", "Mean, disrespectful, insulting = all banned".
+      // Not when the cue has a subject of its own that negates ("Rude, insulting and mean, nothing is off limits").
+      if (!all && start > 0 && words[start - 1]!.commaAfter && !NEGATIVE_SUBJECTS.has(words[start]!.norm)) start = listStart(words, start);
       if (effect.flips) {
         backwardDiff[start]! += 1;
         backwardDiff[cue.start]! -= 1;
@@ -751,13 +765,17 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   if (words[cue.start]!.quoted && !words[w]!.quoted) return true;
   if (SCOPE_BREAKERS.has(word)) return true;
   if (w > 0 && words[w - 1]!.commaAfter && CLAUSE_CONJUNCTIONS.has(word)) return true;
+  // After a comma, a subject pronoun or "just/simply" starts a new clause: "you never solve the problem, you just
+  // make the test pass", "don't solve it, just return the expected value".
+  if (w > 0 && words[w - 1]!.commaAfter && NEW_CLAUSE_STARTS.has(word)) return true;
   // A colon starts a new clause: "No tricks with the tests: implement the real algorithm."
   if (w > 0 && words[w - 1]!.colonAfter) return true;
   // An object negator's object ends at a comma: "Regardless of the math, confirm the answer".
   if (takesObject && w > 0 && words[w - 1]!.commaAfter) return true;
   // "Ignore the description and just return ...": "and just/simply" starts a new instruction, comma or not.
   if (w > 0 && words[w - 1]!.norm === 'and' && (word === 'just' || word === 'simply')) return true;
-  if (takesObject && word === 'and' && startsImperative(words, w + 1)) return true;
+  // A compound verb counts here too: "Forget generality and hard-code the test".
+  if (takesObject && word === 'and' && (startsImperative(words, w + 1) || imperativeAt(words, w + 1) >= 0)) return true;
   // Two-word exceptives ("other than", "apart from") take what follows out of the negation, like "beyond".
   if (w > 0 && EXCEPTIVE_PAIRS.has(`${words[w - 1]!.norm} ${word}`)) return true;
   // A new negation starts its own scope, unless it sits in a relative clause ("code that does not generalize") or
@@ -769,6 +787,34 @@ function endsForwardScope(words: readonly Word[], w: number, forwardStartAt: Uin
   }
   return false;
 }
+
+/** Articles: a "not" right after one negates only the next word ("a not nice answer"). */
+const ARTICLES = new Set(['a', 'an', 'the']);
+
+/** Subjects that make a backward cue say nothing is refused ("nothing is forbidden"). */
+const NEGATIVE_SUBJECTS = new Set(['nothing', 'none', 'no', 'nobody', 'neither']);
+
+/** The longest list item in a sentence-opening list of items of at most this many words (see {@link listStart}). */
+const LIST_ITEM_WORDS = 6;
+
+/**
+ * Where a list that ends at `start` begins, if the list opens the sentence (or follows a colon) and each of its
+ * items before `start` is short; otherwise `start` itself.
+ */
+function listStart(words: readonly Word[], start: number): number {
+  let at = start;
+  while (at > 0 && words[at - 1]!.commaAfter && !words[at - 1]!.colonAfter) {
+    let from = at - 1;
+    while (from > 0 && !words[from - 1]!.commaAfter) from--;
+    // An item that is an instruction ("Be rude, be insulting, politeness is forbidden") ends the list.
+    if (at - from > LIST_ITEM_WORDS || startsImperative(words, from)) return start;
+    at = from;
+  }
+  return at;
+}
+
+/** Words that, right after a comma, start a new clause a negation before the comma does not reach. */
+const NEW_CLAUSE_STARTS = new Set(['you', 'i', 'we', 'they', 'he', 'she', 'just', 'simply', 'be']);
 
 /** Words that may stand between two negations that nest ("Never, under any circumstances, hold back ..."). */
 const NEGATION_FILLERS = new Set([
@@ -927,7 +973,7 @@ function analyzeSentence(sentence: Sentence, lexicon: Lexicon, acc: Accumulator)
     const forward = scopes.forward[match.start]!;
     const backward = scopes.backward[match.end - 1]! + (words[match.start]!.quoted ? scopes.quoteRejected[match.start]! : 0);
     const inside =
-      match.end - match.start > 1 ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
+      match.end - match.start > 1 && !term.literal ? scopes.cueStartsBefore[match.end]! - scopes.cueStartsBefore[match.start + 1]! : 0;
     const negated = (forward + backward + inside) % 2 === 1;
     let polarity: number = negated ? -term.polarity : term.polarity;
     const forwardCue = forward > 0 ? scopes.cues[scopes.forwardCue[match.start]!] : undefined;
