@@ -271,17 +271,24 @@ async function takeScreenshot(page, request) {
     console.error(`[runner] bad screenshot request: ${request}`);
   }
   try {
-    for (const selector of selectors) await page.waitForSelector(selector, { state: 'visible', timeout: 30000 });
+    // Any visible match will do: Monaco keeps scrolled-away lenses in the DOM, hidden, and the first match may be one.
+    for (const selector of selectors) await page.waitForSelector(`${selector} >> visible=true`, { state: 'visible', timeout: 30000 });
     mkdirSync(dirname(screenshot), { recursive: true });
     const partial = `${screenshot}.partial.png`;
     await page.screenshot({ path: partial });
     renameSync(partial, screenshot);
     console.log(`[runner] screenshot saved to ${screenshot}`);
-    writeFileSync(screenshotDone, 'ok');
+    writeDone('ok');
   } catch (error) {
     console.error(`[runner] screenshot failed: ${error.message}`);
-    writeFileSync(screenshotDone, `failed: ${error.message}`);
+    writeDone(`failed: ${error.message}`);
   }
+}
+
+/** Tells the waiting test, atomically: it reads the file as soon as it appears, so it must never see it empty. */
+function writeDone(text) {
+  writeFileSync(`${screenshotDone}.partial`, text);
+  renameSync(`${screenshotDone}.partial`, screenshotDone);
 }
 
 /** The reply file of a test's request, which must lie in the run's private folder; undefined (and logged) if not. */
