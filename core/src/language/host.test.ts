@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { resolveRelative } from './host';
 
 describe('resolveRelative', () => {
@@ -10,6 +11,23 @@ describe('resolveRelative', () => {
 
   it('keeps absolute paths', () => {
     assert.equal(resolveRelative('file:///w/doc.inoc', '/data/x.jsonl'), 'file:///data/x.jsonl');
+  });
+
+  it('reads three or more leading slashes as the root instead of throwing (hostile file text)', () => {
+    assert.equal(resolveRelative('file:///w/doc.inoc', '////[x](command:inoculate.runCheck).jsonl'), 'file:///%5Bx%5D%28command%3Ainoculate.runCheck%29.jsonl');
+    assert.equal(resolveRelative('file:///w/doc.inoc', '///data/x.jsonl'), 'file:///data/x.jsonl');
+  });
+
+  it('property: never throws on any path a file may write', () => {
+    const pieces = fc.constantFrom('/', '\\', 'C:', '.', '..', '%', '#', '?', '[x]', ':', '//', 'a', '\\\\');
+    const path = fc.oneof(fc.string({ maxLength: 20 }), fc.array(pieces, { maxLength: 8 }).map((parts) => parts.join('')));
+    fc.assert(
+      fc.property(path, (written) => {
+        resolveRelative('file:///w/doc.inoc', written);
+        resolveRelative('vscode-remote://h/w/doc.inoc', written);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('works for other schemes (remote workspaces)', () => {

@@ -33,7 +33,12 @@ export class UnreadableFileError extends Error {
 
 /** Resolves a path written in a `.inoc` file (relative to that file, or absolute) to a URI string, `..` resolved. */
 export function resolveRelative(documentUri: string, path: string): string {
-  if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\\\')) return Utils.joinPath(URI.file(path)).toString();
+  if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\\\')) {
+    // Three or more leading slashes name the root on POSIX; vscode-uri would read them as an empty authority with a
+    // path starting "//" and throw (a file's text must never make a language feature throw). Two stay a UNC path.
+    const absolute = /^\/{3,}/.test(path) ? path.replace(/^\/+/, '/') : path;
+    return Utils.joinPath(URI.file(absolute)).toString();
+  }
   const base = Utils.dirname(URI.parse(documentUri));
   return Utils.resolvePath(base, path.replace(/\\/g, '/')).toString();
 }
