@@ -249,7 +249,7 @@ export const evalCommand: Command = async (args: string[], cliIO: CliIO) => {
   for (const warning of [...dates.warnings, ...dates.refused]) io.stderr.write(`inoculate eval: ${terminalText(warning.message)}\n`);
   found.models = dates.allowed;
 
-  const routing = evaluation.batch ? await evalBatchRouting({ evaluation, io, paths, keyFor, models: found.models }) : undefined;
+  const routing = evaluation.batch ? evalBatchRouting({ evaluation, io, paths, keyFor, models: found.models }) : undefined;
   const batched = (model: EvalModel) => !!routing?.routeFor(model, (model.baseUrl ?? baseUrl).replace(/\/+$/, ''));
 
   if (options.dryRun) return dryRun(io, options, evaluation, found, dates.refused, paths, baseUrl, provider.id, batched);

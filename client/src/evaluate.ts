@@ -5,7 +5,10 @@
  * confirmed before anything is sent (models × conditions × samples, requests, tokens, cost when known), a progress
  * notification can cancel (finished samples are kept; running again resumes), adapters trained by a command backend
  * are served by vLLM around the run (core's serving), keys come from the editor's secret storage per endpoint or the
- * environment under the key policy. Then the comparison view opens and the lenses update. Refused in Restricted Mode.
+ * environment under the key policy. With `eval.batch: true` the requests go through core's batch routes (the Batch
+ * API, `vllm run-batch`) as with `inoculate eval`: the plan prices them as batch, the progress shows each batch's
+ * status (also in the Output channel), and a cancel stops waiting while the batch stays recorded in the ledger, so
+ * running again collects it instead of paying twice. Then the comparison view opens and the lenses update. Refused in Restricted Mode.
  */
 import * as vscode from 'vscode';
 import { ResponseCache } from '../../core/src/check/cache';
@@ -18,7 +21,8 @@ import { ResultsFileError } from '../../core/src/check/resultsFs';
 import { CheckSetupError } from '../../core/src/check/setup';
 import { readSummary } from '../../core/src/check/store';
 import { checkModelDates } from '../../core/src/eval/dates';
-import { runEvaluation, ServingError, type EvalOutcome, type EvalProgress } from '../../core/src/eval/engine';
+import { evalBatchRouting } from '../../core/src/eval/batch/routing';
+import { runEvaluation, ServingError, type BatchRouting, type EvalOutcome, type EvalProgress } from '../../core/src/eval/engine';
 import { evalResultPaths, evalResultPathsSafe } from '../../core/src/eval/layout';
 import { findEvalModels, type EvalModel } from '../../core/src/eval/models';
 import { planEvaluation } from '../../core/src/eval/plan';
@@ -67,6 +71,8 @@ export interface EvaluateResult {
   models: string[];
   requests: number;
   counts: EvalOutcome['counts'];
+  /** The batch jobs (or runs) of a batch evaluation, with their final status. */
+  batches: EvalOutcome['summary']['batches'];
   cancelled: boolean;
   complete: boolean;
 }
@@ -79,6 +85,8 @@ export interface EvaluateDependencies {
   showComparison: (uri: vscode.Uri) => Promise<void>;
   /** Told of every progress step of a running evaluation (the extension API relays it). */
   onProgress?: (progress: EvalProgress) => void;
+  /** Told each status line of a batch evaluation's jobs (the extension API relays it). */
+  onBatchStatus?: (line: string) => void;
 }
 
 /** The running evaluation's stop (one at a time). */
@@ -175,11 +183,6 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
     }
     throw error;
   }
-  if (evaluation.batch) {
-    void vscode.window.showErrorMessage('Inoculate: `eval.batch: true` runs through the Batch API, which the editor does not drive yet: run `inoculate eval` in a terminal (same results, same records), or set `batch: false` to evaluate here.');
-    return undefined;
-  }
-
   // The file's endpoint: the file > OPENAI_BASE_URL > OpenAI's own.
   const env = process.env;
   const baseUrl = normalizeBaseUrl(evaluation.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || OPENAI_DEFAULT_BASE_URL));
@@ -258,6 +261,28 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   if (!models.length) return undefined;
   const selected = { ...found, models };
 
+  // Batch mode: core's routes, as `inoculate eval --batch` uses them; their status lines go to the Output channel and
+  // to the progress notification once it is shown.
+  let showBatchStatus: ((line: string) => void) | undefined;
+  const routing: BatchRouting | undefined = evaluation.batch
+    ? evalBatchRouting({
+        evaluation,
+        paths,
+        models,
+        keyFor,
+        env,
+        secrets: [...keys.values()],
+        host: nodeCommandHost,
+        fs,
+        onStatus: (line) => {
+          deps.output.info(`Evaluation of ${paths.relativeFile}: ${line}`);
+          deps.onBatchStatus?.(line);
+          showBatchStatus?.(line);
+        },
+      })
+    : undefined;
+  const batched = (model: EvalModel) => !!routing?.routeFor(model, (model.baseUrl ?? baseUrl).replace(/\/+$/, ''));
+
   const maxResponseBytes = evaluation.sampling.maxResponseBytes;
   const provider = new OpenAIProvider({ baseUrl, apiKey: keyFor(baseUrl), maxResponseBytes });
   try {
@@ -274,7 +299,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   const cache = await ResponseCache.open(fs, paths.cache);
   let plan;
   try {
-    plan = planEvaluation(evaluation, models, provider.id, () => false, cache);
+    plan = planEvaluation(evaluation, models, provider.id, batched, cache);
   } finally {
     await cache.close();
   }
@@ -300,6 +325,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Inoculate: evaluating ${paths.relativeFile}`, cancellable: true }, async (progress, token) => {
       const subscription = token.onCancellationRequested(() => controller.abort());
       let reported = 0;
+      showBatchStatus = (line) => progress.report({ message: safeLine(line, 200) });
       try {
         return await runEvaluation({
           evaluation,
@@ -313,6 +339,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
           serving: models.some((m) => m.serving === 'vllm')
             ? createVllmServing({ host: nodeCommandHost, settings: evaluation.config.train.serve ?? { preset: 'vllm', ...SERVE_DEFAULTS }, workspaceTrusted: vscode.workspace.isTrusted, workDir: `${paths.evalDir}/serve`, env })
             : undefined,
+          batch: routing,
           fs,
           paths,
           useCache: true,
@@ -321,7 +348,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
           onProgress: (p) => {
             deps.onProgress?.(p);
             if (p.phase !== 'sampling') {
-              progress.report({ message: p.phase === 'serving' ? 'starting the model server…' : 'waiting…' });
+              progress.report({ message: p.phase === 'serving' ? 'starting the model server…' : p.phase === 'batch' ? 'sending the batch jobs…' : 'waiting…' });
               return;
             }
             const share = p.total ? (p.done / p.total) * 100 : 100;
@@ -340,6 +367,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
         throw error;
       } finally {
         subscription.dispose();
+        showBatchStatus = undefined;
         running = undefined;
         void vscode.commands.executeCommand('setContext', EVALUATION_RUNNING_CONTEXT, false);
       }
@@ -347,12 +375,16 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   );
   if (!outcome) return undefined;
   const { counts } = outcome;
-  deps.output.info(`Evaluated ${paths.relativeFile}: ${counts.graded} of ${counts.total} samples graded${counts.failed ? `, ${counts.failed} failed` : ''} (${outcome.summary.requests} requests, ${outcome.summary.cacheHits} from the cache)${outcome.cancelled ? '; cancelled: run again to finish' : ''}.`);
+  const batchJobs = outcome.summary.batches.length ? `, ${outcome.summary.batches.length} batch job(s)` : '';
+  deps.output.info(`Evaluated ${paths.relativeFile}: ${counts.graded} of ${counts.total} samples graded${counts.failed ? `, ${counts.failed} failed` : ''} (${outcome.summary.requests} requests, ${outcome.summary.cacheHits} from the cache${batchJobs})${outcome.cancelled ? '; cancelled: run again to finish' : ''}.`);
   if (outcome.summaryWritten) {
     await deps.client()?.sendNotification(MeasurementsChangedNotification, { uris: [uri.toString()] }).catch(() => undefined);
     await deps.showComparison(uri);
   }
-  if (outcome.cancelled) void vscode.window.showInformationMessage(`Inoculate: evaluation cancelled; ${counts.graded + counts.failed} of ${counts.total} samples finished and kept. Run it again to finish.`);
+  if (outcome.cancelled) {
+    const pending = evaluation.batch ? ' Batch jobs already sent keep running at their endpoint and are recorded: running again collects them instead of sending them twice.' : '';
+    void vscode.window.showInformationMessage(`Inoculate: evaluation cancelled; ${counts.graded + counts.failed} of ${counts.total} samples finished and kept. Run it again to finish.${pending}`);
+  }
   else if (outcome.fatal) void vscode.window.showErrorMessage(notificationSafe(`Inoculate: the evaluation stopped: ${safeLine(outcome.fatal.message, 300)}`));
   else if (counts.failed) void vscode.window.showWarningMessage(notificationSafe(`Inoculate: ${counts.failed} sample(s) could not be obtained or graded; the first: ${safeLine(outcome.firstFailure ?? 'unknown', 300)}. Run again to retry them.`));
   return {
@@ -361,6 +393,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
     models: models.map((m) => m.key),
     requests: outcome.summary.requests,
     counts,
+    batches: outcome.summary.batches,
     cancelled: outcome.cancelled,
     complete: outcome.summary.complete,
   };

@@ -58,6 +58,8 @@ export interface InoculateApi {
   readonly comparisons: Pick<ComparisonPanels, 'onDidRender' | 'panelOf'>;
   /** Fires at every progress step of a running evaluation. */
   readonly onDidProgressEvaluation: vscode.Event<EvalProgress>;
+  /** Fires with each status line of a batch evaluation's jobs (`batch <id> <status> (<endpoint>)`). */
+  readonly onDidReportBatchStatus: vscode.Event<string>;
 }
 
 export type { CheckStatusSnapshot, ComparisonRendered, FollowerInfo, JobNode, JobNotice, LossCurveRendered, ResultsRendered, RunningCheck };
@@ -78,10 +80,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
   lossCurves.attach(jobs);
   const comparisons = new ComparisonPanels(context.extensionUri);
   const evaluationProgress = new vscode.EventEmitter<EvalProgress>();
+  const batchStatus = new vscode.EventEmitter<string>();
   context.subscriptions.push(
     comparisons,
     evaluationProgress,
-    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri), onProgress: (p) => evaluationProgress.fire(p) }),
+    batchStatus,
+    registerEvaluate({ context, output, client, showComparison: (uri) => comparisons.show(uri), onProgress: (p) => evaluationProgress.fire(p), onBatchStatus: (line) => batchStatus.fire(line) }),
     documents,
     lossCurves,
     jobs,
@@ -132,6 +136,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Inocul
     },
     comparisons,
     onDidProgressEvaluation: evaluationProgress.event,
+    onDidReportBatchStatus: batchStatus.event,
   };
 }
 

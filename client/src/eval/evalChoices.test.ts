@@ -48,4 +48,31 @@ describe('evaluate: choices and confirmation', () => {
     assert.match(evalConfirmation('x', { ...plan, requests: 0, cost: null }, ['neutral'], 'e').message, /already cached/);
     assert.match(evalConfirmation('x', { ...plan, cost: null }, ['neutral'], 'e').detail, /Cost: unknown/);
   });
+
+  it('in batch mode says which models go as batch jobs and that they are priced at the batch price', () => {
+    const model = (name: string, batch: boolean, cost: { typical: number; max: number } | null, endpoint = 'https://api.openai.com/v1') =>
+      ({ name, role: 'inoculated' as const, seed: 0, model: 'gpt-4.1-mini', endpoint, samples: 10, cachedSamples: 0, requests: 10, inputTokens: 100, outputTokens: { max: 1000, typical: 500 }, cost, priceNote: '', batch });
+    const plan = (models: EvalPlan['models']): EvalPlan => ({
+      models,
+      cells: models.length,
+      items: 10,
+      samplesPerItem: 1,
+      samples: 10 * models.length,
+      cachedSamples: 0,
+      requests: 10 * models.length,
+      inputTokens: 100 * models.length,
+      outputTokens: { max: 1000, typical: 500 },
+      cost: models.some((m) => m.cost) ? { typical: 0.01, max: 0.02, complete: models.every((m) => m.cost) } : null,
+    });
+    const all = evalConfirmation('lab.inoc', plan([model('a', true, { typical: 0.01, max: 0.02 }), model('b', true, null, 'vllm')]), ['neutral'], 'e');
+    assert.equal(all.message, 'Evaluate lab.inoc? This sends 20 requests to 2 models as batch jobs (answers may take up to 24 hours).');
+    assert.match(all.detail, /^Cost: .*; batch jobs at the Batch API price \(50% of list\)$/m);
+    assert.match(all.detail, /^  a seed 0: gpt-4\.1-mini at https:\/\/api\.openai\.com\/v1, 10 requests in batch jobs \(~\$0\.01, batch price\)$/m);
+    assert.match(all.detail, /^  b seed 0: gpt-4\.1-mini at vllm, 10 requests by vllm run-batch$/m);
+    const some = evalConfirmation('lab.inoc', plan([model('a', true, null), model('b', false, { typical: 0.01, max: 0.02 })]), ['neutral'], 'e');
+    assert.match(some.message, /to 2 models, 1 of them as batch jobs/);
+    assert.doesNotMatch(some.detail, /batch price|Batch API price/, 'no batch price is claimed when no batched model is priced');
+    const none = evalConfirmation('lab.inoc', plan([model('a', false, { typical: 0.01, max: 0.02 })]), ['neutral'], 'e');
+    assert.doesNotMatch(`${none.message}\n${none.detail}`, /batch/i);
+  });
 });

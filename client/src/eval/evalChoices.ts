@@ -1,6 +1,7 @@
 /**
  * The choices of "Inoculate: Evaluate", pure: which models the picker offers and preselects, and the confirmation
- * that shows the plan (models × conditions × samples, requests, tokens, cost when known) before anything is sent.
+ * that shows the plan (models × conditions × samples, requests, tokens, cost when known) before anything is sent; in
+ * batch mode it says which models go through the Batch API (or `vllm run-batch`) and prices them at the batch price.
  */
 import type { EvalModel } from '../../../core/src/eval/models';
 import type { EvalPlan } from '../../../core/src/eval/plan';
@@ -49,17 +50,29 @@ const money = (value: number) => `$${value < 0.01 && value > 0 ? value.toFixed(4
 
 /** The modal dialog's question and details for evaluating `file` as `plan` says. */
 export function evalConfirmation(file: string, plan: EvalPlan, conditions: readonly string[], endpoint: string): { message: string; detail: string } {
+  const batched = plan.models.filter((m) => m.batch);
+  const viaBatch = !batched.length
+    ? ''
+    : batched.length === plan.models.length
+      ? ' as batch jobs (answers may take up to 24 hours)'
+      : `, ${batched.length} of them as batch jobs (answers may take up to 24 hours)`;
   const message =
     plan.requests === 0
       ? `Evaluate ${file}? Every sample is already cached: nothing will be sent.`
-      : `Evaluate ${file}? This sends ${number(plan.requests)} request${plan.requests === 1 ? '' : 's'} to ${plan.models.length} model${plan.models.length === 1 ? '' : 's'}.`;
+      : `Evaluate ${file}? This sends ${number(plan.requests)} request${plan.requests === 1 ? '' : 's'} to ${plan.models.length} model${plan.models.length === 1 ? '' : 's'}${viaBatch}.`;
+  const batchPriced = batched.some((m) => m.cost);
   const lines = [
     `Models: ${plan.models.length} × conditions: ${conditions.join(', ')} = ${plan.cells} cells`,
     `Samples: ${number(plan.items)} items × ${plan.samplesPerItem} per cell = ${number(plan.samples)} (${number(plan.cachedSamples)} answered from the cache)`,
     `Requests: ${number(plan.requests)}; tokens ~${number(plan.inputTokens)} input, ~${number(plan.outputTokens.typical)} output typical, at most ${number(plan.outputTokens.max)}`,
-    plan.cost ? `Cost: ~${money(plan.cost.typical)} typical, at most ${money(plan.cost.max)}${plan.cost.complete ? '' : ' (for the models with a known price)'}` : 'Cost: unknown for these models and endpoints',
+    plan.cost
+      ? `Cost: ~${money(plan.cost.typical)} typical, at most ${money(plan.cost.max)}${plan.cost.complete ? '' : ' (for the models with a known price)'}${batchPriced ? '; batch jobs at the Batch API price (50% of list)' : ''}`
+      : 'Cost: unknown for these models and endpoints',
     `Endpoint: ${endpoint}`,
-    ...plan.models.map((m) => `  ${m.name}${m.seed === null ? '' : ` seed ${m.seed}`}: ${m.model} at ${m.endpoint}, ${number(m.requests)} requests${m.cost ? ` (~${money(m.cost.typical)})` : ''}`),
+    ...plan.models.map(
+      (m) =>
+        `  ${m.name}${m.seed === null ? '' : ` seed ${m.seed}`}: ${m.model} at ${m.endpoint}, ${number(m.requests)} requests${m.batch ? (m.endpoint === 'vllm' ? ' by vllm run-batch' : ' in batch jobs') : ''}${m.cost ? ` (~${money(m.cost.typical)}${m.batch ? ', batch price' : ''})` : ''}`,
+    ),
     'Judge and moderation requests are not counted; prices are list prices, verify before budgeting.',
   ];
   return { message, detail: lines.join('\n') };

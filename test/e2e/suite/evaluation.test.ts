@@ -6,7 +6,8 @@
  * user's own `inoculate.eval.confirm: false`, its text unit-tested in client/src/eval/evalChoices.test.ts) → the
  * comparison view opens and draws the models, the charts and the effect → a hand label round-trips through the view
  * to labels.jsonl and back as agreement → exports and the report are written → the evaluation lens appears above the
- * variant. Every wait is on a real signal.
+ * variant → with `eval.batch: true` the same command sends batch jobs to the lab's Batch API (records `via: batch`),
+ * and a cancel while a batch waits leaves it in the ledger for the next run to collect. Every wait is on a real signal.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -55,6 +56,7 @@ describe('evaluation: check → train → evaluate → compare, on the simulated
   });
 
   after(async () => {
+    delete process.env.INOCULATE_BATCH_POLL_MS;
     for (const s of subscriptions) s.dispose();
     await vscode.commands.executeCommand('inoculate.clearApiKey', lab.baseUrl);
     for (const key of ['check.confirm', 'train.confirm', 'eval.confirm', 'jobs.pollInterval']) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
@@ -207,7 +209,97 @@ describe('evaluation: check → train → evaluate → compare, on the simulated
     await fileAppears(done, 60_000);
     assert.equal(readFileSync(done, 'utf8'), 'ok');
   });
+
+  it('`eval.batch: true`: the command sends batch jobs to the lab, records every new answer `via: batch`, and the comparison view draws them', async () => {
+    await closeAllEditors();
+    process.env.INOCULATE_BATCH_POLL_MS = '20';
+    await write(inoc(), labInoc(lab.baseUrl, ['  batch: true']));
+    // A seventh sample per item: the first six are answered by the cache, the seventh only by a batch.
+    const choices = { models: ['base', 'baseline', ...Object.keys(LAB_CANDIDATES)], samples: 7 };
+    const statuses: string[] = [];
+    const subscription = api().onDidReportBatchStatus((line) => statuses.push(line));
+    const before = rendered.length;
+    const batchesBefore = lab.batches.length;
+    const onlineBefore = lab.chatRequests();
+    let result: EvaluateResult | undefined;
+    try {
+      result = await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), choices);
+    } finally {
+      subscription.dispose();
+    }
+    assert.ok(result, 'the evaluation ran (no refusal of batch mode)');
+    assert.equal(result.complete, true);
+    assert.equal(result.counts.failed, 0);
+    assert.equal(lab.batches.length, batchesBefore + 1, 'one batch job for the one endpoint');
+    const batch = lab.batches.at(-1)!;
+    assert.equal(batch.status, 'completed');
+    assert.deepEqual(result.batches.map((b) => [b.id, b.status, b.requests]), [[batch.id, 'completed', 18 * EVAL_ITEMS.length]]);
+    assert.equal(lab.chatRequests(), onlineBefore, 'nothing was sent online');
+    assert.deepEqual(statuses, [`batch ${batch.id} created (${lab.baseUrl})`, ...['in_progress', 'finalizing', 'completed'].map((s) => `batch ${batch.id} ${s} (${lab.baseUrl})`)]);
+    const batchSummary = JSON.parse(readFileSync(result.summaryPath, 'utf8')) as EvalSummary;
+    assert.deepEqual(batchSummary.batches.map((b) => b.id), [batch.id]);
+    const mine = sampleRecords().filter((r) => r.run === batchSummary.runId);
+    assert.equal(mine.length, 18 * EVAL_ITEMS.length * 7);
+    const seventh = mine.filter((r) => r.sample === 6);
+    assert.equal(seventh.length, 18 * EVAL_ITEMS.length);
+    assert.ok(seventh.every((r) => r.via === 'batch' && r.batch === batch.id && r.outcome.behavior !== null), 'every new answer came from the batch and was graded');
+    assert.ok(mine.filter((r) => r.sample < 6).every((r) => r.via === 'cache'));
+    const view = await waitFor('the comparison view to draw the batch evaluation', () => rendered.slice(before).find((r) => r.uri === inoc().toString() && r.rows === batchSummary.cells.length && r.samplesShown > 0), [api().comparisons.onDidRender]);
+    assert.deepEqual(view.models, ['base', 'baseline', 'strong', 'medium', 'mild', 'faint']);
+  });
+
+  it('cancelling a batch evaluation while it waits keeps the batch in the ledger; running again collects it, and pays nothing twice', async () => {
+    const choices = { models: ['base', 'baseline', ...Object.keys(LAB_CANDIDATES)], samples: 8 };
+    // A long first poll: the run is surely still waiting when the cancel arrives (sent on the batch's "created" line).
+    process.env.INOCULATE_BATCH_POLL_MS = '600000';
+    let cancelled: Thenable<boolean> | undefined;
+    const subscription = api().onDidReportBatchStatus((line) => {
+      if (/ created /.test(line) && !cancelled) cancelled = vscode.commands.executeCommand<boolean>('inoculate.cancelEvaluation');
+    });
+    const batchesBefore = lab.batches.length;
+    let first: EvaluateResult | undefined;
+    try {
+      first = await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), choices);
+    } finally {
+      subscription.dispose();
+    }
+    assert.ok(cancelled, 'no batch was created');
+    assert.equal(await cancelled, true);
+    assert.equal(first?.cancelled, true);
+    assert.equal(lab.batches.length, batchesBefore + 1);
+    const pending = lab.batches.at(-1)!;
+    assert.notEqual(pending.status, 'completed', 'the batch was still waiting');
+    const ledger = readFileSync(workspaceUri('.inoculate', 'evals', checkSlug('lab/lab.inoc'), 'batches.jsonl').fsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; id: string });
+    assert.ok(ledger.some((l) => l.type === 'created' && l.id === pending.id), 'the batch is recorded');
+    assert.ok(!ledger.some((l) => l.type === 'collected' && l.id === pending.id), 'and not collected');
+
+    process.env.INOCULATE_BATCH_POLL_MS = '20';
+    const statuses: string[] = [];
+    const again = api().onDidReportBatchStatus((line) => statuses.push(line));
+    let second: EvaluateResult | undefined;
+    try {
+      second = await vscode.commands.executeCommand<EvaluateResult>('inoculate.evaluate', inoc().toString(), choices);
+    } finally {
+      again.dispose();
+      delete process.env.INOCULATE_BATCH_POLL_MS;
+    }
+    assert.equal(second?.complete, true);
+    assert.equal(second.counts.failed, 0);
+    assert.equal(lab.batches.length, batchesBefore + 1, 'no second batch: the recorded one was resumed');
+    assert.equal(statuses[0], `batch ${pending.id} resumed (${lab.baseUrl})`);
+    assert.deepEqual(second.batches.map((b) => [b.id, b.status]), [[pending.id, 'completed']]);
+    const runId = (JSON.parse(readFileSync(second.summaryPath, 'utf8')) as EvalSummary).runId;
+    const eighth = sampleRecords().filter((r) => r.run === runId && r.sample === 7);
+    assert.equal(eighth.length, 18 * EVAL_ITEMS.length);
+    assert.ok(eighth.every((r) => r.via === 'batch' && r.batch === pending.id));
+  });
 });
+
+/** The sample records of lab.inoc's evaluations (every run). */
+function sampleRecords(): Array<{ run: string; sample: number; via: string | null; batch: string | null; outcome: { behavior: boolean | null } }> {
+  const path = workspaceUri('.inoculate', 'evals', checkSlug('lab/lab.inoc'), 'samples.jsonl').fsPath;
+  return readFileSync(path, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+}
 
 /** The extension's API (activated by `before`). */
 function api(): InoculateApi {
