@@ -140,9 +140,12 @@ describe('editing in the real editor', () => {
       'a hover',
       async () => {
         const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(4, 5));
-        return found.length ? found : undefined;
+        // Under load the first answer has been seen to describe the previous test's untitled document (its heading
+        // at the same position); wait for the hover of this document's heading. Noted in the issue as unexplained.
+        const values = found.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : ''));
+        return values.some((value) => value.includes('command:inoculate.runCheck')) ? found : undefined;
       },
-      [vscode.languages.onDidChangeDiagnostics],
+      [vscode.languages.onDidChangeDiagnostics, vscode.workspace.onDidOpenTextDocument],
     );
     const contents = hovers.flatMap((h) => h.contents).filter((c): c is vscode.MarkdownString => c instanceof vscode.MarkdownString);
     const ours = contents.find((c) => /predicted elicitation/.test(c.value))!;
