@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { followRun, launchRun, type PlannedRun, type TrainingContext } from './jobs';
-import { trainPaths } from './layout';
+import { runLockPath, trainPaths } from './layout';
 import { nodeTrainFileSystem } from './nodeTrainFs';
 import { currentAttempt } from './runStore';
 import { BackendError, type JobRef, type StatusSnapshot, type TrainingBackend } from './types';
@@ -214,5 +214,26 @@ describe('the orchestrator', () => {
     assert.deepEqual(attempt.statusHistory.map((s) => s.state), ['succeeded'], 'the outage is not recorded after the end');
     assert.equal(attempt.result?.modelId, 'trained');
     assert.equal(calls, 3, 'asked again after the outage');
+  });
+
+  // The record's lock is held by another process for longer than a follower waits (a slow backend behind it): the
+  // follower records nothing for that poll, and records once the lock is free. (Races of real processes:
+  // test/train/runLock.test.ts.)
+  it('a follower that cannot get the run lock in time skips the poll, appending nothing, and records once it is free', async () => {
+    const { backend } = scripted(['succeeded']);
+    await launchRun(ctx, planned, backend);
+    const runId = planned.provenance.runId;
+    const impatient: TrainingContext = { ...ctx, fs: { ...nodeTrainFileSystem, lock: (root, dir, options) => nodeTrainFileSystem.lock(root, dir, { ...options, maxWaitMs: 20 }) } };
+    const other = await nodeTrainFileSystem.lock(ctx.paths.resultsRoot, runLockPath(ctx.paths, runId));
+    const before = await readFile(join(ctx.paths.runsDir, runId, 'record.jsonl'), 'utf8');
+    const skipped = await followRun(impatient, runId, backend, { once: true });
+    assert.equal(skipped.reason, 'once');
+    assert.equal(await readFile(join(ctx.paths.runsDir, runId, 'record.jsonl'), 'utf8'), before, 'nothing appended without the lock');
+    // Following (not once): it waits a poll interval (the other process lets go meanwhile) and polls again.
+    const patientLater: TrainingContext = { ...impatient, sleep: async (ms) => { waits.push(ms); await other.release(); } };
+    const done = await followRun(patientLater, runId, backend, { initialIntervalMs: 1 });
+    assert.equal(waits.length, 1, 'one skipped poll');
+    assert.equal(done.reason, 'terminal');
+    assert.deepEqual(currentAttempt(done.run)!.statusHistory.map((s) => s.state), ['succeeded']);
   });
 });

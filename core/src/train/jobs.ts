@@ -6,13 +6,16 @@
  * Two rules make jobs hard to lose or duplicate:
  * - A process that dies between `submitting` and `submitted` left a job that may or may not exist: the next launch
  *   asks `backend.find(spec)` (by the submission key every backend carries into its job) before submitting again.
+ * - Whoever reads a run's record to decide what to append holds the run's lock folder (`runs/<runId>/record.lock`)
+ *   from the read to the append: two launches of one run submit once (the second waits, then attaches), and two
+ *   followers (the editor and `inoculate jobs --watch`) never both append the same change or append after the end.
  * - A backend that cannot be reached, answers 429 or 5xx, or reports a state we do not know is `unknown`: never
  *   failed, never terminal; polling goes on (honouring `Retry-After`) and the job stays in the record.
  */
-import { runDir, type TrainPaths } from './layout';
+import { runDir, runLockPath, type TrainPaths } from './layout';
 import { attemptSuffixOf, jobNameOf, modelSuffixOf, submissionKeyOf, type RunProvenance } from './runs';
 import { currentAttempt, readRun, RunRecorder, type AttemptState, type RunState } from './runStore';
-import type { TrainFileSystem } from './trainFs';
+import { LockBusyError, type HeldLock, type TrainFileSystem } from './trainFs';
 import {
   BackendError,
   isTerminal,
@@ -24,6 +27,16 @@ import {
   type TrainingFileRef,
   type TrainingSpec,
 } from './types';
+
+/** How long a launch waits for another launch of the same run (which may be uploading a large training file). */
+const LAUNCH_LOCK_WAIT_MS = 15 * 60_000;
+/** How long a follower waits for another follower's poll before skipping its own (it polls again later). */
+const FOLLOW_LOCK_WAIT_MS = 60_000;
+
+/** Takes run `runId`'s record lock (its folder exists: the record was opened). */
+function lockRun(ctx: TrainingContext, runId: string, signal: AbortSignal | undefined, maxWaitMs: number): Promise<HeldLock> {
+  return ctx.fs.lock(ctx.paths.resultsRoot, runLockPath(ctx.paths, runId), { signal, maxWaitMs });
+}
 
 /** What the orchestrator needs from its surroundings (injected; tests pass fakes of the clock and the waits). */
 export interface TrainingContext {
@@ -114,7 +127,10 @@ export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backe
   const now = ctx.now ?? (() => new Date());
   const runId = planned.provenance.runId;
   const recorder = await RunRecorder.open(fs, paths, runId, now);
+  let lock: HeldLock | undefined;
   try {
+    // Held until this launch has recorded its outcome: a concurrent launch of this run waits, then attaches.
+    lock = await lockRun(ctx, runId, options.signal, LAUNCH_LOCK_WAIT_MS);
     let run = await readRun(fs, paths, runId);
     if (!run) {
       await recorder.append('created', { provenance: planned.provenance });
@@ -187,6 +203,7 @@ export async function launchRun(ctx: TrainingContext, planned: PlannedRun, backe
     await recorder.append('submitted', { attempt: attempt.attempt, job, recovered: false });
     return { runId, attempt: attempt.attempt, action: 'submitted', job, issues, run: (await readRun(fs, paths, runId))! };
   } finally {
+    await lock?.release();
     await recorder.close();
   }
 }
@@ -273,6 +290,54 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
   let failures = 0;
   let polls = 0;
   const reread = async () => (run = (await readRun(fs, paths, runId))!);
+  /** Compares `snapshot` with the record and appends what changed; called with the run's lock held. */
+  const recordObservation = async (snapshot: StatusSnapshot, permanent: string | undefined) => {
+    const recorded = (await reread()).attempts.find((a) => a.attempt === attempt.attempt);
+    last = recorded?.status;
+    cursor = recorded?.eventsCursor;
+    metrics = recorded?.metrics ?? metrics;
+    if (last && isTerminal(last.state) && (!isTerminal(snapshot.state) || snapshot.state === last.state)) {
+      const modelMissing = last.state === 'succeeded' && !recorded?.result;
+      const outage = permanent === undefined && snapshot.state === 'unknown' && snapshot.raw.startsWith('unreachable');
+      if (modelMissing && outage) return { kind: 'wait' as const };
+      if (modelMissing) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
+      return { kind: 'return' as const, outcome: { run: await reread(), reason: 'terminal' as const } };
+    }
+    if (permanent !== undefined) {
+      await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: permanent });
+      return { kind: 'return' as const, outcome: { run: await reread(), reason: 'error' as const, message: permanent } };
+    }
+    const changed = !sameStatus(last, snapshot);
+    if (changed) {
+      // Repeated "unreachable" observations with different messages are one outage, not a history of states.
+      const repeatOutage = last?.state === 'unknown' && snapshot.state === 'unknown' && last.raw.startsWith('unreachable') && snapshot.raw.startsWith('unreachable');
+      if (!repeatOutage) await recorder.append('status', { attempt: attempt.attempt, status: snapshot });
+      last = snapshot;
+    }
+    if (snapshot.state !== 'unknown' || !snapshot.raw.startsWith('unreachable')) {
+      await collect(async () => {
+        const page = await backend.events(job, cursor, options.signal);
+        if (page.events.length || page.cursor !== cursor) {
+          const events = page.events.slice(-1000).map((event) => ({ ...event, message: capText(event.message) }));
+          await recorder.append('events', { attempt: attempt.attempt, events, cursor: page.cursor });
+          cursor = page.cursor;
+        }
+      });
+      // Curves can be long (OpenAI lists them as events): read them on a change, at the end, and every 5th poll.
+      if (changed || isTerminal(snapshot.state) || polls % 5 === 0) await collect(async () => {
+        const points = (await backend.metrics(job, options.signal)).slice(-100_000);
+        if (!sameMetrics(metrics, points)) {
+          await recorder.append('metrics', { attempt: attempt.attempt, metrics: points });
+          metrics = points;
+        }
+      });
+    }
+    if (isTerminal(snapshot.state)) {
+      if (snapshot.state === 'succeeded' && !recorded?.result) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
+      return { kind: 'return' as const, outcome: { run: await reread(), reason: 'terminal' as const } };
+    }
+    return { kind: 'next' as const, changed };
+  };
   try {
     for (;;) {
       if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
@@ -294,20 +359,34 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
       }
       // Another follower of this run (the editor's Jobs view and `inoculate jobs --watch` may both follow it) may
       // have recorded since our last look: compare with the record, not with what this follower last saw, so a late
-      // poll never appends an older state, an outage or a duplicate after the job's end.
-      const recorded = (await reread()).attempts.find((a) => a.attempt === attempt.attempt);
-      last = recorded?.status;
-      cursor = recorded?.eventsCursor;
-      metrics = recorded?.metrics ?? metrics;
-      if (last && isTerminal(last.state) && (!isTerminal(snapshot.state) || snapshot.state === last.state)) {
-        const modelMissing = last.state === 'succeeded' && !recorded?.result;
-        const outage = permanent === undefined && snapshot.state === 'unknown' && snapshot.raw.startsWith('unreachable');
-        if (!(modelMissing && outage)) {
-          if (modelMissing) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
-          const done = await reread();
-          options.onUpdate?.(done, last);
-          return { run: done, reason: 'terminal' };
+      // poll never appends an older state, an outage or a duplicate after the job's end. The run's lock is held from
+      // that read to the last append, so two followers polling at the same moment cannot both append.
+      let lock: HeldLock;
+      try {
+        lock = await lockRun(ctx, runId, options.signal, FOLLOW_LOCK_WAIT_MS);
+      } catch (error) {
+        if (options.signal?.aborted) return { run: await reread(), reason: 'cancelled' };
+        if (!(error instanceof LockBusyError)) throw error;
+        // Another follower has held the record for a minute (a slow backend): record nothing now, poll again later.
+        if (options.once) return { run: await reread(), reason: 'once' };
+        try {
+          await sleep(Math.min(cap, initial) * (1 + 0.1 * random()), options.signal);
+        } catch {
+          return { run: await reread(), reason: 'cancelled' };
         }
+        continue;
+      }
+      let step: { kind: 'return'; outcome: FollowOutcome } | { kind: 'wait' } | { kind: 'next'; changed: boolean };
+      try {
+        step = await recordObservation(snapshot, permanent);
+      } finally {
+        await lock.release();
+      }
+      if (step.kind === 'return') {
+        if (step.outcome.reason === 'terminal') options.onUpdate?.(step.outcome.run, step.outcome.run.attempts.find((a) => a.attempt === attempt.attempt)?.status ?? snapshot);
+        return step.outcome;
+      }
+      if (step.kind === 'wait') {
         // The job succeeded but the backend cannot be reached to read its model: ask again later, recording nothing.
         if (options.once) return { run, reason: 'once' };
         try {
@@ -317,41 +396,7 @@ export async function followRun(ctx: TrainingContext, runId: string, backend: Tr
         }
         continue;
       }
-      if (permanent !== undefined) {
-        await recorder.append('error', { attempt: attempt.attempt, stage: 'status', message: permanent });
-        return { run: await reread(), reason: 'error', message: permanent };
-      }
-      const changed = !sameStatus(last, snapshot);
-      if (changed) {
-        // Repeated "unreachable" observations with different messages are one outage, not a history of states.
-        const repeatOutage = last?.state === 'unknown' && snapshot.state === 'unknown' && last.raw.startsWith('unreachable') && snapshot.raw.startsWith('unreachable');
-        if (!repeatOutage) await recorder.append('status', { attempt: attempt.attempt, status: snapshot });
-        last = snapshot;
-      }
-      if (snapshot.state !== 'unknown' || !snapshot.raw.startsWith('unreachable')) {
-        await collect(async () => {
-          const page = await backend.events(job, cursor, options.signal);
-          if (page.events.length || page.cursor !== cursor) {
-            const events = page.events.slice(-1000).map((event) => ({ ...event, message: capText(event.message) }));
-            await recorder.append('events', { attempt: attempt.attempt, events, cursor: page.cursor });
-            cursor = page.cursor;
-          }
-        });
-        // Curves can be long (OpenAI lists them as events): read them on a change, at the end, and every 5th poll.
-        if (changed || isTerminal(snapshot.state) || polls % 5 === 0) await collect(async () => {
-          const points = (await backend.metrics(job, options.signal)).slice(-100_000);
-          if (!sameMetrics(metrics, points)) {
-            await recorder.append('metrics', { attempt: attempt.attempt, metrics: points });
-            metrics = points;
-          }
-        });
-      }
-      if (isTerminal(snapshot.state)) {
-        if (snapshot.state === 'succeeded' && !recorded?.result) await recordResult(backend, job, attempt.attempt, recorder, options.signal);
-        const done = await reread();
-        options.onUpdate?.(done, snapshot);
-        return { run: done, reason: 'terminal' };
-      }
+      const changed = step.changed;
       options.onUpdate?.(await reread(), snapshot);
       if (options.once) return { run, reason: 'once' };
       if (waitMs === undefined) {

@@ -4,6 +4,7 @@
  *   train/files/<sha256>.jsonl     content-addressed training files (OpenAI chat JSONL), never built twice
  *   train/models.json              what the last preflights learned about models (e.g. OpenAI's shutdown_date)
  *   runs/<runId>/record.jsonl      one run's append-only record (provenance, attempts, job, status, events...)
+ *   runs/<runId>/record.lock/      while a process appends after reading the record (a lock folder, see jobs.ts)
  *   runs/<runId>/                  also the run's folder for command backends (logs, exit code, metrics, output)
  */
 import { join, resolve } from 'node:path';
@@ -37,6 +38,11 @@ export function runDir(paths: TrainPaths, runId: string): string {
 /** The record of run `runId`. */
 export function runRecordPath(paths: TrainPaths, runId: string): string {
   return join(runDir(paths, runId), 'record.jsonl');
+}
+
+/** The lock folder of run `runId`'s record (held by whoever reads the record to decide what to append). */
+export function runLockPath(paths: TrainPaths, runId: string): string {
+  return join(runDir(paths, runId), 'record.lock');
 }
 
 /** The content-addressed training file with this sha256. */
