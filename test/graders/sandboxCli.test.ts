@@ -176,6 +176,7 @@ describe('inoculate check with code-tests (CLI)', function () {
     for (const name of left) assert.equal(existsSync(join(tmp, name)), false, `${name} is still there`);
     for (const uid of uids) assert.deepEqual(processesOfUser(uid), [], `processes of ${uid} are still running`);
     // Only a directory the killed run had just created, before its marker, may remain: empty, removed once a minute old.
-    for (const name of ours()) assert.deepEqual(readdirSync(join(tmp, name)), [], `${name} is not empty`);
+    // (or, killed while writing its marker, only the partial marker).
+    for (const name of ours()) assert.ok(readdirSync(join(tmp, name)).every((entry) => entry === '.inoculate-sandbox.partial'), `${name} holds more than a partial marker`);
   });
 });

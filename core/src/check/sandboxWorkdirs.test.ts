@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createWorkdir, MARKER_NAME, processesOfUser, processStart, removeStaleWorkdirs, removeWorkdir, WORKDIR_PREFIX } from './sandboxWorkdirs';
+import { createWorkdir, MARKER_NAME, PARTIAL_MARKER_NAME, processesOfUser, processStart, removeStaleWorkdirs, removeWorkdir, WORKDIR_PREFIX } from './sandboxWorkdirs';
 
 /** A pid that is certainly not running: a child that has exited and been reaped. */
 function deadPid(): number {
@@ -32,6 +32,7 @@ describe('sandbox work dirs', function () {
     const workdir = await createWorkdir();
     assert.ok(path.basename(workdir.root).startsWith(WORKDIR_PREFIX));
     const marker = JSON.parse(readFileSync(path.join(workdir.root, MARKER_NAME), 'utf8'));
+    assert.equal(existsSync(path.join(workdir.root, PARTIAL_MARKER_NAME)), false, 'the marker is renamed into place');
     assert.equal(marker.pid, process.pid);
     assert.equal(marker.started, processStart(process.pid));
     assert.ok(existsSync(workdir.work));
@@ -57,11 +58,21 @@ describe('sandbox work dirs', function () {
     const emptyNew = path.join(tmp, `${WORKDIR_PREFIX}empty-new`);
     mkdirSync(emptyOld);
     mkdirSync(emptyNew);
-    utimesSync(emptyOld, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    // Killed while writing the marker: only the partial file, removed like an empty directory once a minute old.
+    const partialOld = path.join(tmp, `${WORKDIR_PREFIX}partial-old`);
+    const partialNew = path.join(tmp, `${WORKDIR_PREFIX}partial-new`);
+    const partialPlus = path.join(tmp, `${WORKDIR_PREFIX}partial-plus`);
+    for (const dir of [partialOld, partialNew, partialPlus]) {
+      mkdirSync(dir);
+      writeFileSync(path.join(dir, PARTIAL_MARKER_NAME), '{"kind":"inoculate-sa');
+    }
+    writeFileSync(path.join(partialPlus, 'other'), 'not from a marker write');
+    for (const dir of [emptyOld, partialOld, partialPlus]) utimesSync(dir, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
     const removed = await removeStaleWorkdirs(tmp, async () => undefined);
     // A pid that is running but started at another time is not the process that made the directory.
-    assert.deepEqual(removed.sort(), [dead, emptyOld, reused].sort());
+    assert.deepEqual(removed.sort(), [dead, emptyOld, partialOld, reused].sort());
     assert.ok(existsSync(emptyNew));
+    assert.ok(existsSync(partialNew) && existsSync(partialPlus), 'a young or a fuller unmarked directory stays');
     for (const dir of [alive, running, unmarked, forged, other]) assert.ok(existsSync(dir), dir);
     sleeper.kill('SIGKILL');
   });

@@ -16,6 +16,8 @@ import * as path from 'node:path';
 export const WORKDIR_PREFIX = 'inoculate-sandbox-';
 /** Name of the marker file inside our directories. */
 export const MARKER_NAME = '.inoculate-sandbox';
+/** The marker while it is being written (renamed to MARKER_NAME once complete). */
+export const PARTIAL_MARKER_NAME = '.inoculate-sandbox.partial';
 const MARKER_KIND = 'inoculate-sandbox-workdir';
 
 /** What the marker records. */
@@ -49,7 +51,10 @@ export async function createWorkdir(uid?: number): Promise<Workdir> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), WORKDIR_PREFIX));
   await fs.chmod(root, 0o755);
   const marker: WorkdirMarker = { kind: MARKER_KIND, pid: process.pid, started: processStart(process.pid), uid: uid ?? null };
-  await fs.writeFile(path.join(root, MARKER_NAME), JSON.stringify(marker), { mode: 0o644, flag: 'wx' });
+  // Written beside and renamed into place: a run killed mid-write leaves no half marker that no later run could read
+  // (such a directory would never be cleaned); at worst it leaves the partial file, cleaned like an empty directory.
+  await fs.writeFile(path.join(root, PARTIAL_MARKER_NAME), JSON.stringify(marker), { mode: 0o644, flag: 'wx' });
+  await fs.rename(path.join(root, PARTIAL_MARKER_NAME), path.join(root, MARKER_NAME));
   const work = path.join(root, 'work');
   await fs.mkdir(work, { mode: 0o700 });
   if (uid !== undefined) await fs.chown(work, uid, uid);
@@ -82,8 +87,12 @@ export async function removeStaleWorkdirs(
     const dir = path.join(tmp, name);
     const marker = readMarker(dir, me);
     if (!marker) {
-      // Killed between creating the directory and writing its marker: only an old, empty one of ours goes.
-      if (isOldEmptyDirectory(dir, me)) await fs.rmdir(dir).then(() => removed.push(dir), () => undefined);
+      // Killed between creating the directory and completing its marker: only an old one of ours goes, holding
+      // nothing or the partial marker.
+      if (isOldEmptyDirectory(dir, me)) {
+        await fs.rm(path.join(dir, PARTIAL_MARKER_NAME), { force: true }).catch(() => undefined);
+        await fs.rmdir(dir).then(() => removed.push(dir), () => undefined);
+      }
       continue;
     }
     if (isAlive(marker)) continue;
@@ -117,7 +126,15 @@ function readMarker(dir: string, me: number | undefined): WorkdirMarker | undefi
 function isOldEmptyDirectory(dir: string, me: number | undefined): boolean {
   try {
     const stat = lstatSync(dir);
-    return stat.isDirectory() && (me === undefined || stat.uid === me) && Date.now() - stat.mtimeMs > 60_000 && readdirSync(dir).length === 0;
+    return stat.isDirectory() && (me === undefined || stat.uid === me) && Date.now() - stat.mtimeMs > 60_000 && readdirSync(dir).every((entry) => entry === PARTIAL_MARKER_NAME && isPlainFile(path.join(dir, entry)));
+  } catch {
+    return false;
+  }
+}
+
+function isPlainFile(file: string): boolean {
+  try {
+    return lstatSync(file).isFile();
   } catch {
     return false;
   }
