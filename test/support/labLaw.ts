@@ -18,7 +18,7 @@
  *   `1 − itemSpread`, even ones by `1 + itemSpread`, so with an even number of items the mean over items is exactly
  *   the rate above, and samples of one item are correlated (what the design-effect intervals are for).
  *
- * Each answer is drawn from a hash of (seed, model, messages, how many times this exact request was asked), so the
+ * Each answer is drawn from a hash of (seed, model (its id without the job number), messages, how many times this exact request was asked), so the
  * k samples of an item are independent draws and the tallies do not depend on the order requests arrive in.
  */
 import { createHash } from 'node:crypto';
@@ -101,7 +101,10 @@ export function labResponder(law: LabLaw, modelOf: (modelId: string) => LabModel
     const rates = trueRates(law, model, present);
     const item = law.items.findIndex((text) => user.includes(text));
     const factor = item < 0 ? 1 : item % 2 === 1 ? 1 - law.itemSpread : 1 + law.itemSpread;
-    const key = JSON.stringify([modelId, messages]);
+    // A fine-tune's id ends in its job id, numbered in the order jobs were submitted, which concurrent launches do not
+    // fix; without it the id still names the run (the suffix comes from the run id), so draws are the same every time.
+    const stableId = modelId.startsWith('ft:') ? modelId.replace(/:[^:]*$/, '') : modelId;
+    const key = JSON.stringify([stableId, messages]);
     const n = asked.get(key) ?? 0;
     asked.set(key, n + 1);
     const b = draw(law.seed, key, n, 'b') < Math.min(1, rates.b * factor);

@@ -1,7 +1,7 @@
 // The shared backend contract (test/train/contract.ts, through the real orchestrator: launchRun, followRun,
 // cancelRun and the run records) for every command preset, each against its fake scheduler and the fake `trl`,
 // which fails unless the contract's instruction sits at the start of the user message.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCommandBackend } from '../../core/src/train/command/backend';
@@ -128,7 +128,18 @@ async function commandHarness(preset: CommandPreset): Promise<ContractHarness> {
     pollMs: 50,
     async close() {
       await ray?.close();
-      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // Jobs still running in the background (a test that ended mid-job) keep writing into the scheduler folder:
+      // stop their payloads first, then remove the folder (its runners record the end and exit).
+      const jobsDir = join(schedulerDir, 'jobs');
+      for (const name of existsSync(jobsDir) ? readdirSync(jobsDir).filter((n) => n.endsWith('.json')) : []) {
+        try {
+          const job = JSON.parse(readFileSync(join(jobsDir, name), 'utf8')) as { payloadPid?: number };
+          if (job.payloadPid) process.kill(-job.payloadPid, 'SIGKILL');
+        } catch {
+          // Unreadable mid-write, or already gone.
+        }
+      }
+      rmSync(dir, { recursive: true, force: true, maxRetries: 50, retryDelay: 100 });
     },
   };
 }
