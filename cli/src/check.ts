@@ -21,7 +21,7 @@ import { summaryOrigin, type ResultOrigin } from '../../core/src/check/provenanc
 import { readSummary } from '../../core/src/check/store';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { formatLift, formatRate, liftAboveZero } from '../../core/src/check/formatMeasurement';
-import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
+import { colorizer, UsageError, withRedaction, type CliIO, type Command, type OutputStream } from './io';
 import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate check [options] <file.inoc>
@@ -179,8 +179,7 @@ function validateUrl(value: string, where: string): void {
 export const checkCommand: Command = async (args: string[], cliIO: CliIO) => {
   // Whatever an endpoint echoes, the key never reaches the terminal or a log that captures it (any encoding).
   const redact = secretRedactor([cliIO.env.OPENAI_API_KEY?.trim()]);
-  const redacted = (stream: OutputStream): OutputStream => ({ isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(redact(text)) });
-  const io: CliIO = { ...cliIO, stdout: redacted(cliIO.stdout), stderr: redacted(cliIO.stderr) };
+  const io = withRedaction(cliIO, redact);
   const options = parseOptions(args);
   if (options === 'help') {
     io.stdout.write(HELP);

@@ -33,7 +33,7 @@ import { nodeTrainFileSystem } from '../../core/src/train/nodeTrainFs';
 import { listRuns } from '../../core/src/train/runStore';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { evalBatchRouting, evalServing } from './evalBackends';
-import { colorizer, UsageError, type CliIO, type Command, type OutputStream } from './io';
+import { colorizer, UsageError, withRedaction, type CliIO, type Command, type OutputStream } from './io';
 import { terminalJson, terminalText } from './terminalText';
 
 const HELP = `Usage: inoculate eval [options] <file.inoc>
@@ -159,8 +159,7 @@ function isTogether(url: string): boolean {
 /** The `eval` command: exit 0 complete, 1 incomplete, 2 bad input, 130 interrupted. */
 export const evalCommand: Command = async (args: string[], cliIO: CliIO) => {
   const redact = secretRedactor([cliIO.env.OPENAI_API_KEY?.trim(), cliIO.env.TOGETHER_API_KEY?.trim()]);
-  const redacted = (stream: OutputStream): OutputStream => ({ isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(redact(text)) });
-  const io: CliIO = { ...cliIO, stdout: redacted(cliIO.stdout), stderr: redacted(cliIO.stderr) };
+  const io = withRedaction(cliIO, redact);
   const options = parseOptions(args);
   if (options === 'help') {
     io.stdout.write(HELP);

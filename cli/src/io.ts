@@ -16,6 +16,12 @@ export interface CliIO {
   signal: AbortSignal;
 }
 
+/** `io` whose output streams pass every write through `redact` (keys never reach a terminal or a captured log). */
+export function withRedaction(io: CliIO, redact: (text: string) => string): CliIO {
+  const redacted = (stream: OutputStream): OutputStream => ({ isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(redact(text)) });
+  return { ...io, stdout: redacted(io.stdout), stderr: redacted(io.stderr) };
+}
+
 /** A command: arguments after its name in, exit status out (0 ok, 1 failed, 2 usage or file error). */
 export type Command = (args: string[], io: CliIO) => Promise<number>;
 

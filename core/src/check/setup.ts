@@ -86,30 +86,8 @@ export async function prepareCheck(
   overrides: CheckOverrides = {},
   cwd: string = process.cwd(),
 ): Promise<PreparedCheck> {
-  const displayPath = (path: string) => shownPath(cwd, path);
   inocPath = resolve(cwd, inocPath);
-  const shown = displayPath(inocPath);
-  const read = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
-    try {
-      return await fs.readInput(path, maxBytes);
-    } catch (error) {
-      if (error instanceof InputFileError) throw new CheckSetupError(`${displayPath(path)} ${error.reason}${what}.`);
-      throw error;
-    }
-  };
-  const text = await read(inocPath, MAX_INOC_BYTES, ': name one .inoc file to check');
-  if (text === undefined) throw new CheckSetupError(`${shown}: no such file.`);
-  const doc = parseInocDocument(shown, text);
-  const analysis = analyzeFrontmatter(doc);
-  for (const problem of analysis.problems) {
-    if (!['yaml-syntax', 'missing-behavior', 'missing-key', 'invalid-value'].includes(problem.code)) continue;
-    const underOtherKey = [...analysis.locations.values()].some(
-      (location) => NOT_CHECK_KEYS.has(location.path[0]!) && location.keyStart <= problem.start && problem.start <= location.valueEnd,
-    );
-    if (underOtherKey) continue;
-    const position = doc.lines.positionAt(problem.start);
-    throw new CheckSetupError(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
-  }
+  const { shown, displayPath, read, doc, analysis } = await readInocForSetup(fs, inocPath, cwd, 'check', NOT_CHECK_KEYS);
   const config = analysis.config;
   if (config.provider === 'vscode-lm' && !overrides.baseUrl && !overrides.editorModels) {
     throw new CheckSetupError(`${shown}: \`provider: vscode-lm\` uses VS Code's own models and works only in the editor; pass --base-url to check against an OpenAI-compatible endpoint.`);
@@ -222,4 +200,50 @@ function shownPath(cwd: string, path: string): string {
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+}
+
+/** What a setup has read: the file as shown, its reader for further inputs, the parsed document and its analysis. */
+export interface InocForSetup {
+  shown: string;
+  displayPath: (path: string) => string;
+  read: (path: string, maxBytes: number, what: string) => Promise<string | undefined>;
+  doc: ReturnType<typeof parseInocDocument>;
+  analysis: ReturnType<typeof analyzeFrontmatter>;
+}
+
+/**
+ * Reads `inocPath` for a check or an evaluation and throws `CheckSetupError` at the first frontmatter problem that
+ * concerns it (problems under `ignoredKeys`, another command's block, are left to that command).
+ */
+export async function readInocForSetup(
+  fs: Pick<ResultsFileSystem, 'readInput'>,
+  inocPath: string,
+  cwd: string,
+  verb: string,
+  ignoredKeys: ReadonlySet<string>,
+): Promise<InocForSetup> {
+  const displayPath = (path: string) => shownPath(cwd, path);
+  const shown = displayPath(inocPath);
+  const read = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
+    try {
+      return await fs.readInput(path, maxBytes);
+    } catch (error) {
+      if (error instanceof InputFileError) throw new CheckSetupError(`${displayPath(path)} ${error.reason}${what}.`);
+      throw error;
+    }
+  };
+  const text = await read(inocPath, MAX_INOC_BYTES, `: name one .inoc file to ${verb}`);
+  if (text === undefined) throw new CheckSetupError(`${shown}: no such file.`);
+  const doc = parseInocDocument(shown, text);
+  const analysis = analyzeFrontmatter(doc);
+  for (const problem of analysis.problems) {
+    if (!['yaml-syntax', 'missing-behavior', 'missing-key', 'invalid-value'].includes(problem.code)) continue;
+    const underOtherKey = [...analysis.locations.values()].some(
+      (location) => ignoredKeys.has(location.path[0]!) && location.keyStart <= problem.start && problem.start <= location.valueEnd,
+    );
+    if (underOtherKey) continue;
+    const position = doc.lines.positionAt(problem.start);
+    throw new CheckSetupError(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
+  }
+  return { shown, displayPath, read, doc, analysis };
 }

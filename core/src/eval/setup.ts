@@ -4,14 +4,12 @@
  * here, before any request, and reported with the file and line (`CheckSetupError`, as for checks: exit 2).
  */
 import { createHash } from 'node:crypto';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { ArmsError, armsOf, instructionHash, type Arm } from '../check/arms';
 import type { ResultsFileSystem } from '../check/resultsFs';
-import { InputFileError } from '../check/resultsFs';
-import { CheckSetupError, MAX_DATASET_BYTES, MAX_INOC_BYTES, type SamplingSettings } from '../check/setup';
-import { analyzeFrontmatter, type GraderConfig, type InocConfig } from '../format/config';
+import { CheckSetupError, MAX_DATASET_BYTES, readInocForSetup, type SamplingSettings } from '../check/setup';
+import { type GraderConfig, type InocConfig } from '../format/config';
 import { parseDataset, type DatasetItem } from '../format/dataset';
-import { parseInocDocument } from '../format/parse';
 import { buildMessages, type PlacementSettings } from '../format/prompt';
 import { EVAL_CONDITIONS, type EvalCondition } from './settings';
 
@@ -71,30 +69,8 @@ export async function prepareEvaluation(
   overrides: EvalOverrides = {},
   cwd: string = process.cwd(),
 ): Promise<PreparedEvaluation> {
-  const displayPath = (path: string) => shownPath(cwd, path);
   inocPath = resolve(cwd, inocPath);
-  const shown = displayPath(inocPath);
-  const read = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
-    try {
-      return await fs.readInput(path, maxBytes);
-    } catch (error) {
-      if (error instanceof InputFileError) throw new CheckSetupError(`${displayPath(path)} ${error.reason}${what}.`);
-      throw error;
-    }
-  };
-  const text = await read(inocPath, MAX_INOC_BYTES, ': name one .inoc file to evaluate');
-  if (text === undefined) throw new CheckSetupError(`${shown}: no such file.`);
-  const doc = parseInocDocument(shown, text);
-  const analysis = analyzeFrontmatter(doc);
-  for (const problem of analysis.problems) {
-    if (!['yaml-syntax', 'missing-behavior', 'missing-key', 'invalid-value'].includes(problem.code)) continue;
-    const underOtherKey = [...analysis.locations.values()].some(
-      (location) => NOT_EVAL_KEYS.has(location.path[0]!) && location.keyStart <= problem.start && problem.start <= location.valueEnd,
-    );
-    if (underOtherKey) continue;
-    const position = doc.lines.positionAt(problem.start);
-    throw new CheckSetupError(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
-  }
+  const { shown, displayPath, read, doc, analysis } = await readInocForSetup(fs, inocPath, cwd, 'evaluate', NOT_EVAL_KEYS);
   const config = analysis.config;
   const settings = config.eval;
 
@@ -192,9 +168,3 @@ export async function prepareEvaluation(
 /** The hash of an instruction as records carry it ('' has its own hash, like the check's neutral arm). */
 export const instructionHashOf = instructionHash;
 
-/** A path as the user would like to read it: relative to `cwd` when inside it. */
-function shownPath(cwd: string, path: string): string {
-  const absolute = resolve(cwd, path);
-  const rel = relative(cwd, absolute);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
-}
