@@ -17,3 +17,10 @@ export async function workspaceRootOf(uri: vscode.Uri): Promise<string> {
 export async function resultPathsOf(uri: vscode.Uri): Promise<CheckResultPaths> {
   return checkResultPaths(await workspaceRootOf(uri), uri.fsPath);
 }
+
+/** The file a command was given (a URI or its string, as code lenses and menus pass them), else the active editor's. */
+export function commandTargetUri(arg: unknown, orActiveEditor = true): vscode.Uri | undefined {
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  if (arg instanceof vscode.Uri) return arg;
+  return orActiveEditor ? vscode.window.activeTextEditor?.document.uri : undefined;
+}

@@ -20,7 +20,7 @@ import { renderMarkdownReport } from '../../core/src/eval/report/markdown';
 import { evalSummaryOrigin, readEvalSummary } from '../../core/src/eval/store';
 import type { EvalSummary } from '../../core/src/eval/summary';
 import { userProvenance } from '../../core/src/node/userKey';
-import { workspaceRootOf } from './checkLocation';
+import { commandTargetUri, workspaceRootOf } from './checkLocation';
 import { PanelPoster } from './panelPoster';
 import { comparisonHtml } from './eval/comparisonHtml';
 import {
@@ -304,7 +304,7 @@ export class ComparisonPanels implements vscode.Disposable {
         },
       }),
       vscode.commands.registerCommand(SHOW_COMPARISON_COMMAND, async (uriArg?: unknown) => {
-        const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+        const uri = commandTargetUri(uriArg);
         if (!uri || uri.scheme !== 'file' || !uri.path.endsWith('.inoc')) {
           void vscode.window.showInformationMessage('Inoculate: open a saved .inoc file to compare its evaluated runs.');
           return;

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { VariantAtRequest } from '../../server/src/protocol';
+import { commandTargetUri } from './checkLocation';
 
 /** The command id (also used by code lenses and the status bar). */
 export const EXPLAIN_SCORE_COMMAND = 'inoculate.explainScore';
@@ -9,7 +10,7 @@ export const EXPLAIN_SCORE_COMMAND = 'inoculate.explainScore';
 /** Registers the command; without a line it explains the variant under the cursor (asked of the server). */
 export function registerExplainScore(client: () => LanguageClient | undefined): vscode.Disposable {
   return vscode.commands.registerCommand(EXPLAIN_SCORE_COMMAND, async (uri?: string | vscode.Uri, line?: number) => {
-    const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : undefined;
+    const target = commandTargetUri(uri, false);
     let editor = vscode.window.activeTextEditor;
     if (target && editor?.document.uri.toString() !== target.toString()) {
       const document = await vscode.workspace.openTextDocument(target);

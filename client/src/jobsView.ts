@@ -27,6 +27,7 @@ import { runLogsText, type BackendLog } from './train/runLogs';
 import { needsKey, takesKey, trainingKeyFor } from './train/trainingKeys';
 import { readTrainClientSettings } from './train/trainSettings';
 import type { TrainingDocuments } from './trainingDocuments';
+import { commandTargetUri } from './checkLocation';
 
 /** The view's id (contributed in package.json under the `inoculate` view container). */
 export const JOBS_VIEW_ID = 'inoculate.jobs';
@@ -402,7 +403,7 @@ export class TrainingJobs implements vscode.TreeDataProvider<JobNode>, vscode.Di
   /** Reveals the Jobs view, at a file's (or one of its arms') runs when given. */
   async showJobs(uriArg?: unknown, armArg?: unknown): Promise<void> {
     await vscode.commands.executeCommand(`${JOBS_VIEW_ID}.focus`);
-    const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : undefined;
+    const uri = commandTargetUri(uriArg, false);
     if (!uri) return;
     if (this.reloading) await this.reloading;
     const folder = vscode.workspace.getWorkspaceFolder(uri);

@@ -38,6 +38,7 @@ import { datasetProblems, launchConfirmation, planMarkdown, previewSides, type D
 import { keyText, needsKey, trainingKeyFor, type TrainingKey } from './train/trainingKeys';
 import { readTrainClientSettings } from './train/trainSettings';
 import type { TrainingDocuments } from './trainingDocuments';
+import { commandTargetUri } from './checkLocation';
 
 /** The command ids. */
 export const LAUNCH_TRAINING_COMMAND = 'inoculate.launchTraining';
@@ -125,7 +126,7 @@ async function trainingCommand(
   uriArg: unknown,
   choiceArg: unknown,
 ): Promise<TrainingCommandResult | undefined> {
-  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+  const uri = commandTargetUri(uriArg);
   if (!uri) {
     void vscode.window.showInformationMessage('Inoculate: open a .inoc file with a `train:` block to train from it.');
     return undefined;

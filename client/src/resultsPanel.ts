@@ -16,7 +16,7 @@ import type { CheckSummary } from '../../core/src/check/types';
 import { analyzeFrontmatter } from '../../core/src/format/config';
 import { parseInocDocument } from '../../core/src/format/parse';
 import { Commands } from '../../core/src/language/commands';
-import { resultPathsOf, workspaceRootOf } from './checkLocation';
+import { commandTargetUri, resultPathsOf, workspaceRootOf } from './checkLocation';
 import { armsCsv, samplesCsvHeader, samplesCsvRows } from './results/csv';
 import { afterExport } from './results/exportTarget';
 import { resultsHtml } from './results/html';
@@ -379,7 +379,7 @@ export class ResultsPanels implements vscode.Disposable {
         for (const panel of this.panels.values()) void panel.reload();
       }),
       vscode.commands.registerCommand(Commands.showResults, async (uriArg?: unknown) => {
-        const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+        const uri = commandTargetUri(uriArg);
         if (!uri || uri.scheme !== 'file' || !uri.path.endsWith('.inoc')) {
           void vscode.window.showInformationMessage('Inoculate: open a saved .inoc file to see its check results.');
           return;

@@ -25,7 +25,7 @@ import type { EndpointSource as KeyPolicySource } from '../../core/src/check/key
 import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyDecision, type KeyKind } from './apiKeyStore';
 import { checkConfirmation, graderCalls } from './checkConfirmation';
 import { editorCheckError, editorWording, notificationSafe, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
-import { resultPathsOf, workspaceRootOf } from './checkLocation';
+import { commandTargetUri, resultPathsOf, workspaceRootOf } from './checkLocation';
 import { CANCEL_CHECK_COMMAND, type CheckRuns } from './checkRuns';
 import { consentKey, readScopedCheckSettings, settingSources, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
 import { probeConnection } from './connectionProbe';
@@ -92,7 +92,7 @@ interface Endpoint {
 }
 
 async function runCheckCommand(deps: RunCheckDependencies, uriArg: unknown, variantArg: unknown): Promise<RunCheckResult | undefined> {
-  const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+  const uri = commandTargetUri(uriArg);
   if (!uri) {
     void vscode.window.showInformationMessage('Inoculate: open a .inoc file to check it.');
     return undefined;

@@ -11,6 +11,7 @@ import { nodeFileInfo } from '../../core/src/node/fileInfo';
 import { isStarterTarget, starterDatasetPath, starterDatasetText, starterItems } from '../../core/src/language/starterDataset';
 import { LANGUAGE_ID } from './languageClient';
 import { frontmatterWithDataset } from './starterDatasetEdit';
+import { commandTargetUri } from './checkLocation';
 
 /** The command id. */
 export const CREATE_STARTER_DATASET_COMMAND = 'inoculate.createStarterDataset';
@@ -34,7 +35,7 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 /** Registers the command; it resolves to what it did, or undefined (after saying why) when it did nothing. */
 export function registerStarterDataset(): vscode.Disposable {
   return vscode.commands.registerCommand(CREATE_STARTER_DATASET_COMMAND, async (uriArg?: unknown): Promise<StarterDatasetResult | undefined> => {
-    const uri = typeof uriArg === 'string' ? vscode.Uri.parse(uriArg) : uriArg instanceof vscode.Uri ? uriArg : vscode.window.activeTextEditor?.document.uri;
+    const uri = commandTargetUri(uriArg);
     const fail = (message: string) => {
       void vscode.window.showErrorMessage(`Inoculate: ${message}`);
       return undefined;
