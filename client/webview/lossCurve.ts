@@ -9,6 +9,7 @@
 import type { MetricPoint } from '../../core/src/train/types';
 import { formatValue, lossChart, SERIES_LABELS, tableRows, type SeriesName } from '../src/train/lossChart';
 import type { LossCurveHostMessage, LossCurveWebviewMessage, LossCurveWebviewState } from '../src/train/lossCurveProtocol';
+import { toolbar } from './toolbar';
 
 interface VsCodeApi {
   postMessage(message: LossCurveWebviewMessage): void;
@@ -59,33 +60,6 @@ function reportRendered(): void {
   vscode.postMessage({ type: 'rendered', points: state.points.length, tableRows: document.querySelectorAll('#data tbody tr').length, series: shown().map((s) => SERIES_LABELS[s]) });
 }
 
-/** A toolbar (WAI-ARIA pattern): one Tab stop; arrow keys, Home and End move between its buttons. */
-function toolbar(label: string, buttons: HTMLButtonElement[]): HTMLElement {
-  const bar = el('div', { class: 'actions', role: 'toolbar', 'aria-label': label }, ...buttons);
-  const makeCurrent = (current: HTMLButtonElement) => {
-    for (const b of buttons) b.tabIndex = b === current ? 0 : -1;
-  };
-  if (buttons[0]) makeCurrent(buttons[0]);
-  bar.addEventListener('focusin', (event) => {
-    if (buttons.includes(event.target as HTMLButtonElement)) makeCurrent(event.target as HTMLButtonElement);
-  });
-  bar.addEventListener('keydown', (event) => {
-    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    if (index < 0) return;
-    const last = buttons.length - 1;
-    const target =
-      event.key === 'ArrowRight' || event.key === 'ArrowDown' ? (index === last ? 0 : index + 1)
-      : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? (index === 0 ? last : index - 1)
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? last
-      : -1;
-    if (target < 0) return;
-    event.preventDefault();
-    makeCurrent(buttons[target]!);
-    buttons[target]!.focus();
-  });
-  return bar;
-}
 
 function seriesToggle(name: SeriesName): HTMLButtonElement {
   const button = el('button', { type: 'button', class: `toggle ${name}`, 'aria-pressed': String(!state.hidden.has(name)), 'data-series': name }, el('span', { class: `swatch ${name}`, 'aria-hidden': 'true' }), SERIES_LABELS[name]);

@@ -20,6 +20,7 @@ import {
   type WebviewMessage,
 } from '../src/results/protocol';
 import { sortArms, type ArmColumn, type SortDirection } from '../src/results/sortArms';
+import { toolbar } from './toolbar';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -81,36 +82,6 @@ function button(label: string, onClick: () => void, attributes: Record<string, s
   return element;
 }
 
-/**
- * A toolbar (WAI-ARIA toolbar pattern): one Tab stop, the arrow keys and Home/End move between its buttons, and Tab
- * comes back to the button last used.
- */
-function toolbar(label: string, ...buttons: HTMLButtonElement[]): HTMLElement {
-  const bar = el('div', { class: 'actions', role: 'toolbar', 'aria-label': label }, ...buttons);
-  const makeCurrent = (current: HTMLButtonElement) => {
-    for (const b of buttons) b.tabIndex = b === current ? 0 : -1;
-  };
-  makeCurrent(buttons[0]!);
-  bar.addEventListener('focusin', (event) => {
-    if (buttons.includes(event.target as HTMLButtonElement)) makeCurrent(event.target as HTMLButtonElement);
-  });
-  bar.addEventListener('keydown', (event) => {
-    const index = buttons.indexOf(document.activeElement as HTMLButtonElement);
-    if (index < 0) return;
-    const last = buttons.length - 1;
-    const target =
-      event.key === 'ArrowRight' || event.key === 'ArrowDown' ? (index === last ? 0 : index + 1)
-      : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? (index === 0 ? last : index - 1)
-      : event.key === 'Home' ? 0
-      : event.key === 'End' ? last
-      : -1;
-    if (target < 0) return;
-    event.preventDefault();
-    makeCurrent(buttons[target]!);
-    buttons[target]!.focus();
-  });
-  return bar;
-}
 
 /** Tells the host what the page shows now: the counts, the action buttons offered and the notes. */
 function reportRendered(): void {
@@ -170,14 +141,13 @@ function renderSummary(file: string, summary: CheckSummary): void {
     { class: 'meta' },
     `${summary.behavior} · ${summary.model} (${summary.provider}${summary.baseUrl ? ` at ${summary.baseUrl}` : ''}) · grader ${summary.grader} · ${summary.samplesPerArm} samples per arm · ${summary.requests} requests, ${summary.cacheHits} from the cache · finished ${Number.isNaN(finished.getTime()) ? summary.finishedAt : finished.toLocaleString()}`,
   );
-  const actions = toolbar(
-    'Results actions',
+  const actions = toolbar('Results actions', [
     button('Export arms (CSV)', () => vscode.postMessage({ type: 'export', format: 'arms-csv' })),
     button('Export samples (CSV)', () => vscode.postMessage({ type: 'export', format: 'samples-csv' })),
     button('Export all (JSON)', () => vscode.postMessage({ type: 'export', format: 'json' })),
     button('Open the file', () => vscode.postMessage({ type: 'openFile' })),
     runButton('Run again'),
-  );
+  ]);
   show(
     el('h1', {}, `Check results: ${file}`),
     meta,
