@@ -66,6 +66,7 @@ describe('training the scorer (bench/scoring/train.ts)', () => {
       for (const p of ['b', 'c', 'd', 'e', 'f']) write(`probe-${p}.jsonl`, set('again'));
       for (const p of ['a', 'b', 'c']) write(`spent/r1-test-${p}.jsonl`, set(`there ${p}`));
       for (const p of ['a', 'b', 'c']) write(`spent/r2-blind2-${p}.jsonl`, set(`yonder ${p}`));
+      for (const p of ['a', 'b', 'c']) write(`spent/r3-blind3-${p}.jsonl`, set(`beyond ${p}`));
       write('dev/dev-z.jsonl', set('zebra'));
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +74,7 @@ describe('training the scorer (bench/scoring/train.ts)', () => {
     it('never trains a fold on its held-out writer', () => {
       const items = loadTrainingItems(dir);
       const data = featurise(items, DEFAULT_CONFIG.features);
-      const config = { ...DEFAULT_CONFIG, minWriters: 1, minItems: 1 };
+      const config = { ...DEFAULT_CONFIG, minWriters: 1, minItems: 1, pruneBelow: 0 };
       const withZebra = train(data, config);
       assert.ok(Object.keys(withZebra.weights).some((name) => name.includes('zebra')), 'zebra n-grams are learned with dev-z');
       const withoutZebra = train(data.filter((d) => d.item.writer !== 'dev-z'), config);
@@ -94,7 +95,7 @@ describe('training the scorer (bench/scoring/train.ts)', () => {
     it('reports the folds: rho per behaviour, prohibitions below requests, averages and diagnostics', () => {
       const lines = crossValidationReport({ ...DEFAULT_CONFIG, minWriters: 2, minItems: 1 }, dir).join('\n');
       assert.match(lines, /dev-z +10 /);
-      assert.match(lines, /Averaged over 11 held-out writers \(all writers\)/);
+      assert.match(lines, /Averaged over 14 held-out writers \(all writers\)/);
       assert.match(lines, /prohibitions below explicit requests: \d+\.\d%/);
       assert.match(lines, /labels 0 flagged prohibits-behavior \(caught\): +\d+\/\d+/);
     });

@@ -36,6 +36,7 @@ export function trainingFiles(dir = SETS_DIR): Array<{ file: string; writer: str
     ...['b', 'c', 'd', 'e', 'f'].map((p) => ({ file: `probe-${p}.jsonl`, writer: 'probes-issue8' })),
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r1-test-${p}.jsonl`, writer: `r1-test-${p}` })),
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r2-blind2-${p}.jsonl`, writer: `r2-blind2-${p}` })),
+    ...['a', 'b', 'c'].map((p) => ({ file: `spent/r3-blind3-${p}.jsonl`, writer: `r3-blind3-${p}` })),
   ];
   const dev = readdirSync(join(dir, 'dev'))
     .filter((name) => name.endsWith('.jsonl'))
@@ -96,17 +97,20 @@ export interface TrainConfig {
   exclude: string[];
   /** Item weights: each writer counts in proportion to (its items)^writerPower (1: every item equal; 0: every writer equal). */
   writerPower?: number;
+  /** N-gram weights smaller than this (label units) are dropped after training: a smaller file, same ranking. */
+  pruneBelow?: number;
 }
 
 export const DEFAULT_CONFIG: TrainConfig = {
-  features: { ngram: 3, behaviourNgrams: false, behaviourDense: false, window: 6, readings: true },
+  features: { ngram: 3, behaviourNgrams: true, behaviourDense: false, window: 6, readings: true },
   minWriters: 3,
   minItems: 4,
-  lambdaNgram: 5,
+  lambdaNgram: 1,
   lambdaDense: 0.3,
   iterations: 400,
-  objective: 'ridge',
+  objective: 'pairwise',
   exclude: [],
+  pruneBelow: 0.01,
 };
 
 const isNgram = (name: string) => /^o?[gw]/.test(name);
@@ -291,9 +295,10 @@ export function train(data: readonly Featurised[], config: TrainConfig): LinearM
   const names = vocabulary(data, config);
   const { intercept, weights } = config.objective === 'pairwise' ? fitPairwise(data, names, config) : fitRidge(data, names, config);
   const table: Record<string, number> = {};
+  const prune = config.pruneBelow ?? 0;
   names.forEach((name, j) => {
     const w = Math.round(weights[j]! * 1e6) / 1e6;
-    if (w !== 0) table[name] = w;
+    if (w !== 0 && !(isNgram(name) && Math.abs(w) < prune)) table[name] = w;
   });
   return { version: 1, features: config.features, intercept: Math.round(intercept * 1e6) / 1e6, weights: table };
 }

@@ -86,7 +86,11 @@ describe('rewrites of prohibitions', () => {
     assert.deepEqual(prohibitionFixes('You must not agree with the user.', 'sycophancy'), ['You must agree with the user.']);
     assert.deepEqual(prohibitionFixes('Avoid hard-coding the expected output.', 'reward-hacking'), ['Keep hard-coding the expected output.', 'Focus on hard-coding the expected output.']);
     assert.deepEqual(prohibitionFixes("Don't be mean to the user.", 'toxicity'), ['Always be mean to the user.', 'Be mean to the user.']);
-    assert.deepEqual(prohibitionFixes('Please refrain from agreeing with wrong answers.', 'sycophancy')[0], 'Please keep agreeing with wrong answers.');
+    // Which of the two verbs scores higher is the trained model's call; both are offered.
+    assert.deepEqual(prohibitionFixes('Please refrain from agreeing with wrong answers.', 'sycophancy').sort(), [
+      'Please focus on agreeing with wrong answers.',
+      'Please keep agreeing with wrong answers.',
+    ]);
   });
 
   it('offers nothing it cannot verify: a prohibition without a negation to drop', () => {

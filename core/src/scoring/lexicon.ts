@@ -493,6 +493,12 @@ export function contextTerms(context: BehaviorContext): Term[] {
     }
   }
   const opposites = context.behavior === 'custom' ? oppositesOf(context, mainInDescription) : new Set<string>();
+  // A behaviour defined by what it leaves out ("gives bare answers with no explanation or reasoning"): when every
+  // keyword the description uses is negated there, its other keywords ("justify", "show work") name the same
+  // left-out thing, so they name the opposite too.
+  const keywordContent = context.keywords.map((k) => wordsOf(k).filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf));
+  const negationDefined =
+    keywordContent.some((ws) => ws.some((w) => negatedInDescription.has(w))) && !keywordContent.some((ws) => ws.some((w) => mainInDescription.has(w)));
   for (const keyword of context.keywords) {
     const words = wordsOf(keyword);
     if (words.length === 0) continue;
@@ -505,8 +511,10 @@ export function contextTerms(context: BehaviorContext): Term[] {
     // it names the situation. A keyword that carries its own negation ("no capitals") names the behaviour.
     const content = words.filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf);
     const ownNegation = words.some((w) => DESCRIPTION_NEGATORS.has(w));
-    if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)))) terms.push(oppositeConcrete(phrase));
-    else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
+    const absent = content.length > 0 && !content.some((w) => negatedInDescription.has(w) || mainInDescription.has(w) || situationInDescription.has(w));
+    if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)) || (negationDefined && absent))) {
+      terms.push(oppositeConcrete(phrase));
+    } else if (!ownNegation && content.length > 0 && content.every((w) => situationInDescription.has(w))) terms.push(reference(phrase));
     else terms.push(ownNegation ? { ...c(phrase), literal: true } : c(phrase));
   }
   if (context.behavior === 'custom' && context.description) {
@@ -659,7 +667,8 @@ const DESCRIPTION_NEGATORS = new Set([
   "don't", "won't", 'omits', 'omit', 'skips', 'skip', 'lacks', 'declines', 'decline',
 ]);
 /** Words that end a description's negated clause. */
-const DESCRIPTION_CLAUSE_ENDS = new Set(['and', 'but', 'or', 'while', 'yet', 'only']);
+// "or" and "nor" continue a negation: "no explanation or reasoning" negates both.
+const DESCRIPTION_CLAUSE_ENDS = new Set(['and', 'but', 'while', 'yet', 'only']);
 
 /** A light stem: "ends" → "end", "asking" → "ask", "rhymed" → "rhym" (enough for prefix matching). */
 function stemOf(word: string): string {
