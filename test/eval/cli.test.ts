@@ -108,6 +108,9 @@ describe('inoculate eval (CLI)', function () {
     const result = await run.done;
     assert.equal(result.status, 130, result.stderr);
     assert.match(result.stderr, /interrupted; \d+ of 160 samples finished and kept/);
+    // Requests the killed process had sent may still be answered after it exits: let them land, so the next test
+    // counts only its own.
+    await waitFor(() => lab.settled(), 30_000);
   });
 
   it('--batch sends the requests through the Batch API, records them as batch answers, and maps every one back', async () => {

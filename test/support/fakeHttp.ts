@@ -47,6 +47,8 @@ export interface FakeHttpServer {
    * work) until `release()`: to kill a client mid-request. `reached` resolves when such a request was handled.
    */
   hold(method: string, path: RegExp): { reached: Promise<void>; release(): void };
+  /** Client connections still open (a killed client's close when the kernel closes its sockets). */
+  openSockets(): number;
   close(): Promise<void>;
 }
 
@@ -118,6 +120,7 @@ export async function startFakeHttp(routes: Array<[string, RegExp, Route]>): Pro
       holds.push({ method, path, reached, released });
       return { reached: reachedPromise, release };
     },
+    openSockets: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

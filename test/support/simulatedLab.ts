@@ -42,6 +42,8 @@ export interface SimulatedLab {
   setShutdownDate(arm: string, date: string | null): void;
   /** Chat requests the lab answered (online; batch lines not included). */
   chatRequests(): number;
+  /** No client connection open and no request being answered: a killed client's last requests have landed. */
+  settled(): boolean;
   close(): Promise<void>;
 }
 
@@ -105,7 +107,16 @@ export async function startSimulatedLab(options: SimulatedLabOptions): Promise<S
   };
   const chatOrigin = chat.baseUrl.replace(/\/v1$/, '');
   const fineTuningOrigin = fineTuning.baseUrl.replace(/\/v1$/, '');
+  let answering = 0;
   const route = async (request: SeenRequest): Promise<Reply> => {
+    answering++;
+    try {
+      return await routeOnce(request);
+    } finally {
+      answering--;
+    }
+  };
+  const routeOnce = async (request: SeenRequest): Promise<Reply> => {
     const path = request.path;
     if (path === '/v1/chat/completions' || path === '/v1/moderations' || (request.method === 'GET' && path === '/v1/models')) return forward(request, chatOrigin);
     const modelId = /^\/v1\/models\/(.+)$/.exec(path)?.[1];
@@ -134,6 +145,7 @@ export async function startSimulatedLab(options: SimulatedLabOptions): Promise<S
     models,
     setShutdownDate: (arm, date) => void shutdown.set(arm, date),
     chatRequests: () => online,
+    settled: () => answering === 0 && front.openSockets() === 0,
     close: async () => {
       await front.close();
       await chat.close();
