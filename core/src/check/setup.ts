@@ -199,7 +199,7 @@ export function checkItems(check: PreparedCheck, itemProblem: (item: Item) => st
 function shownPath(cwd: string, path: string): string {
   const absolute = resolve(cwd, path);
   const rel = relative(cwd, absolute);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split('\\').join('/') : absolute;
 }
 
 /** What a setup has read: the file as shown, its reader for further inputs, the parsed document and its analysis. */
@@ -212,8 +212,10 @@ export interface InocForSetup {
 }
 
 /**
- * Reads `inocPath` for a check or an evaluation and throws `CheckSetupError` at the first frontmatter problem that
- * concerns it (problems under `ignoredKeys`, another command's block, are left to that command).
+ * Reads `inocPath` for a check, an evaluation or a training plan and throws `fail(message)` (by default a
+ * `CheckSetupError`) at the first frontmatter problem that concerns it (problems under `ignoredKeys`, another
+ * command's block, are left to that command). Inputs, not results: links are followed (a dataset may well be one),
+ * only regular files are read (a FIFO or a device would block or never end), within a bound.
  */
 export async function readInocForSetup(
   fs: Pick<ResultsFileSystem, 'readInput'>,
@@ -221,6 +223,7 @@ export async function readInocForSetup(
   cwd: string,
   verb: string,
   ignoredKeys: ReadonlySet<string>,
+  fail: (message: string) => Error = (message) => new CheckSetupError(message),
 ): Promise<InocForSetup> {
   const displayPath = (path: string) => shownPath(cwd, path);
   const shown = displayPath(inocPath);
@@ -228,12 +231,12 @@ export async function readInocForSetup(
     try {
       return await fs.readInput(path, maxBytes);
     } catch (error) {
-      if (error instanceof InputFileError) throw new CheckSetupError(`${displayPath(path)} ${error.reason}${what}.`);
+      if (error instanceof InputFileError) throw fail(`${displayPath(path)} ${error.reason}${what}.`);
       throw error;
     }
   };
   const text = await read(inocPath, MAX_INOC_BYTES, `: name one .inoc file to ${verb}`);
-  if (text === undefined) throw new CheckSetupError(`${shown}: no such file.`);
+  if (text === undefined) throw fail(`${shown}: no such file.`);
   const doc = parseInocDocument(shown, text);
   const analysis = analyzeFrontmatter(doc);
   for (const problem of analysis.problems) {
@@ -243,7 +246,7 @@ export async function readInocForSetup(
     );
     if (underOtherKey) continue;
     const position = doc.lines.positionAt(problem.start);
-    throw new CheckSetupError(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
+    throw fail(`${shown}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
   }
   return { shown, displayPath, read, doc, analysis };
 }

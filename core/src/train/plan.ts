@@ -5,15 +5,13 @@
  * a launch submits its runs. Everything wrong with the input is found here and names the file and line.
  */
 import { dirname, relative, resolve } from 'node:path';
-import { analyzeFrontmatter, type InocConfig } from '../format/config';
-import { parseInocDocument } from '../format/parse';
+import type { InocConfig } from '../format/config';
 import type { ChatMessage } from '../format/dataset';
 import type { PlacementSettings } from '../format/prompt';
 import { instructionHash } from '../check/arms';
 import { checkResultPaths, relativeInocPath } from '../check/layout';
 import { readSummary } from '../check/store';
-import { InputFileError } from '../check/resultsFs';
-import { MAX_DATASET_BYTES, MAX_INOC_BYTES } from '../check/setup';
+import { MAX_DATASET_BYTES, readInocForSetup } from '../check/setup';
 import type { CheckSummary } from '../check/types';
 import { defaultHyperparameters, resolveTrainSettings } from '../format/trainConfig';
 import type { PlannedRun } from './jobs';
@@ -115,31 +113,8 @@ export async function planTraining(input: PlanInput): Promise<TrainingPlan> {
   const now = input.now ?? (() => new Date());
   const inocPath = resolve(input.inocPath);
   const cwd = input.cwd ?? input.workspaceRoot;
-  const shown = (path: string) => {
-    const rel = relative(cwd, path);
-    return rel && !rel.startsWith('..') ? rel.split('\\').join('/') : path;
-  };
-  // Inputs, not results: links are followed (a dataset may well be one), only regular files are read (a FIFO or a
-  // device would block or never end), within a bound; what is wrong is said, never an internal error.
-  const readInput = async (path: string, maxBytes: number, what: string): Promise<string | undefined> => {
-    try {
-      return await fs.readInput(path, maxBytes);
-    } catch (error) {
-      if (error instanceof InputFileError) throw new TrainSetupError(`${shown(path)} ${error.reason}${what}.`);
-      throw error;
-    }
-  };
-  const text = await readInput(inocPath, MAX_INOC_BYTES, '');
-  if (text === undefined) throw new TrainSetupError(`${shown(inocPath)}: no such file.`);
-  const doc = parseInocDocument(shown(inocPath), text);
-  const analysis = analyzeFrontmatter(doc);
-  for (const problem of analysis.problems) {
-    if (!['yaml-syntax', 'missing-behavior', 'missing-key', 'invalid-value'].includes(problem.code)) continue;
-    const underOther = [...analysis.locations.values()].some((l) => NOT_TRAIN_KEYS.has(l.path[0]!) && l.keyStart <= problem.start && problem.start <= l.valueEnd);
-    if (underOther) continue;
-    const position = doc.lines.positionAt(problem.start);
-    throw new TrainSetupError(`${shown(inocPath)}:${position.line + 1}:${position.character + 1}: ${problem.message}`);
-  }
+  const inoc = await readInocForSetup(fs, inocPath, cwd, 'train', NOT_TRAIN_KEYS, (message) => new TrainSetupError(message));
+  const { doc, analysis, displayPath: shown, read: readInput } = inoc;
   const config: InocConfig = analysis.config;
   const overrides = input.overrides ?? {};
   // A different backend changes the defaults: resolve the block again with it.
