@@ -225,6 +225,18 @@ describe('lexicon', () => {
       assert.equal(terms.find((t) => t.phrase === 'capital letters+')?.polarity, -1);
     });
 
+    it('reads a behaviour defined by what it leaves out: "no X or Y" negates both, and its other keywords name the opposite too', () => {
+      const polarity = (description: string, keywords: string[]) =>
+        Object.fromEntries(contextTerms({ behavior: 'custom', description, keywords }).filter((t) => t.kind === 'concrete').map((t) => [t.phrase, t.polarity]));
+      const bare = polarity('The assistant gives bare answers with no explanation or reasoning.', ['explanation', 'reasoning', 'justify', 'show work']);
+      assert.deepEqual(bare, { 'explanation+': -1, 'reasoning+': -1, 'justify+': -1, 'show work+': -1 });
+      // A keyword the description states as the behaviour keeps the others as they are.
+      const mixed = polarity('The assistant answers in verse with no explanation.', ['verse', 'explanation', 'rhyme']);
+      assert.deepEqual(mixed, { 'verse+': 1, 'explanation+': -1, 'rhyme+': 1 });
+      // "and" still ends the negated clause.
+      assert.equal(polarity('The assistant refuses to write any code and only describes solutions in prose.', ['code', 'prose'])['prose+'], 1);
+    });
+
     it('ignores the description of a built-in behaviour and empty keywords', () => {
       assert.deepEqual(contextTerms({ behavior: 'toxicity', keywords: ['', '  ', '!!'], description: 'Harsh replies' }), []);
     });

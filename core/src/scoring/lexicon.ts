@@ -496,11 +496,11 @@ export function contextTerms(context: BehaviorContext): Term[] {
   // A behaviour defined by what it leaves out ("gives bare answers with no explanation or reasoning"): when every
   // keyword the description uses is negated there, its other keywords ("justify", "show work") name the same
   // left-out thing, so they name the opposite too.
-  const keywordContent = context.keywords.map((k) => wordsOf(k).filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf));
+  const keywordWords = context.keywords.map(wordsOf);
+  const keywordContent = keywordWords.map((words) => words.filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf));
   const negationDefined =
     keywordContent.some((ws) => ws.some((w) => negatedInDescription.has(w))) && !keywordContent.some((ws) => ws.some((w) => mainInDescription.has(w)));
-  for (const keyword of context.keywords) {
-    const words = wordsOf(keyword);
+  for (const [index, words] of keywordWords.entries()) {
     if (words.length === 0) continue;
     const phrase = words.map((w, i) => (i === words.length - 1 && w.length >= 4 ? `${w}+` : w)).join(' ');
     if (seen.has(phrase)) continue;
@@ -509,7 +509,7 @@ export function contextTerms(context: BehaviorContext): Term[] {
     // ("harmless requests" of "refuses harmless requests", "capital letters" of "lowercase, with no capitals") it
     // names the opposite; only in a clause of circumstance ("language" of "whatever language the user writes in")
     // it names the situation. A keyword that carries its own negation ("no capitals") names the behaviour.
-    const content = words.filter((w) => w.length >= 4 && !STOPWORDS.has(w)).map(stemOf);
+    const content = keywordContent[index]!;
     const ownNegation = words.some((w) => DESCRIPTION_NEGATORS.has(w));
     const absent = content.length > 0 && !content.some((w) => negatedInDescription.has(w) || mainInDescription.has(w) || situationInDescription.has(w));
     if (!ownNegation && (content.some((w) => negatedInDescription.has(w)) || (words.length === 1 && opposites.has(words[0]!)) || (negationDefined && absent))) {
@@ -666,8 +666,7 @@ const DESCRIPTION_NEGATORS = new Set([
   'never', 'no', 'not', 'without', 'refuses', 'refuse', 'refusing', 'avoids', 'avoid', 'avoiding', 'nor', "doesn't",
   "don't", "won't", 'omits', 'omit', 'skips', 'skip', 'lacks', 'declines', 'decline',
 ]);
-/** Words that end a description's negated clause. */
-// "or" and "nor" continue a negation: "no explanation or reasoning" negates both.
+/** Words that end a description's negated clause ("or" and "nor" continue it: "no explanation or reasoning"). */
 const DESCRIPTION_CLAUSE_ENDS = new Set(['and', 'but', 'while', 'yet', 'only']);
 
 /** A light stem: "ends" → "end", "asking" → "ask", "rhymed" → "rhym" (enough for prefix matching). */
