@@ -140,8 +140,8 @@ describe('editing in the real editor', () => {
       'a hover',
       async () => {
         const found = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(4, 5));
-        // Under load the first answer has been seen to describe the previous test's untitled document (its heading
-        // at the same position); wait for the hover of this document's heading. Noted in the issue as unexplained.
+        // The hover of this document's heading (another provider, or the server before it has the text, may answer
+        // first). That was once the previous test's text: VS Code restored its backup; see openUntitled.
         const values = found.flatMap((h) => h.contents).map((c) => (c instanceof vscode.MarkdownString ? c.value : ''));
         return values.some((value) => value.includes('command:inoculate.runCheck')) ? found : undefined;
       },

@@ -1,4 +1,5 @@
 /** Helpers for the end-to-end tests: wait on real signals (events), open fixtures, reach the extension's API. */
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -91,7 +92,16 @@ export async function openFile(...segments: string[]): Promise<vscode.TextEditor
 /** Opens an untitled `.inoc` editor holding `content` (the server gets it like any other document). */
 export async function openUntitled(content: string): Promise<vscode.TextEditor> {
   const document = await vscode.workspace.openTextDocument({ language: 'inoculation', content });
-  return vscode.window.showTextDocument(document);
+  const editor = await vscode.window.showTextDocument(document);
+  // VS Code reuses the name of an untitled file that was just closed (Untitled-1), and under load it has been seen to
+  // restore the closed file's hot-exit backup into the new one instead of `content` (the previous test's text, seen
+  // in the editor itself, not only by the server). Put the asked-for text in place when that happens.
+  if (document.getText() !== content) {
+    const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));
+    assert.ok(await editor.edit((edit) => edit.replace(whole, content)), 'could not replace the restored backup of an earlier untitled file');
+    assert.equal(document.getText(), content);
+  }
+  return editor;
 }
 
 /** Our diagnostics of `uri` once `accept` holds for them (the server publishes after each change). */
