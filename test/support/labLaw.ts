@@ -18,7 +18,7 @@
  *   `1 − itemSpread`, even ones by `1 + itemSpread`, so with an even number of items the mean over items is exactly
  *   the rate above, and samples of one item are correlated (what the design-effect intervals are for).
  *
- * Each answer is drawn from a hash of (seed, model (its id without the job number), messages, how many times this exact request was asked), so the
+ * Each answer is drawn from a hash of (seed, model (its id without the job number and run id), messages, how many times this exact request was asked), so the
  * k samples of an item are independent draws and the tallies do not depend on the order requests arrive in.
  */
 import { createHash } from 'node:crypto';
@@ -101,9 +101,11 @@ export function labResponder(law: LabLaw, modelOf: (modelId: string) => LabModel
     const rates = trueRates(law, model, present);
     const item = law.items.findIndex((text) => user.includes(text));
     const factor = item < 0 ? 1 : item % 2 === 1 ? 1 - law.itemSpread : 1 + law.itemSpread;
-    // A fine-tune's id ends in its job id, numbered in the order jobs were submitted, which concurrent launches do not
-    // fix; without it the id still names the run (the suffix comes from the run id), so draws are the same every time.
-    const stableId = modelId.startsWith('ft:') ? modelId.replace(/:[^:]*$/, '') : modelId;
+    // A fine-tune's id is `ft:<base>:<org>:<arm>-s<seed>-<6 of the run id>[-a<attempt>]:<job id>`. The job id is
+    // numbered in the order jobs were submitted (concurrent launches do not fix it) and the run id is new each run:
+    // keyed on either, the draws (and so every interval in a test) would change from run to run, and a test of a 95%
+    // interval would fail now and then by design. Keyed on base, arm, seed (and attempt), a run draws the same answers every time.
+    const stableId = modelId.startsWith('ft:') ? modelId.replace(/:[^:]*$/, '').replace(/-[0-9a-f]{6}(?=(-a\d+)?$)/, '') : modelId;
     const key = JSON.stringify([stableId, messages]);
     const n = asked.get(key) ?? 0;
     asked.set(key, n + 1);
