@@ -37,6 +37,9 @@ export function trainingFiles(dir = SETS_DIR): Array<{ file: string; writer: str
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r1-test-${p}.jsonl`, writer: `r1-test-${p}` })),
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r2-blind2-${p}.jsonl`, writer: `r2-blind2-${p}` })),
     ...['a', 'b', 'c'].map((p) => ({ file: `spent/r3-blind3-${p}.jsonl`, writer: `r3-blind3-${p}` })),
+    // Rounds 4 and 5 were kept out until the next change had its own unseen test (round 6, frozen before this).
+    ...['a', 'b', 'c'].map((p) => ({ file: `spent/r4-blind4-${p}.jsonl`, writer: `r4-blind4-${p}` })),
+    ...['a', 'b', 'c'].map((p) => ({ file: `spent/r5-blind5-${p}.jsonl`, writer: `r5-blind5-${p}` })),
   ];
   const dev = readdirSync(join(dir, 'dev'))
     .filter((name) => name.endsWith('.jsonl'))
