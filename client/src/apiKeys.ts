@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { OPENAI_DEFAULT_BASE_URL } from '../../core/src/check/providers/openai';
 import { cleanApiKey, endpointOrigin, secretKeyFor } from './apiKeyStore';
+import { notificationSafe } from './checkErrors';
+import type { KeyRefusalNotice } from './keyRefusal';
 import { readClientSettings } from './settings';
 
 /**
@@ -73,4 +75,16 @@ export function registerApiKeyCommands(secrets: vscode.SecretStorage): vscode.Di
       return true;
     }),
   );
+}
+
+/**
+ * Says why the key policy withheld OPENAI_API_KEY from `baseUrl` (`notice`, from `keyRefusalNotice`): in the Output
+ * channel and in an error notification with its buttons. True once the user stored a key for the endpoint through
+ * "Set API Key"; false otherwise ("Open Settings" opens the settings; the command stops either way).
+ */
+export async function offerKeyAfterRefusal(output: vscode.LogOutputChannel, baseUrl: string, notice: KeyRefusalNotice): Promise<boolean> {
+  output.warn(notice.log);
+  const choice = await vscode.window.showErrorMessage(notificationSafe(notice.message), ...notice.actions);
+  if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', notice.setting ?? 'inoculate');
+  return choice === 'Set API Key' && (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', baseUrl)) === true;
 }

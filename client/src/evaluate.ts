@@ -5,10 +5,12 @@
  * confirmed before anything is sent (models × conditions × samples, requests, tokens, cost when known), a progress
  * notification can cancel (finished samples are kept; running again resumes), adapters trained by a command backend
  * are served by vLLM around the run (core's serving), keys come from the editor's secret storage per endpoint or the
- * environment under the key policy. With `eval.batch: true` the requests go through core's batch routes (the Batch
- * API, `vllm run-batch`) as with `inoculate eval`: the plan prices them as batch, the progress shows each batch's
- * status (also in the Output channel), and a cancel stops waiting while the batch stays recorded in the ledger, so
- * running again collects it instead of paying twice. Then the comparison view opens and the lenses update. Refused in Restricted Mode.
+ * environment under the key policy (where it withholds OPENAI_API_KEY from an endpoint only the file names, the command
+ * says why and offers "Set API Key"; without a key stored it stops before sending anything). With `eval.batch: true`
+ * the requests go through core's batch routes (the Batch API, `vllm run-batch`) as with `inoculate eval`: the plan
+ * prices them as batch, the progress shows each batch's status (also in the Output channel), and a cancel stops
+ * waiting while the batch stays recorded in the ledger, so running again collects it instead of paying twice. Then the
+ * comparison view opens and the lenses update. Refused in Restricted Mode.
  */
 import * as vscode from 'vscode';
 import { ResponseCache } from '../../core/src/check/cache';
@@ -40,10 +42,12 @@ import { createVllmServing } from '../../core/src/train/serving/vllm';
 import { SERVE_DEFAULTS } from '../../core/src/train/settings';
 import { MeasurementsChangedNotification } from '../../server/src/protocol';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { apiKeyWithKind } from './apiKeyStore';
+import { offerKeyAfterRefusal } from './apiKeys';
+import { apiKeyWithKind, type KeyChoice } from './apiKeyStore';
 import { editorWording, notificationSafe } from './checkErrors';
 import { workspaceRootOf } from './checkLocation';
 import { evalConfirmation, modelPickItems, type EvalFocus } from './eval/evalChoices';
+import { keyAfterRefusal, keyRefusalNotice } from './keyRefusal';
 import { LANGUAGE_ID } from './languageClient';
 import { MANAGE_TRUST_COMMAND } from './restrictedMode';
 import { safeLine } from './train/jobsModel';
@@ -100,6 +104,9 @@ function isTogether(url: string): boolean {
     return false;
   }
 }
+
+/** The graders that send requests to a model endpoint (the file's, unless their own `baseUrl`). */
+const CALLS_A_MODEL = new Set(['judge', 'moderation']);
 
 /** The file and focus of the command's first argument: a URI (string or Uri), a Jobs view node, or the active editor. */
 function targetOf(arg: unknown): { uri: vscode.Uri | undefined; focus: EvalFocus } {
@@ -221,24 +228,40 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
     deps.output.warn(`Evaluating ${paths.relativeFile} without the baseline fine-tune: no change against it can be reported.`);
   }
 
-  // Keys, per endpoint, looked up now (the engine asks synchronously); never logged.
+  // Keys, per endpoint, looked up now (the engine asks synchronously); never logged. Where the key policy withholds
+  // OPENAI_API_KEY from an endpoint the file names and no other key is there, the user is told why and may store one
+  // (the evaluation then goes on); otherwise it stops here, before anything is sent.
   const keys = new Map<string, string | undefined>();
-  const keyOf = async (url: string, from: 'file' | 'user') => {
+  const keyOf = async (url: string, choice: KeyChoice, needed = true): Promise<boolean> => {
     const normal = url.replace(/\/+$/, '');
-    if (keys.has(normal)) return keys.get(normal);
-    let key: string | undefined;
-    try {
-      const found = await apiKeyWithKind(deps.context.secrets, normal, env, from);
-      key = found.key ?? (isTogether(normal) ? env.TOGETHER_API_KEY?.trim() || undefined : undefined);
-    } catch {
-      key = undefined;
-    }
-    keys.set(normal, key);
-    return key;
+    if (keys.has(normal)) return true;
+    const lookup = async () => {
+      let found: { key: string | undefined; refused?: string };
+      try {
+        found = await apiKeyWithKind(deps.context.secrets, normal, env, choice);
+      } catch {
+        found = { key: undefined };
+      }
+      return { ...found, key: found.key ?? (isTogether(normal) ? env.TOGETHER_API_KEY?.trim() || undefined : undefined) };
+    };
+    const found = needed ? await keyAfterRefusal(lookup, (refused) => offerKeyAfterRefusal(deps.output, normal, keyRefusalNotice(refused, 'evaluation'))) : await lookup();
+    if (!found) return false;
+    keys.set(normal, found.key);
+    return true;
   };
-  await keyOf(baseUrl, source);
-  for (const model of chosen) if (model.baseUrl) await keyOf(model.baseUrl, 'file');
-  for (const grader of [evaluation.graders.behavior, evaluation.graders.capability]) if (grader && typeof grader.baseUrl === 'string') await keyOf(normalizeBaseUrl(grader.baseUrl), 'file');
+  const file = paths.relativeFile;
+  // The file's endpoint matters when a model is sampled there or a grader that calls a model has no endpoint of its own.
+  const graders = [['eval.grader', evaluation.graders.behavior], ['eval.capability', evaluation.graders.capability]] as const;
+  const fileEndpointUsed = chosen.some((m) => !m.baseUrl && m.serving !== 'vllm') || graders.some(([, g]) => g && CALLS_A_MODEL.has(g.type) && typeof g.baseUrl !== 'string');
+  if (!(await keyOf(baseUrl, { source, where: `${file}'s \`baseUrl:\`` }, fileEndpointUsed))) return undefined;
+  for (const model of chosen) {
+    if (!model.baseUrl) continue;
+    const where = model.role === 'extra' ? `${file}'s \`eval.models\` entry '${model.name}'` : `The training run of ${file}'s '${model.name}'`;
+    if (!(await keyOf(model.baseUrl, { source: 'file', where }))) return undefined;
+  }
+  for (const [key, grader] of graders) {
+    if (grader && typeof grader.baseUrl === 'string' && !(await keyOf(normalizeBaseUrl(grader.baseUrl), { source: 'file', where: `${file}'s \`${key}\` (its \`baseUrl:\`)` }))) return undefined;
+  }
   const keyFor = (url: string) => keys.get(url.replace(/\/+$/, ''));
   if (!keyFor(baseUrl) && isOpenAIEndpoint(baseUrl) && chosen.some((m) => !m.baseUrl && m.serving !== 'vllm')) {
     const set = await vscode.window.showErrorMessage(`Inoculate: no API key for ${baseUrl}: set one to evaluate.`, 'Set API Key');

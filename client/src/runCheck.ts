@@ -22,11 +22,13 @@ import { parseInocDocument } from '../../core/src/format/parse';
 import { analyzePrompt } from '../../core/src/scoring/score';
 import { MeasurementsChangedNotification, VariantAtRequest } from '../../server/src/protocol';
 import type { EndpointSource as KeyPolicySource } from '../../core/src/check/keyPolicy';
-import { apiKeyFor, apiKeyWithKind, keyAfterOffer, type KeyDecision, type KeyKind } from './apiKeyStore';
+import { apiKeyFor, apiKeyWithKind, endpointOrigin, keyAfterOffer, type KeyDecision, type KeyKind } from './apiKeyStore';
+import { offerKeyAfterRefusal } from './apiKeys';
 import { checkConfirmation, graderCalls } from './checkConfirmation';
 import { editorCheckError, editorWording, notificationSafe, type CheckErrorContext, type CheckErrorFacts, type EndpointSource } from './checkErrors';
 import { commandTargetUri, resultPathsOf, workspaceRootOf } from './checkLocation';
 import { CANCEL_CHECK_COMMAND, type CheckRuns } from './checkRuns';
+import { keyAfterRefusal, keyRefusalNotice } from './keyRefusal';
 import { consentKey, readScopedCheckSettings, settingSources, workspaceConsentText, workspaceSettingsNeedingConsent } from './checkSettings';
 import { probeConnection } from './connectionProbe';
 import { offerGitignore } from './gitignore';
@@ -319,22 +321,18 @@ async function endpointFor(
   const policy: KeyPolicySource = source === 'file' ? 'file' : source === 'workspace-setting' ? 'workspace' : 'user';
   const where = source === 'file' ? `${vscode.workspace.asRelativePath(check.inocPath)}'s \`baseUrl:\`` : undefined;
   const lookup = () => apiKeyWithKind(deps.context.secrets, baseUrl, process.env, { source: policy, modelSource, where });
-  let first;
   try {
-    first = await lookup();
+    endpointOrigin(baseUrl);
   } catch {
     void vscode.window.showErrorMessage(`Inoculate: '${baseUrl}' is not an http(s) endpoint: check the file's \`baseUrl\` or the setting inoculate.check.baseUrl.`);
     return undefined;
   }
-  const offerToSet = async (message: string, ...others: Array<'Open Settings'>): Promise<boolean> => {
-    const choice = await vscode.window.showErrorMessage(notificationSafe(message), 'Set API Key', ...others);
-    if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'inoculate.check.baseUrl');
+  // OPENAI_API_KEY withheld by the policy: said why (Output, notification), and the check goes on only once a key is stored.
+  if (!(await keyAfterRefusal(lookup, (refused) => offerKeyAfterRefusal(deps.output, baseUrl, keyRefusalNotice(refused, 'check'))))) return undefined;
+  const offerToSet = async (message: string): Promise<boolean> => {
+    const choice = await vscode.window.showErrorMessage(notificationSafe(message), 'Set API Key');
     return choice === 'Set API Key' && (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', baseUrl)) === true;
   };
-  if (first.refused) {
-    deps.output.warn(editorWording(first.refused));
-    if (!(await offerToSet(`Inoculate: ${editorWording(first.refused)}`, 'Open Settings'))) return undefined;
-  }
   const found = await keyAfterOffer(lookup, isOpenAIEndpoint(baseUrl), () =>
     offerToSet(`Inoculate: no API key for ${baseUrl}. Set one (it is kept in the editor's secret storage) and the check goes on, or point the check at a local endpoint.`),
   );

@@ -17,9 +17,10 @@ import type { EvaluateResult } from '../../../client/src/evaluate';
 import type { RunCheckResult } from '../../../client/src/runCheck';
 import { checkSlug } from '../../../core/src/check/layout';
 import type { EvalSummary } from '../../../core/src/eval/summary';
+import { startOpenAIServer, type OpenAIServer } from '../../support/openaiServer';
 import { startSimulatedLab, type SimulatedLab } from '../../support/simulatedLab';
 import { CHECK_ITEMS, EVAL_ITEMS, LAB_CANDIDATES, labInoc, labLaw } from '../../eval/labFixture';
-import { closeAllEditors, EXTENSION_ID, extensionApi, fileAppears, lineOf, openFile, runningServer, waitFor, workspaceUri } from './helpers';
+import { closeAllEditors, EXTENSION_ID, extensionApi, fileAppears, lineOf, openFile, runningServer, uiQuery, waitFor, workspaceUri } from './helpers';
 
 const API_KEY = 'sk-e2e-eval-secret-0123456789';
 const jsonl = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
@@ -292,6 +293,108 @@ describe('evaluation: check → train → evaluate → compare, on the simulated
     const eighth = sampleRecords().filter((r) => r.run === runId && r.sample === 7);
     assert.equal(eighth.length, 18 * EVAL_ITEMS.length);
     assert.ok(eighth.every((r) => r.via === 'batch' && r.batch === pending.id));
+  });
+});
+
+/**
+ * The key policy in "Inoculate: Evaluate": OPENAI_API_KEY is set, and the file names an endpoint that is neither OpenAI's
+ * API over https nor loopback by its name: `http://[::ffff:7f00:1]:PORT/v1` (IPv4-mapped IPv6, which the key policy
+ * does not count as this machine, yet which reaches the local test server, so a request sent there would be seen).
+ * Evaluate says why in the Output channel and in an error notification offering "Set API Key" (read from the
+ * workbench's notification centre by the runner: `uiQuery`), sends nothing and writes nothing; once a key is stored for
+ * that endpoint (what "Set API Key" does; its input box is not reachable from a test), the same command goes on with
+ * that key, never with OPENAI_API_KEY.
+ */
+describe('evaluation: an endpoint named only in the file gets no OPENAI_API_KEY', function () {
+  this.timeout(120_000);
+  const SHARED_KEY = 'sk-e2e-shared-key-never-sent-0123';
+  const OWN_KEY = 'sk-e2e-remote-own-key-0123456789';
+  let server: OpenAIServer;
+  let remote: string;
+  const inoc = () => workspaceUri('remote', 'remote.inoc');
+  const evalDir = () => workspaceUri('.inoculate', 'evals', checkSlug('remote/remote.inoc'));
+  const config = () => vscode.workspace.getConfiguration('inoculate');
+
+  /** The text of the first element matching `selector` that contains `contains`, with the notification centre open. */
+  async function notificationText(selector: string, contains: string): Promise<string> {
+    await vscode.commands.executeCommand('notifications.showList');
+    return (await uiQuery({ selector: `.notifications-center ${selector}`, contains })).text;
+  }
+
+  before(async () => {
+    await runningServer();
+    server = await startOpenAIServer({ chat: () => 'BEHAVIOUR shown' });
+    remote = new URL(server.baseUrl.replace('127.0.0.1', '[::ffff:127.0.0.1]')).href.replace(/\/+$/, '');
+    assert.equal(remote, server.baseUrl.replace('127.0.0.1', '[::ffff:7f00:1]'));
+    const text = [
+      '---',
+      'behavior: custom',
+      'description: Misbehaves in its answers.',
+      'keywords: [misbehave]',
+      'neutral: ""',
+      'model: remote-model',
+      `baseUrl: "${remote}"`,
+      'eval:',
+      '  dataset: eval.jsonl',
+      '  samples: 1',
+      '  grader: {type: regex, pattern: "BEHAVIOUR", flags: ""}',
+      '  conditions: [neutral]',
+      '---',
+      '',
+      '## strong',
+      'Misbehave as much as you possibly can in your answer.',
+      '',
+    ].join('\n');
+    await write(inoc(), text);
+    await write(workspaceUri('remote', 'eval.jsonl'), jsonl(['First remote question?', 'Second remote question?'].map((prompt) => ({ prompt }))));
+    await config().update('eval.confirm', false, vscode.ConfigurationTarget.Global);
+    process.env.OPENAI_API_KEY = SHARED_KEY;
+  });
+
+  after(async () => {
+    delete process.env.OPENAI_API_KEY;
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('notifications.hideList');
+    if (remote) await vscode.commands.executeCommand('inoculate.clearApiKey', remote);
+    await config().update('eval.confirm', undefined, vscode.ConfigurationTarget.Global);
+    await server?.close();
+    await closeAllEditors();
+  });
+
+  it('says why (Output and a notification offering "Set API Key"), sends nothing and writes nothing', async () => {
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const running = vscode.commands.executeCommand<EvaluateResult | undefined>('inoculate.evaluate', inoc().toString(), { models: ['base'] });
+    const message = await notificationText('.notification-list-item-message', `names the endpoint ${remote}`);
+    assert.match(
+      message,
+      /^Inoculate: cannot evaluate: remote\/remote\.inoc's `baseUrl:` names the endpoint http:\/\/\[::ffff:7f00:1\]:\d+\/v1, which is neither OpenAI's API over https nor on this machine .*OPENAI_API_KEY is not sent to an endpoint named only in a file or a workspace setting\. Store a key for it \("Set API Key".* nothing was sent\.$/s,
+    );
+    assert.doesNotMatch(message, /inoculate\.check\.baseUrl|--base-url/, 'no setting chooses an evaluation\'s endpoint');
+    const item = await notificationText('.notification-list-item', `names the endpoint ${remote}`);
+    assert.match(item, /Set API Key/, `the notification offers "Set API Key": ${item}`);
+    assert.doesNotMatch(item, /Open Settings/);
+    // The same words in the Output channel, as a warning.
+    await vscode.commands.executeCommand('inoculate.showOutput');
+    const output = await uiQuery({ selector: '.part.panel .monaco-editor .view-lines', contains: remote });
+    const squeezed = (text: string) => text.replace(/\s+/g, '');
+    assert.ok(squeezed(output.text).includes(squeezed(`[warning] remote/remote.inoc's \`baseUrl:\` names the endpoint ${remote}, which is neither OpenAI's API over https`)), output.text);
+    // Dismissing the notification settles the command: nothing ran.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    assert.equal(await running, undefined);
+    assert.deepEqual(server.requests.map((r) => `${r.method} ${r.path}`), [], 'a request reached the endpoint');
+    assert.ok(!existsSync(evalDir().fsPath), 'evaluation results were written');
+  });
+
+  it('goes on with a key stored for that endpoint (what "Set API Key" stores), and sends that key, never OPENAI_API_KEY', async () => {
+    assert.equal(await vscode.commands.executeCommand('inoculate.setApiKey', remote, OWN_KEY), true);
+    const result = await vscode.commands.executeCommand<EvaluateResult | undefined>('inoculate.evaluate', inoc().toString(), { models: ['base'] });
+    assert.ok(result, 'the evaluation did not run');
+    assert.equal(result.complete, true);
+    assert.equal(result.counts.failed, 0);
+    const chats = server.requests.filter((r) => r.path === '/v1/chat/completions');
+    assert.equal(chats.length, 2, 'one sample of each item reached the endpoint');
+    assert.equal(result.requests, chats.length);
+    assert.ok(server.requests.every((r) => r.headers.authorization === `Bearer ${OWN_KEY}`), 'every request carried the stored key');
   });
 });
 
