@@ -67,6 +67,8 @@ describe('training the scorer (bench/scoring/train.ts)', () => {
       for (const p of ['a', 'b', 'c']) write(`spent/r1-test-${p}.jsonl`, set(`there ${p}`));
       for (const p of ['a', 'b', 'c']) write(`spent/r2-blind2-${p}.jsonl`, set(`yonder ${p}`));
       for (const p of ['a', 'b', 'c']) write(`spent/r3-blind3-${p}.jsonl`, set(`beyond ${p}`));
+      for (const p of ['a', 'b', 'c']) write(`spent/r4-blind4-${p}.jsonl`, set(`further ${p}`));
+      for (const p of ['a', 'b', 'c']) write(`spent/r5-blind5-${p}.jsonl`, set(`farther ${p}`));
       write('dev/dev-z.jsonl', set('zebra'));
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,7 +97,7 @@ describe('training the scorer (bench/scoring/train.ts)', () => {
     it('reports the folds: rho per behaviour, prohibitions below requests, averages and diagnostics', () => {
       const lines = crossValidationReport({ ...DEFAULT_CONFIG, minWriters: 2, minItems: 1 }, dir).join('\n');
       assert.match(lines, /dev-z +10 /);
-      assert.match(lines, /Averaged over 14 held-out writers \(all writers\)/);
+      assert.match(lines, /Averaged over 20 held-out writers \(all writers\)/);
       assert.match(lines, /prohibitions below explicit requests: \d+\.\d%/);
       assert.match(lines, /labels 0 flagged prohibits-behavior \(caught\): +\d+\/\d+/);
     });
