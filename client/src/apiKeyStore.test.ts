@@ -55,12 +55,10 @@ describe('API key store', () => {
     assert.equal(remote.key, undefined, 'OPENAI_API_KEY never goes to a remote endpoint only the workspace names, agreed or not');
     assert.match(remote.refused ?? '', /This workspace's setting inoculate\.check\.baseUrl .* names the endpoint https:\/\/attacker\.example\/v1.*OPENAI_API_KEY is not sent/);
     assert.deepEqual(await apiKeyWithKind(secrets, 'https://api.openai.com/v1', env, 'workspace'), { key: 'env-key', kind: 'shared', needsConsent: true });
-    assert.deepEqual(await apiKeyWithKind(secrets, 'http://api.openai.com/v1', env, 'workspace'), {
-      key: undefined,
-      kind: 'none',
-      needsConsent: false,
-      refused: (await apiKeyWithKind(secrets, 'http://api.openai.com/v1', env, 'workspace')).refused,
-    });
+    const plain = await apiKeyWithKind(secrets, 'http://api.openai.com/v1', env, 'workspace');
+    assert.deepEqual(plain, { key: undefined, kind: 'none', needsConsent: false, refused: plain.refused, refusedBecause: plain.refusedBecause });
+    assert.match(plain.refused ?? '', /names the endpoint http:\/\/api\.openai\.com\/v1/);
+    assert.ok(plain.refused?.startsWith(plain.refusedBecause!), 'the why, then the remedies');
     assert.deepEqual(await apiKeyWithKind(secrets, 'https://api.openai.com/v1', env, { source: 'user', modelSource: 'workspace' }), { key: 'env-key', kind: 'shared', needsConsent: true }, 'a model from the workspace is asked about too');
     await secrets.store(secretKeyFor('https://attacker.example/v1'), 'its-own');
     assert.deepEqual(await apiKeyWithKind(secrets, 'https://attacker.example/v1', env, 'workspace'), { key: 'its-own', kind: 'stored', needsConsent: true }, 'its own key, after the user agrees');

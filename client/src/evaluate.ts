@@ -47,7 +47,7 @@ import { apiKeyWithKind, type KeyChoice } from './apiKeyStore';
 import { editorWording, notificationSafe } from './checkErrors';
 import { workspaceRootOf } from './checkLocation';
 import { evalConfirmation, modelPickItems, type EvalFocus } from './eval/evalChoices';
-import { keyAfterRefusal, keyRefusalNotice } from './keyRefusal';
+import { EndpointKeys, keyRefusalNotice } from './keyRefusal';
 import { LANGUAGE_ID } from './languageClient';
 import { MANAGE_TRUST_COMMAND } from './restrictedMode';
 import { safeLine } from './train/jobsModel';
@@ -231,24 +231,19 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   // Keys, per endpoint, looked up now (the engine asks synchronously); never logged. Where the key policy withholds
   // OPENAI_API_KEY from an endpoint the file names and no other key is there, the user is told why and may store one
   // (the evaluation then goes on); otherwise it stops here, before anything is sent.
-  const keys = new Map<string, string | undefined>();
-  const keyOf = async (url: string, choice: KeyChoice, needed = true): Promise<boolean> => {
-    const normal = url.replace(/\/+$/, '');
-    if (keys.has(normal)) return true;
-    const lookup = async () => {
-      let found: { key: string | undefined; refused?: string };
+  const keys = new EndpointKeys<KeyChoice>(
+    async (url, choice) => {
+      let found: { key: string | undefined; refused?: string; refusedBecause?: string };
       try {
-        found = await apiKeyWithKind(deps.context.secrets, normal, env, choice);
+        found = await apiKeyWithKind(deps.context.secrets, url, env, choice);
       } catch {
         found = { key: undefined };
       }
-      return { ...found, key: found.key ?? (isTogether(normal) ? env.TOGETHER_API_KEY?.trim() || undefined : undefined) };
-    };
-    const found = needed ? await keyAfterRefusal(lookup, (refused) => offerKeyAfterRefusal(deps.output, normal, keyRefusalNotice(refused, 'evaluation'))) : await lookup();
-    if (!found) return false;
-    keys.set(normal, found.key);
-    return true;
-  };
+      return { ...found, key: found.key ?? (isTogether(url) ? env.TOGETHER_API_KEY?.trim() || undefined : undefined) };
+    },
+    (url, refusal) => offerKeyAfterRefusal(deps.output, url, keyRefusalNotice(refusal, 'evaluation')),
+  );
+  const keyOf = (url: string, choice: KeyChoice, needed = true) => keys.need(url, choice, needed);
   const file = paths.relativeFile;
   // The file's endpoint matters when a model is sampled there or a grader that calls a model has no endpoint of its own.
   const graders = [['eval.grader', evaluation.graders.behavior], ['eval.capability', evaluation.graders.capability]] as const;
@@ -262,7 +257,7 @@ async function evaluateCommand(deps: EvaluateDependencies, target: unknown, choi
   for (const [key, grader] of graders) {
     if (grader && typeof grader.baseUrl === 'string' && !(await keyOf(normalizeBaseUrl(grader.baseUrl), { source: 'file', where: `${file}'s \`${key}\` (its \`baseUrl:\`)` }))) return undefined;
   }
-  const keyFor = (url: string) => keys.get(url.replace(/\/+$/, ''));
+  const keyFor = (url: string) => keys.key(url);
   if (!keyFor(baseUrl) && isOpenAIEndpoint(baseUrl) && chosen.some((m) => !m.baseUrl && m.serving !== 'vllm')) {
     const set = await vscode.window.showErrorMessage(`Inoculate: no API key for ${baseUrl}: set one to evaluate.`, 'Set API Key');
     if (set) await vscode.commands.executeCommand('inoculate.setApiKey', baseUrl);

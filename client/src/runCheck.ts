@@ -328,7 +328,7 @@ async function endpointFor(
     return undefined;
   }
   // OPENAI_API_KEY withheld by the policy: said why (Output, notification), and the check goes on only once a key is stored.
-  if (!(await keyAfterRefusal(lookup, (refused) => offerKeyAfterRefusal(deps.output, baseUrl, keyRefusalNotice(refused, 'check'))))) return undefined;
+  if (!(await keyAfterRefusal(lookup, (refusal) => offerKeyAfterRefusal(deps.output, baseUrl, keyRefusalNotice(refusal, 'check'))))) return undefined;
   const offerToSet = async (message: string): Promise<boolean> => {
     const choice = await vscode.window.showErrorMessage(notificationSafe(message), 'Set API Key');
     return choice === 'Set API Key' && (await vscode.commands.executeCommand<boolean>('inoculate.setApiKey', baseUrl)) === true;

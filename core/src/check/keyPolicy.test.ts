@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decideKey, isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal } from './keyPolicy';
+import { decideKey, isLoopbackHost, maySendSharedKey, secretRedactor, sharedKeyRefusal, sharedKeyRefusalReason } from './keyPolicy';
 
 describe('shared API key policy', () => {
   it('sends the key anywhere the user chose', () => {
@@ -58,7 +58,12 @@ describe('shared API key policy', () => {
     // The workspace's settings: like a file, and the user agrees before any key goes; agreement never unlocks the
     // shared key for an endpoint a file could not send it to.
     assert.deepEqual(decide('https://api.openai.com/v1', 'workspace', { shared: true }), { kind: 'shared', needsConsent: true });
-    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { shared: true }), { kind: 'none', needsConsent: false, refused: sharedKeyRefusal('https://attacker.example/v1', 'W') });
+    assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { shared: true }), {
+      kind: 'none',
+      needsConsent: false,
+      refused: sharedKeyRefusal('https://attacker.example/v1', 'W'),
+      refusedBecause: sharedKeyRefusalReason('https://attacker.example/v1', 'W'),
+    });
     assert.equal(decide('http://api.openai.com/v1', 'workspace', { shared: true }).kind, 'none');
     // A key the user stored for the endpoint is theirs to send there; still asked when the workspace chose it.
     assert.deepEqual(decide('https://attacker.example/v1', 'workspace', { stored: true, shared: true }), { kind: 'stored', needsConsent: true });
@@ -71,6 +76,7 @@ describe('shared API key policy', () => {
 
   it('says how to proceed', () => {
     assert.match(sharedKeyRefusal('https://x.example/v1', 'a.inoc'), /--base-url https:\/\/x\.example\/v1/);
+    assert.ok(sharedKeyRefusal('https://x.example/v1', 'a.inoc').startsWith(`${sharedKeyRefusalReason('https://x.example/v1', 'a.inoc')} Choose it yourself`), 'the reason, then the remedies');
   });
 });
 

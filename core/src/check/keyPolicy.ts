@@ -55,6 +55,8 @@ export interface KeyDecision {
   needsConsent: boolean;
   /** Set when a shared key exists but may not go to this endpoint: why, and what the user can do. */
   refused?: string;
+  /** With `refused`: the why alone, for a caller whose remedies differ (an evaluation has no setting to choose). */
+  refusedBecause?: string;
 }
 
 /**
@@ -69,7 +71,7 @@ export function decideKey(options: { baseUrl: string; source: EndpointSource; mo
   if (options.hasStoredKey) return { kind: 'stored', needsConsent: workspaceChose };
   if (!options.hasSharedKey) return { kind: 'none', needsConsent: false };
   if (maySendSharedKey(options.baseUrl, options.source)) return { kind: 'shared', needsConsent: workspaceChose };
-  return { kind: 'none', needsConsent: false, refused: sharedKeyRefusal(options.baseUrl, options.where) };
+  return { kind: 'none', needsConsent: false, refused: sharedKeyRefusal(options.baseUrl, options.where), refusedBecause: sharedKeyRefusalReason(options.baseUrl, options.where) };
 }
 
 /** Keys shorter than this are redacted as written only: their base64 fragments would be too short to tell apart. */
@@ -143,7 +145,12 @@ export function secretRedactor(secrets: Array<string | undefined>): (text: strin
   return (text) => (typeof text === 'string' ? text.replace(pattern, '***') : text);
 }
 
-/** The message when a file names a remote endpoint that the shared key will not be sent to. */
+/** Why the shared key is not sent to a remote endpoint that only a file or a workspace setting names. */
+export function sharedKeyRefusalReason(baseUrl: string, where: string): string {
+  return `${where} names the endpoint ${baseUrl}, which is neither OpenAI's API over https nor on this machine (localhost, 127.x.x.x, [::1]): OPENAI_API_KEY is not sent to an endpoint named only in a file or a workspace setting.`;
+}
+
+/** The message when a file names a remote endpoint that the shared key will not be sent to: why, and the remedies. */
 export function sharedKeyRefusal(baseUrl: string, where: string): string {
-  return `${where} names the endpoint ${baseUrl}, which is neither OpenAI's API over https nor on this machine (localhost, 127.x.x.x, [::1]): OPENAI_API_KEY is not sent to an endpoint named only in a file or a workspace setting. Choose it yourself (--base-url ${baseUrl}, your user setting inoculate.check.baseUrl, or OPENAI_BASE_URL), or store a key for it ("Inoculate: Set API Key").`;
+  return `${sharedKeyRefusalReason(baseUrl, where)} Choose it yourself (--base-url ${baseUrl}, your user setting inoculate.check.baseUrl, or OPENAI_BASE_URL), or store a key for it ("Inoculate: Set API Key").`;
 }
